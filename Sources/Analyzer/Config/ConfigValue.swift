@@ -1,0 +1,46 @@
+/// A loosely typed value from a configuration file, kept where secperm reads only a few keys
+/// (authentication domains in config.yml, node settings).
+public indirect enum ConfigValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case list([ConfigValue])
+    case map([String: ConfigValue])
+
+    public var string: String? {
+        switch self {
+        case .string(let value): value
+        case .number(let value): value == value.rounded() ? String(Int(value)) : String(value)
+        case .bool(let value): String(value)
+        default: nil
+        }
+    }
+
+    public var bool: Bool? {
+        switch self {
+        case .bool(let value): value
+        case .string(let value): ["true": true, "false": false][value.lowercased()]
+        default: nil
+        }
+    }
+
+    public var list: [ConfigValue]? {
+        if case .list(let values) = self { return values }
+        return nil
+    }
+
+    public var map: [String: ConfigValue]? {
+        if case .map(let values) = self { return values }
+        return nil
+    }
+
+    /// The value at a dotted path of map keys, e.g. `http_authenticator.config.roles_key`.
+    public subscript(path path: String) -> ConfigValue? {
+        var current: ConfigValue? = self
+        for key in path.split(separator: ".") {
+            current = current?.map?[String(key)]
+        }
+        return current
+    }
+}

@@ -1,0 +1,135 @@
+import Yams
+
+/// Reads a parsed YAML/JSON tree into typed values, collecting one diagnostic per problem with the
+/// file and line it was found at. Never throws: callers check ``diagnostics`` at the end.
+struct NodeReader {
+    let file: String
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    func location(_ node: Node) -> SourceLocation {
+        SourceLocation(file: file, line: node.mark?.line ?? 0, column: node.mark?.column)
+    }
+
+    mutating func error(_ message: String, at node: Node?, hint: String? = nil) {
+        diagnostics.append(.error(message, at: node.map(location) ?? SourceLocation(file: file, line: 0), hint: hint))
+    }
+
+    mutating func warning(_ message: String, at node: Node?, hint: String? = nil) {
+        diagnostics.append(.warning(message, at: node.map(location) ?? SourceLocation(file: file, line: 0), hint: hint))
+    }
+
+    static func isNull(_ node: Node) -> Bool {
+        if case .scalar = node { return node.null != nil }
+        return false
+    }
+
+    static func describe(_ node: Node) -> String {
+        switch node {
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        case .scalar:
+            if node.null != nil { "nothing (null)" }
+            else if node.bool != nil { "a boolean" }
+            else if node.int != nil || node.float != nil { "a number" }
+            else { "a string" }
+        }
+    }
+
+    /// The key/value pairs of a mapping, with keys as strings; nil (and an error) otherwise.
+    mutating func pairs(_ node: Node, _ what: String) -> [(key: String, keyNode: Node, value: Node)]? {
+        guard case .mapping(let mapping) = node else {
+            error("\(what) must be a mapping, found \(NodeReader.describe(node))", at: node)
+            return nil
+        }
+        return mapping.map { (key: $0.key.string ?? "", keyNode: $0.key, value: $0.value) }
+    }
+
+    /// Reports every key not in `allowed`, suggesting the closest allowed one.
+    mutating func rejectUnknownKeys(_ pairs: [(key: String, keyNode: Node, value: Node)], allowed: [String], in what: String,
+                                    extraHint: (String) -> String? = { _ in nil }) {
+        for pair in pairs where !allowed.contains(pair.key) {
+            var hint = Suggestion.closest(to: pair.key, in: allowed).map { "did you mean '\($0)'?" }
+                ?? "allowed keys: \(allowed.joined(separator: ", "))"
+            if let extra = extraHint(pair.key) { hint = extra }
+            error("unknown key '\(pair.key)' in \(what)", at: pair.keyNode, hint: hint)
+        }
+    }
+
+    mutating func string(_ node: Node, _ what: String) -> String? {
+        if NodeReader.isNull(node) { return nil }
+        guard case .scalar(let scalar) = node else {
+            error("\(what) must be a string, found \(NodeReader.describe(node))", at: node)
+            return nil
+        }
+        return scalar.string
+    }
+
+    mutating func bool(_ node: Node, _ what: String) -> Bool? {
+        if NodeReader.isNull(node) { return nil }
+        if case .scalar(let scalar) = node {
+            switch scalar.string.lowercased() {
+            case "true": return true
+            case "false": return false
+            default: break
+            }
+        }
+        error("\(what) must be true or false, found \(NodeReader.describe(node))", at: node)
+        return nil
+    }
+
+    /// A list of strings. A null value is an empty list (the plugin reads it so).
+    mutating func strings(_ node: Node, _ what: String) -> [Located<String>] {
+        if NodeReader.isNull(node) { return [] }
+        guard case .sequence(let sequence) = node else {
+            let hint: String? = if case .scalar(let scalar) = node { "write it as a list: [\"\(scalar.string)\"]" } else { nil }
+            error("\(what) must be a list of strings, found \(NodeReader.describe(node))", at: node, hint: hint)
+            return []
+        }
+        var values: [Located<String>] = []
+        for item in sequence {
+            guard case .scalar(let scalar) = item, !NodeReader.isNull(item) else {
+                error("\(what) must contain only strings, found \(NodeReader.describe(item))", at: item)
+                continue
+            }
+            values.append(Located(scalar.string, at: location(item)))
+        }
+        return values
+    }
+
+    /// A list of mappings.
+    mutating func mappings(_ node: Node, _ what: String) -> [Node] {
+        if NodeReader.isNull(node) { return [] }
+        guard case .sequence(let sequence) = node else {
+            error("\(what) must be a list, found \(NodeReader.describe(node))", at: node)
+            return []
+        }
+        return sequence.filter { item in
+            if case .mapping = item { return true }
+            error("each entry of \(what) must be a mapping, found \(NodeReader.describe(item))", at: item)
+            return false
+        }
+    }
+
+    /// Converts any node to a ``ConfigValue``.
+    static func value(_ node: Node) -> ConfigValue {
+        switch node {
+        case .scalar(let scalar):
+            if node.null != nil { return .null }
+            if let value = node.bool { return .bool(value) }
+            if let value = node.int { return .number(Double(value)) }
+            if let value = node.float { return .number(value) }
+            return .string(scalar.string)
+        case .sequence(let sequence): return .list(sequence.map(value))
+        case .mapping(let mapping):
+            var map: [String: ConfigValue] = [:]
+            for (key, item) in mapping { map[key.string ?? ""] = value(item) }
+            return .map(map)
+        case .alias: return .null
+        }
+    }
+}

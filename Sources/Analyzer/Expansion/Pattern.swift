@@ -1,0 +1,136 @@
+/// A pattern with the security plugin's `WildcardMatcher` semantics, used for action names, index
+/// names, role-mapping users, backend roles and hosts, tenants and settings lists alike.
+///
+/// Rules (shared/reference/opensearch-security-semantics.md §2.1):
+/// - empty or blank → matches nothing; exactly `*` → matches everything, the empty string included;
+/// - `/…/` → a regular expression that must match the whole text;
+/// - no `*` and no `?` → exact, case-sensitive equality;
+/// - otherwise a glob: `*` is any run of characters (across `/` and `:`), `?` exactly one;
+///   there is no escape character and there are no character classes.
+public struct Pattern: Hashable, Sendable, CustomStringConvertible {
+    public enum Form: Hashable, Sendable {
+        case nothing
+        case anything
+        case exact(String)
+        case prefix(String)
+        case contains(String)
+        case glob([UInt16])
+        case regex(BoundedRegex)
+    }
+
+    /// The text as written.
+    public let source: String
+    public let form: Form
+
+    /// Compiles `text`. An invalid `/regex/` is an error: the plugin skips such an entry.
+    public static func compile(_ text: String) -> Result<Pattern, PatternError> {
+        if text.allSatisfy(\.isWhitespace) { return .success(Pattern(source: text, form: .nothing)) }
+        if text == "*" { return .success(Pattern(source: text, form: .anything)) }
+        if text.count >= 2, text.hasPrefix("/"), text.hasSuffix("/") {
+            let body = String(text.dropFirst().dropLast())
+            return BoundedRegex.compile(body).map { Pattern(source: text, form: .regex($0)) }
+                .mapError { PatternError(pattern: text, reason: $0.reason) }
+        }
+        return .success(Pattern(source: text, form: globForm(text)))
+    }
+
+    /// Compiles a pattern that is known to be valid, or that may be invalid and should then match
+    /// nothing (the plugin's "fewer privileges, no error").
+    public init(_ text: String) {
+        self = (try? Pattern.compile(text).get()) ?? Pattern(source: text, form: .nothing)
+    }
+
+    private init(source: String, form: Form) {
+        self.source = source
+        self.form = form
+    }
+
+    private static func globForm(_ text: String) -> Form {
+        let stars = text.filter { $0 == "*" }.count
+        let hasQuestion = text.contains("?")
+        if stars == 0 && !hasQuestion { return .exact(text) }
+        if !hasQuestion, stars == 1, text.hasSuffix("*") { return .prefix(String(text.dropLast())) }
+        if !hasQuestion, stars == 2, text.count >= 2, text.hasPrefix("*"), text.hasSuffix("*") {
+            return .contains(String(text.dropFirst().dropLast()))
+        }
+        return .glob(Array(text.utf16))
+    }
+
+    /// True when the pattern has no wildcard and is not a regex (`WildcardMatcher.isExact`).
+    public var isExact: Bool {
+        if case .exact = form { return true }
+        return false
+    }
+
+    public var isRegex: Bool {
+        if case .regex = form { return true }
+        return false
+    }
+
+    /// True for the bare `*`.
+    public var isAnything: Bool { form == .anything }
+
+    public func matches(_ text: String) -> Bool {
+        switch form {
+        case .nothing: false
+        case .anything: true
+        case .exact(let value): text == value
+        case .prefix(let value): text.hasPrefix(value)
+        case .contains(let value): value.isEmpty || text.contains(value)
+        case .glob(let pattern): Pattern.globMatches(pattern, Array(text.utf16))
+        case .regex(let regex): regex.evaluate(text) == .match
+        }
+    }
+
+    /// Glob match over UTF-16 code units (Java `char`s, as the plugin compares), iterative with
+    /// single-star backtracking: linear-ish, never exponential.
+    static func globMatches(_ pattern: [UInt16], _ text: [UInt16]) -> Bool {
+        let star = UInt16(UInt8(ascii: "*")), question = UInt16(UInt8(ascii: "?"))
+        var p = 0, t = 0
+        var starAt = -1, resumeAt = 0
+        while t < text.count {
+            if p < pattern.count, pattern[p] == question || pattern[p] == text[t] {
+                p += 1
+                t += 1
+            } else if p < pattern.count, pattern[p] == star {
+                starAt = p
+                resumeAt = t
+                p += 1
+            } else if starAt >= 0 {
+                p = starAt + 1
+                resumeAt += 1
+                t = resumeAt
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == star { p += 1 }
+        return p == pattern.count
+    }
+
+    public var description: String { source }
+}
+
+/// Why a pattern cannot be used.
+public struct PatternError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let pattern: String
+    public let reason: String
+    public var description: String { "invalid regular expression \(pattern): \(reason)" }
+}
+
+/// An OR of patterns (`MatcherCombiner`): matches when any member matches.
+public struct PatternSet: Hashable, Sendable {
+    public let patterns: [Pattern]
+
+    public init(_ patterns: [Pattern]) {
+        self.patterns = patterns
+    }
+
+    public init(_ texts: [String]) {
+        self.patterns = texts.map(Pattern.init)
+    }
+
+    public func matches(_ text: String) -> Bool { patterns.contains { $0.matches(text) } }
+    public func firstMatch(_ text: String) -> Pattern? { patterns.first { $0.matches(text) } }
+    public var isEmpty: Bool { patterns.isEmpty }
+}

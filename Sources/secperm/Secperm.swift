@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+
+/// The `secperm` command line: one subcommand per file under Commands/.
+@main
+struct Secperm: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "secperm",
+        abstract: "Understand OpenSearch Security permissions exactly as the security plugin does.",
+        discussion: """
+            secperm reads security configurations (securityadmin YAML, REST API JSON, security index
+            documents) and answers questions about them offline, for a chosen plugin release (--target).
+
+            Exit codes: 0 success, 1 denied / findings / differences, 2 usage or input error,
+            3 cluster unreachable or authentication failed.
+            """,
+        version: "0.1.0",
+        subcommands: [CatalogCommand.self, ExpandCommand.self])
+
+    /// Parses, runs, and maps every failure to the exit codes of the CLI contract.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(code == .validationFailure || code == .failure ? ExitStatus.inputError.rawValue : code.rawValue)
+        }
+    }
+}
+
+/// Exit codes (shared/DESIGN.md, "CLI contract").
+enum ExitStatus: Int32 {
+    /// Success, allowed, or no findings at or above --fail-on.
+    case success = 0
+    /// Denied, findings, or differences.
+    case negative = 1
+    /// Usage or input error (message with file:line and a hint on stderr).
+    case inputError = 2
+    /// Cluster unreachable or authentication failed.
+    case clusterUnreachable = 3
+
+    var exitCode: ExitCode { ExitCode(rawValue) }
+}
