@@ -9,7 +9,10 @@ let output = root.appendingPathComponent("Sources/PermissionCatalog/Generated/Em
 
 func rawLiteral(_ text: String) -> String {
     var hashes = 1
-    while text.contains("\"" + String(repeating: "#", count: hashes)) { hashes += 1 }
+    // Neither the closing quote nor an escape may be followed by the fence inside the text.
+    while text.contains("\"" + String(repeating: "#", count: hashes)) || text.contains("\\" + String(repeating: "#", count: hashes)) {
+        hashes += 1
+    }
     let fence = String(repeating: "#", count: hashes)
     return "\(fence)\"\"\"\n\(text)\n\"\"\"\(fence)"
 }

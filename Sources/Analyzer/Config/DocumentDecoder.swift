@@ -256,11 +256,20 @@ struct DocumentDecoder {
     // MARK: config.yml
 
     private mutating func decodeConfig(_ pairs: [(key: String, keyNode: Node, value: Node)], into config: inout SecurityConfig) {
+        // A bundle may hold the `config` object itself ({"dynamic": …}) rather than the GET response.
+        if form == .restAPI, pairs.contains(where: { $0.key == "dynamic" }) {
+            decodeConfigObject(pairs, into: &config)
+            return
+        }
         reader.rejectUnknownKeys(pairs, allowed: ["config"], in: "config.yml") { key in
             key == "opendistro_security" || key == "searchguard" ? "config_version 1 syntax; config_version 2 nests settings under 'config: dynamic:'" : nil
         }
         guard let configNode = pairs.first(where: { $0.key == "config" })?.value,
               let configPairs = reader.pairs(configNode, "config") else { return }
+        decodeConfigObject(configPairs, into: &config)
+    }
+
+    private mutating func decodeConfigObject(_ configPairs: [(key: String, keyNode: Node, value: Node)], into config: inout SecurityConfig) {
         reader.rejectUnknownKeys(configPairs, allowed: ["dynamic"], in: "config")
         guard let dynamicNode = configPairs.first(where: { $0.key == "dynamic" })?.value,
               let dynamicPairs = reader.pairs(dynamicNode, "config.dynamic") else { return }

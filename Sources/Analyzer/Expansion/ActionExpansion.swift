@@ -12,6 +12,9 @@ public struct ActionExpansion: Sendable, Equatable {
     /// Exact names reached that are neither a group nor a catalog permission: an action the
     /// catalog does not know (a plugin's, or a typo), or a group name misspelt. They stay literal.
     public let unknownNames: [String]
+    /// Documented grantable patterns of the catalog (`cluster:admin/snapshot/status*`) that are
+    /// granted in full: every name they match is matched by a reached pattern.
+    public let coveredPatterns: [String]
     /// Regex entries that do not compile; the plugin drops them.
     public let invalidPatterns: [PatternError]
     /// For each action: input entry, the groups passed through, then the pattern that matched.
@@ -39,6 +42,7 @@ public struct ActionExpander: Sendable {
         var via: [String: [String]] = [:]
         var residual = Set<String>(), unknown = Set<String>()
         var invalid: [PatternError] = []
+        var reachedPatterns: [Pattern] = []
 
         for input in inputs {
             for (entry, groupChain) in reachedEntries(from: input) {
@@ -55,6 +59,7 @@ public struct ActionExpander: Sendable {
                 } else if pattern.form != .nothing {
                     residual.insert(entry)
                 }
+                reachedPatterns.append(pattern)
                 let chain = groupChain + [entry]
                 for action in concrete where pattern.matches(action) {
                     if let existing = via[action], existing.count <= chain.count { continue }
@@ -62,8 +67,24 @@ public struct ActionExpander: Sendable {
                 }
             }
         }
+        let covered = catalog.permissions.filter(\.isPattern).map(\.name).filter { name in
+            reachedPatterns.contains { ActionExpander.covers($0, name) }
+        }
         return ActionExpansion(inputs: inputs, actions: via.keys.sorted(), residualPatterns: residual.sorted(),
-                               unknownNames: unknown.sorted(), invalidPatterns: invalid, via: via)
+                               unknownNames: unknown.sorted(), coveredPatterns: covered, invalidPatterns: invalid, via: via)
+    }
+
+    /// Whether every name `glob` can match is matched by `pattern`. Sound but not complete: it
+    /// answers true only for `*`, an identical pattern, or a prefix pattern that the glob's
+    /// literal start already satisfies.
+    static func covers(_ pattern: Pattern, _ glob: String) -> Bool {
+        switch pattern.form {
+        case .anything: return true
+        case .prefix(let prefix):
+            let literalStart = glob.prefix { $0 != "*" && $0 != "?" }
+            return literalStart.hasPrefix(prefix)
+        default: return pattern.source == glob
+        }
     }
 
     /// Every non-group entry reachable from `input`, with the chain of groups leading to it

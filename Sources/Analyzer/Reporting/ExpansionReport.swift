@@ -17,6 +17,9 @@ public struct ExpansionReport: Sendable {
             out += "\nPatterns that also grant actions the catalog does not list (plugins' own):\n"
             out += expansion.residualPatterns.map { "  \($0)\n" }.joined()
         }
+        if !expansion.coveredPatterns.isEmpty {
+            out += "\nDocumented patterns granted in full: \(expansion.coveredPatterns.joined(separator: ", "))\n"
+        }
         if !expansion.unknownNames.isEmpty {
             out += "\nUnknown names, kept literally (no such group or catalog permission; check the spelling):\n"
             out += expansion.unknownNames.map { "  \($0)\n" }.joined()
@@ -35,6 +38,7 @@ public struct ExpansionReport: Sendable {
         let actions: [String]
         let residualPatterns: [String]
         let unknownNames: [String]
+        let coveredPatterns: [String]
         let invalidPatterns: [String]
         let via: [String: [String]]
     }
@@ -42,6 +46,7 @@ public struct ExpansionReport: Sendable {
     public func json() -> String {
         JSONOutput.render(JSONRoot(target: target, inputs: expansion.inputs, actions: expansion.actions,
                                    residualPatterns: expansion.residualPatterns, unknownNames: expansion.unknownNames,
+                                   coveredPatterns: expansion.coveredPatterns,
                                    invalidPatterns: expansion.invalidPatterns.map(\.pattern), via: expansion.via))
     }
 }

@@ -1,0 +1,78 @@
+import Testing
+@testable import Analyzer
+
+/// shared/reference/opensearch-security-semantics.md §2.1 (WildcardMatcher).
+@Suite("Pattern matcher (§2.1)")
+struct PatternTests {
+    @Test("matching table", arguments: [
+        // exact, case-sensitive
+        ("exact_string", "exact_string", true), ("exact_string", "Exact_string", false), ("exact_string", "exact_strin", false),
+        // bare * matches everything, the empty string included
+        ("*", "", true), ("*", "anything/at:all", true),
+        // empty and blank match nothing
+        ("", "", false), ("  ", "  ", false),
+        // prefix
+        ("prefix_string*", "prefix_string_more", true), ("prefix_string*", "prefi", false),
+        // * spans / and :
+        ("indices:data/read*", "indices:data/read/search[phase/query]", true), ("cluster:*", "cluster:admin/x/y", true),
+        ("indices:*/search", "indices:data/read/search", true),
+        // contains
+        ("*infix*", "has_infix_inside", true), ("*infix*", "infi", false),
+        // ? is exactly one character
+        ("index_?", "index_a", true), ("index_?", "index_ab", false), ("index_?", "index_", false),
+        ("a?c*", "abcdef", true),
+        // no escapes: a backslash is a literal character, * still a wildcard
+        ("a\\*b", "a\\xxb", true), ("a\\*b", "a*b", false),
+        // no character classes in globs
+        ("[ab]*", "[ab]x", true), ("[ab]*", "ax", false),
+        // /regex/ must match the whole text
+        ("/index_[ab]\\d/", "index_a1", true), ("/index_[ab]\\d/", "xindex_a1", false), ("/index_[ab]\\d/", "index_a12", false),
+        ("/a|ab/", "ab", true), ("/logs-\\d{4}/", "logs-2024", true), ("/Logs/", "logs", false),
+        // a lone slash is an exact name
+        ("/", "/", true),
+    ])
+    func table(pattern: String, text: String, expected: Bool) {
+        #expect(Pattern(pattern).matches(text) == expected)
+    }
+
+    @Test("forms are classified like WildcardMatcher.from")
+    func forms() {
+        #expect(Pattern("abc").isExact)
+        #expect(Pattern("abc*").form == .prefix("abc"))
+        #expect(Pattern("*abc*").form == .contains("abc"))
+        #expect(Pattern("*").isAnything)
+        #expect(Pattern("/a.c/").isRegex)
+        #expect(!Pattern("/a.c/").isExact)
+        #expect(Pattern("").form == .nothing)
+    }
+
+    @Test("an invalid regex is an error, and as a grant it matches nothing")
+    func invalidRegex() throws {
+        let result = Pattern.compile("/logs-(\\d+/")
+        guard case .failure(let error) = result else { Issue.record("expected failure"); return }
+        #expect(error.pattern == "/logs-(\\d+/")
+        #expect(error.reason == "unclosed group")
+        #expect(error.description == "invalid regular expression /logs-(\\d+/: unclosed group")
+        #expect(Pattern("/logs-(\\d+/").matches("logs-(1") == false)
+        guard case .failure(let unbalanced) = Pattern.compile("/a)(b/") else { Issue.record("expected failure"); return }
+        #expect(unbalanced.reason == "unmatched closing parenthesis")
+    }
+
+    @Test("a catastrophic regex is cut off and counts as no match")
+    func boundedRegex() throws {
+        let regex = try BoundedRegex.compile("(a+)+b").get()
+        let text = String(repeating: "a", count: 40) + "c"
+        #expect(regex.evaluate(text) == .timedOut)
+        #expect(Pattern("/(a+)+b/").matches(text) == false)
+        #expect(regex.evaluate("aaab") == .match)
+    }
+
+    @Test("a pattern set is an OR")
+    func set() {
+        let set = PatternSet(["logs-*", "/metrics-\\d+/"])
+        #expect(set.matches("logs-a"))
+        #expect(set.matches("metrics-12"))
+        #expect(!set.matches("metrics-x"))
+        #expect(set.firstMatch("metrics-12")?.source == "/metrics-\\d+/")
+    }
+}
