@@ -6,7 +6,7 @@ let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
     name: "secperm",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "secperm", targets: ["secperm"]),
         .library(name: "PermissionCatalog", targets: ["PermissionCatalog"]),

@@ -144,6 +144,12 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
         "no permissions for [\(missing.joined(separator: ", "))] and User [name=\(userName), backend_roles=[\(backendRoles.joined(separator: ", "))], requestedTenant=\(requestedTenant ?? "null")]"
     }
 
+    // MARK: Index pattern templates (§3)
+
+    /// Whether `${var:-fallback}` defaults are understood in index patterns (StringSubstitutor on
+    /// main, 3.9 development line, #6111). Earlier releases replace exact `${var}` names only.
+    public var attributeDefaultValues: Bool { since("3.9") }
+
     // MARK: Configuration files (§1.1, §7, §8)
 
     /// Whether config_version 1 files (Search Guard 6 style) can still be loaded.

@@ -77,19 +77,30 @@ public struct Pattern: Hashable, Sendable, CustomStringConvertible {
         case .exact(let value): text == value
         case .prefix(let value): text.hasPrefix(value)
         case .contains(let value): value.isEmpty || text.contains(value)
-        case .glob(let pattern): Pattern.globMatches(pattern, Array(text.utf16))
+        case .glob(let pattern): Pattern.globMatches(pattern, text)
         case .regex(let regex): regex.evaluate(text) == .match
         }
     }
 
-    /// Glob match over UTF-16 code units (Java `char`s, as the plugin compares), iterative with
-    /// single-star backtracking: linear-ish, never exponential.
-    static func globMatches(_ pattern: [UInt16], _ text: [UInt16]) -> Bool {
+    /// Glob match over UTF-16 code units (Java `char`s, as the plugin compares). ASCII text is
+    /// matched on its UTF-8 bytes without copying (the same units); other text is converted.
+    static func globMatches(_ pattern: [UInt16], _ text: String) -> Bool {
+        let fast = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            return globMatches(pattern, bytes)
+        }
+        if let fast, let result = fast { return result }
+        return globMatches(pattern, Array(text.utf16))
+    }
+
+    /// Iterative glob with single-star backtracking: never exponential.
+    static func globMatches<C: RandomAccessCollection>(_ pattern: [UInt16], _ text: C) -> Bool
+    where C.Element: BinaryInteger, C.Index == Int {
         let star = UInt16(UInt8(ascii: "*")), question = UInt16(UInt8(ascii: "?"))
-        var p = 0, t = 0
-        var starAt = -1, resumeAt = 0
-        while t < text.count {
-            if p < pattern.count, pattern[p] == question || pattern[p] == text[t] {
+        var p = 0, t = text.startIndex
+        var starAt = -1, resumeAt = t
+        while t < text.endIndex {
+            if p < pattern.count, pattern[p] == question || pattern[p] == UInt16(text[t]) {
                 p += 1
                 t += 1
             } else if p < pattern.count, pattern[p] == star {

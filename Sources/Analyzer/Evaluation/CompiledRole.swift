@@ -1,0 +1,176 @@
+import Foundation
+import PermissionCatalog
+
+/// How one entry of `allowed_actions` grants an action: the entry as written, the groups passed
+/// through, and the pattern that matched.
+public struct ActionPath: Hashable, Sendable {
+    public let entry: String
+    public let via: [String]
+}
+
+/// A set of resolved action patterns (one `cluster_permissions` list or one `allowed_actions`
+/// list), with the lookups the evaluator needs.
+struct ActionSet: Sendable {
+    /// The entries as written.
+    let written: [String]
+    /// Everything reached through groups (group names included, as the plugin keeps them).
+    let resolved: Set<String>
+    let exact: Set<String>
+    let patterns: [Pattern]
+    let hasBareWildcard: Bool
+    /// Patterns other than the bare `*`, for explicit privileges (§2.5).
+    let explicitPatterns: [Pattern]
+    /// Regex entries that do not compile (dropped, as the plugin does).
+    let invalid: [PatternError]
+
+    init(written: [String], groups: FlattenedActionGroups) {
+        self.written = written
+        resolved = groups.resolve(written)
+        var exact = Set<String>(), patterns: [Pattern] = [], invalid: [PatternError] = []
+        for entry in resolved.sorted() {
+            switch Pattern.compile(entry) {
+            case .success(let pattern):
+                if pattern.isExact { exact.insert(entry) } else if pattern.form != .nothing { patterns.append(pattern) }
+            case .failure(let error): invalid.append(error)
+            }
+        }
+        self.exact = exact
+        self.patterns = patterns
+        self.invalid = invalid
+        hasBareWildcard = patterns.contains(where: \.isAnything)
+        explicitPatterns = patterns.filter { !$0.isAnything }
+    }
+
+    func grants(_ action: String) -> Bool {
+        hasBareWildcard || exact.contains(action) || patterns.contains { $0.matches(action) }
+    }
+
+    /// Explicit grant (§2.5) under the profile's rule.
+    func grantsExplicitly(_ action: String, rule: TargetProfile.ExplicitPrivilegeRule) -> Bool {
+        switch rule {
+        case .bareWildcardIgnored:
+            return exact.contains(action) || explicitPatterns.contains { $0.matches(action) }
+        case .wildcardOnlyRoleIgnored:
+            // Before 2.19 only a combined matcher that is exactly `*` was replaced by "nothing".
+            if resolved == ["*"] { return false }
+            return grants(action)
+        }
+    }
+
+    /// The shortest written entry → groups → pattern path that grants `action`.
+    func path(to action: String, groups: FlattenedActionGroups, explicitOnly: Bool = false) -> ActionPath? {
+        var best: ActionPath?
+        for entry in written {
+            let reached: [(String, [String])] = groups.isGroup(entry)
+                ? groups.resolve([entry]).sorted().compactMap { member in
+                    member == entry ? nil : groups.chain(from: entry, to: member).map { (member, $0) }
+                }
+                : [(entry, [])]
+            for (member, chain) in reached where !groups.isGroup(member) {
+                if explicitOnly && member == "*" { continue }
+                guard Pattern(member).matches(action) else { continue }
+                let candidate = ActionPath(entry: entry, via: Array(chain.dropFirst()) + [member])
+                if best == nil || candidate.via.count < best!.via.count { best = candidate }
+            }
+        }
+        return best
+    }
+}
+
+/// One `index_permissions` entry, compiled: its index patterns split by kind for fast matching.
+final class IndexGrant: Sendable {
+    let role: String
+    let position: Int
+    let location: SourceLocation
+    let actions: ActionSet
+    /// The patterns as written.
+    let written: [String]
+    let matchesEverything: Bool
+    let exactNames: Set<String>
+    let prefixes: [String]
+    let others: [Pattern]
+    /// `${…}` patterns, rendered per subject.
+    let templates: [String]
+    /// `<…>` date-math patterns, resolved per request.
+    let dateMath: [String]
+    let invalid: [PatternError]
+    let hasDLS: Bool
+    let hasFLS: Bool
+
+    init(role: String, position: Int, permission: IndexPermission, groups: FlattenedActionGroups) {
+        self.role = role
+        self.position = position
+        location = permission.location
+        actions = ActionSet(written: permission.allowedActions.map(\.value), groups: groups)
+        written = permission.indexPatterns.map(\.value)
+        var exact = Set<String>(), prefixes: [String] = [], others: [Pattern] = [], templates: [String] = [], dates: [String] = []
+        var invalid: [PatternError] = [], everything = false
+        for text in written {
+            if DateMath.isExpression(text) { dates.append(text); continue }
+            if text.contains("${") { templates.append(text); continue }
+            switch Pattern.compile(text) {
+            case .success(let pattern):
+                switch pattern.form {
+                case .anything: everything = true
+                case .exact(let name): exact.insert(name)
+                case .prefix(let prefix): prefixes.append(prefix)
+                case .nothing: break
+                default: others.append(pattern)
+                }
+            case .failure(let error): invalid.append(error)
+            }
+        }
+        matchesEverything = everything
+        exactNames = exact
+        self.prefixes = prefixes
+        self.others = others
+        self.templates = templates
+        dateMath = dates
+        self.invalid = invalid
+        hasDLS = permission.dls != nil
+        hasFLS = !permission.fls.isEmpty || !permission.maskedFields.isEmpty
+    }
+
+    /// The written pattern that matches `name`, or nil. `render` turns templates and date math
+    /// into patterns for the current subject and time.
+    func matchingPattern(_ name: String, render: (String) -> Pattern) -> String? {
+        if matchesEverything { return "*" }
+        if exactNames.contains(name) { return name }
+        if let prefix = prefixes.first(where: { name.hasPrefix($0) }) { return prefix + "*" }
+        if let pattern = others.first(where: { $0.matches(name) }) { return pattern.source }
+        for template in templates + dateMath where render(template).matches(name) { return template }
+        return nil
+    }
+}
+
+/// A role compiled once: flattened actions, and for every catalog action the index grants that
+/// give it (the precomputed action → index-pattern table of §6).
+struct CompiledRole: Sendable {
+    let name: String
+    let cluster: ActionSet
+    let indexGrants: [IndexGrant]
+    /// Catalog action → positions in `indexGrants` that grant it.
+    let grantsByAction: [String: [Int]]
+    /// The actions the table covers (absent from the table = granted by no entry).
+    let tabulated: Set<String>
+
+    init(role: Role, groups: FlattenedActionGroups, catalogActions: [String], tabulated: Set<String>) {
+        self.tabulated = tabulated
+        name = role.name
+        cluster = ActionSet(written: role.clusterPermissions.map(\.value), groups: groups)
+        let grants = role.indexPermissions.enumerated().map { IndexGrant(role: role.name, position: $0.offset, permission: $0.element, groups: groups) }
+        indexGrants = grants
+        var table: [String: [Int]] = [:]
+        for (position, grant) in grants.enumerated() {
+            for action in catalogActions where grant.actions.grants(action) { table[action, default: []].append(position) }
+        }
+        grantsByAction = table
+    }
+
+    /// Index grants that give `action` (table lookup for catalog actions, a scan otherwise).
+    func grants(for action: String) -> [IndexGrant] {
+        if let positions = grantsByAction[action] { return positions.map { indexGrants[$0] } }
+        if tabulated.contains(action) { return [] }
+        return indexGrants.filter { $0.actions.grants(action) }
+    }
+}

@@ -1,0 +1,75 @@
+/// The outcome of an authorization check, with everything that explains it.
+public struct Decision: Hashable, Sendable {
+    public enum Outcome: String, Sendable, Codable {
+        /// The request passes authorization.
+        case allow
+        /// 403.
+        case deny
+        /// `do_not_fail_on_forbidden`: the request runs on the allowed indices only.
+        case partial
+        /// Passes authorization, but the indices are system or security indices whose contents
+        /// are served empty to this user.
+        case empty
+    }
+
+    public let outcome: Outcome
+    public let subject: Subject
+    /// Roles the subject holds (existing ones), with why.
+    public let roles: [MappedRole]
+    /// Mapped role names that do not exist (the plugin ignores them).
+    public let missingRoles: [String]
+    /// The action as asked, and as the plugin checks it (after renames such as auto_create → create).
+    public let action: String
+    public let checkedAction: String
+    public let requestedIndices: [String]
+    /// The concrete names the request resolved to.
+    public let resolvedIndices: [String]
+    public let allowedIndices: [String]
+    public let missingPrivileges: [String]
+    /// The `reason` of the 403 the cluster would send, character for character; nil unless denied.
+    public let forbiddenMessage: String?
+    public let grants: [Grant]
+    public let fix: [FixStep]
+    /// Further explanation, one sentence each.
+    public let notes: [String]
+
+    public var isAllowed: Bool { outcome != .deny }
+}
+
+/// One link of an allow: which role gives which action on which indices, and through what.
+public struct Grant: Hashable, Sendable {
+    public enum Level: String, Sendable, Codable { case cluster, index }
+
+    public let role: String
+    public let level: Level
+    public let action: String
+    /// The `allowed_actions` / `cluster_permissions` entry as written.
+    public let permission: String
+    /// Groups passed through, ending with the pattern that matched the action.
+    public let via: [String]
+    /// The index pattern as written (index level only).
+    public let indexPattern: String?
+    public let indices: [String]
+    public let location: SourceLocation?
+}
+
+/// The smallest change that would allow a denied request.
+public struct FixStep: Hashable, Sendable {
+    public enum Section: String, Sendable, Codable {
+        case clusterPermissions = "cluster_permissions"
+        case indexPermissions = "index_permissions"
+        case setting
+        case none
+    }
+
+    /// Role to change; `isNewRole` when no suitable role is mapped.
+    public let role: String?
+    public let isNewRole: Bool
+    public let section: Section
+    public let indexPatterns: [String]
+    public let allowedActions: [String]
+    /// A static action group that would also do, when it adds nothing beyond what is needed, or
+    /// else the smallest one that covers it (named as an alternative).
+    public let alternative: String?
+    public let explanation: String
+}

@@ -1,0 +1,296 @@
+import PermissionCatalog
+
+/// The state of one decision while the evaluator works through the plugin's steps in order.
+struct Run {
+    let evaluator: Evaluator
+    let request: AccessRequest
+    let explain: Bool
+    let mapped: [MappedRole]
+    let compiled: [CompiledRole]
+    let variables: [String: String]
+    let checkedAction: String
+
+    var outcome: Decision.Outcome = .deny
+    var resolved: [String] = []
+    var allowed: [String] = []
+    var missing: [String] = []
+    var grants: [Grant] = []
+    var notes: [String] = []
+    var fix: [FixStep] = []
+    /// What was denied, for the fix planner.
+    var denial: Denial?
+
+    enum Denial {
+        case cluster(String)
+        case explicitCluster(String)
+        case index(actions: [String], indices: [String])
+        case special(String)
+    }
+
+    init(evaluator: Evaluator, request: AccessRequest, explain: Bool) {
+        self.evaluator = evaluator
+        self.request = request
+        self.explain = explain
+        let all = evaluator.mapper.map(request.subject)
+        mapped = all
+        compiled = evaluator.compiledRoles(all.filter(\.exists).map(\.name))
+        variables = UserAttributes.variables(for: request.subject, mappedRoles: all.filter(\.exists).map(\.name))
+        checkedAction = Evaluator.rename(request.action)
+    }
+
+    var profile: TargetProfile { evaluator.profile }
+
+    // MARK: steps
+
+    mutating func evaluate() {
+        if checkedAction != request.action {
+            notes.append("the plugin checks \(request.action) as \(checkedAction)")
+        }
+        if checkedAction.hasPrefix("indices:admin/seq_no") || checkedAction == "cluster:admin/opendistro_security/whoami" {
+            outcome = .allow
+            notes.append("\(checkedAction) is always allowed by the security filter, whatever the roles")
+            return
+        }
+        if checkedAction.hasPrefix("restapi:") {
+            explicitCluster()
+        } else if profile.isClusterAction(checkedAction) {
+            cluster()
+        } else {
+            index(actions: [checkedAction], expressions: request.indices)
+        }
+    }
+
+    mutating func cluster() {
+        if request.subject.isServiceAccount {
+            deny(.cluster(checkedAction), missing: [checkedAction])
+            notes.append("\(request.subject.name) is a service account; service accounts get no cluster actions")
+            return
+        }
+        let granting = compiled.filter { $0.cluster.grants(checkedAction) }
+        guard !granting.isEmpty else {
+            deny(.cluster(checkedAction), missing: [checkedAction])
+            return
+        }
+        outcome = .allow
+        if explain { grants += granting.compactMap { clusterGrant($0, explicitOnly: false) } }
+        if checkedAction == "cluster:admin/snapshot/restore" {
+            snapshotRestore()
+        } else if let subActions = Evaluator.subActions[checkedAction], !request.indices.isEmpty {
+            notes.append("\(checkedAction) passed at cluster level; its sub-requests need \(subActions.joined(separator: ", ")) on each target index")
+            index(actions: subActions, expressions: request.indices)
+        } else if !request.indices.isEmpty {
+            notes.append("\(checkedAction) is a cluster action; the index names do not scope it")
+        }
+    }
+
+    mutating func explicitCluster() {
+        let rule = profile.explicitPrivilegeRule
+        let granting = compiled.filter { $0.cluster.grantsExplicitly(checkedAction, rule: rule) }
+        guard !granting.isEmpty else {
+            deny(.explicitCluster(checkedAction), missing: [checkedAction])
+            let wildcard = compiled.filter { $0.cluster.grants(checkedAction) }.map(\.name)
+            if !wildcard.isEmpty {
+                notes.append("\(wildcard.joined(separator: ", ")) grant\(wildcard.count == 1 ? "s" : "") it only through the bare '*', which does not count for \(checkedAction): it needs an explicit grant")
+            }
+            return
+        }
+        outcome = .allow
+        if explain { grants += granting.compactMap { clusterGrant($0, explicitOnly: true) } }
+        if !evaluator.settings.restAdminEnabled {
+            notes.append("the Security REST API honours restapi:admin/* permissions only with \(profile.settingsPrefix).restapi.admin.enabled: true")
+        }
+    }
+
+    mutating func snapshotRestore() {
+        let settings = evaluator.settings
+        guard settings.snapshotRestorePrivilegeEnabled else {
+            deny(.special("snapshot restore by regular users is disabled (enable_snapshot_restore_privilege: false)"), missing: [])
+            return
+        }
+        let resolution = IndexResolution(expressions: request.indices, metadata: evaluator.metadata, now: evaluator.now)
+        if resolution.isLocalAll || resolution.names.contains(where: evaluator.special.isSecurityIndex) {
+            deny(.special("restoring all indices or the security index is refused (it would overwrite the security configuration)"), missing: [])
+            return
+        }
+        if settings.checkSnapshotRestoreWritePrivileges {
+            notes.append("restored indices also need indices:admin/create and indices:data/write/index (check_snapshot_restore_write_privileges)")
+            index(actions: ["indices:admin/create", "indices:data/write/index"], expressions: request.indices)
+        }
+    }
+
+    // MARK: index level
+
+    mutating func index(actions: [String], expressions: [String]) {
+        let resolution = IndexResolution(expressions: expressions, metadata: evaluator.metadata, now: evaluator.now)
+        notes += resolution.notes
+        resolved = resolution.names
+        if let failure = resolution.failures.first {
+            deny(.special(failure), missing: [])
+            return
+        }
+        if resolution.names.isEmpty, !resolution.isLocalAll, !resolution.remote.isEmpty {
+            outcome = .allow
+            notes.append("only remote indices (\(resolution.remote.joined(separator: ", "))): the remote cluster checks them")
+            return
+        }
+        if !resolution.remote.isEmpty {
+            notes.append("remote indices \(resolution.remote.joined(separator: ", ")) are checked by the remote cluster")
+        }
+        if request.subject.isServiceAccount, evaluator.special.permissionMode,
+           resolution.isLocalAll || resolution.names.contains(where: { !evaluator.special.isSystemIndex($0) }) {
+            deny(.special("service accounts may only touch system indices when system index permissions are enabled"), missing: [])
+            return
+        }
+        let verdict = evaluator.special.check(action: actions[0], resolution: resolution, roles: compiled.map(\.name),
+                                              hasSystemIndexPermission: hasSystemIndexPermission)
+        if case .deny(let reason) = verdict {
+            deny(.special(reason), missing: [])
+            return
+        }
+        if actions == ["system:admin/system_index"] {
+            explicitIndex(resolution)
+            return
+        }
+        if resolution.isLocalAll, wildcardShortcut(actions) {
+            outcome = .allow
+            allowed = resolution.names
+            notes.append("a mapped role grants \(actions.joined(separator: ", ")) on '*', which covers every index")
+            markBlankedReads(actions)
+            return
+        }
+        if resolution.isLocalAll, evaluator.metadata == nil {
+            deny(.index(actions: actions, indices: ["*"]), missing: actions)
+            notes.append("the request covers all indices; without --cluster-metadata only a grant on '*' can cover that")
+            return
+        }
+        checkTable(actions: actions, names: resolution.names)
+    }
+
+    private func wildcardShortcut(_ actions: [String]) -> Bool {
+        actions.allSatisfy { action in compiled.contains { role in role.grants(for: action).contains(where: \.matchesEverything) } }
+    }
+
+    /// The CheckTable of §6: each (index, action) cell ticked by any role.
+    mutating func checkTable(actions: [String], names: [String]) {
+        var cells: [String: [String: (IndexGrant, String)]] = [:]
+        for name in names {
+            let candidates = evaluator.matchNames(name)
+            for action in actions {
+                search: for role in compiled {
+                    for grant in role.grants(for: action) {
+                        for candidate in candidates {
+                            if let pattern = grant.matchingPattern(candidate, render: { evaluator.render($0, variables: variables) }) {
+                                cells[name, default: [:]][action] = (grant, pattern)
+                                break search
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let allowedNames = names.filter { cells[$0]?.count == actions.count }
+        if explain { grants += indexGrants(cells, actions: actions, names: allowedNames) }
+        if allowedNames.count == names.count, !names.isEmpty {
+            outcome = .allow
+            allowed = names
+        } else if evaluator.config.dynamic.doNotFailOnForbidden, actions.allSatisfy(evaluator.dnfofActions.matches),
+                  !allowedNames.isEmpty || evaluator.config.dynamic.doNotFailOnForbiddenEmpty {
+            outcome = .partial
+            allowed = allowedNames
+            let dropped = names.filter { !allowedNames.contains($0) }
+            notes.append("do_not_fail_on_forbidden: the request runs on \(allowedNames.isEmpty ? "no index (empty result)" : allowedNames.joined(separator: ", ")) only; \(dropped.joined(separator: ", ")) silently left out")
+        } else {
+            let incomplete = actions.filter { action in names.contains { cells[$0]?[action] == nil } }
+            let listed = profile.missingPrivilegesStyle == .onlyMissing ? incomplete : actions
+            allowed = allowedNames
+            deny(.index(actions: incomplete.isEmpty ? actions : incomplete, indices: names.filter { !allowedNames.contains($0) }), missing: listed)
+            return
+        }
+        markBlankedReads(actions)
+    }
+
+    mutating func explicitIndex(_ resolution: IndexResolution) {
+        let names = resolution.names
+        let granted = names.filter(hasSystemIndexPermission)
+        if granted.count == names.count, !names.isEmpty {
+            outcome = .allow
+            allowed = names
+        } else {
+            allowed = granted
+            deny(.index(actions: ["system:admin/system_index"], indices: names.filter { !granted.contains($0) }), missing: ["system:admin/system_index"])
+            notes.append("system:admin/system_index needs an explicit grant: a bare '*' in allowed_actions does not give it")
+        }
+    }
+
+    func hasSystemIndexPermission(_ index: String) -> Bool {
+        let rule = profile.explicitPrivilegeRule
+        let candidates = evaluator.matchNames(index)
+        return compiled.contains { role in
+            role.indexGrants.contains { grant in
+                grant.actions.grantsExplicitly("system:admin/system_index", rule: rule)
+                    && candidates.contains { grant.matchingPattern($0, render: { evaluator.render($0, variables: variables) }) != nil }
+            }
+        }
+    }
+
+    /// Reads of the security index and of system indices are served empty (§2.7).
+    mutating func markBlankedReads(_ actions: [String]) {
+        guard actions.contains(where: { $0.hasPrefix("indices:data/read/") }) else { return }
+        let blanked = allowed.filter { evaluator.special.readIsBlanked($0, hasSystemIndexPermission: hasSystemIndexPermission) }
+        guard !blanked.isEmpty else { return }
+        if blanked.count == allowed.count {
+            outcome = .empty
+            notes.append("\(blanked.joined(separator: ", ")) \(blanked.count == 1 ? "is a" : "are") system or security \(blanked.count == 1 ? "index" : "indices"): the read passes authorization but returns no documents")
+        } else {
+            notes.append("documents of \(blanked.joined(separator: ", ")) are hidden from this user (system or security indices)")
+        }
+    }
+
+    // MARK: outcome
+
+    mutating func deny(_ denial: Denial, missing: [String]) {
+        outcome = .deny
+        self.missing = missing
+        self.denial = denial
+        if case .special(let reason) = denial { notes.append(reason) }
+    }
+
+    func decision() -> Decision {
+        let forbidden = outcome == .deny
+            ? profile.forbiddenMessage(missing: missing, userName: request.subject.name, backendRoles: request.subject.backendRoles,
+                                       requestedTenant: request.subject.requestedTenant)
+            : nil
+        let fix = (outcome == .deny && explain) ? FixPlanner(run: self).plan() : []
+        return Decision(outcome: outcome, subject: request.subject, roles: mapped.filter(\.exists),
+                        missingRoles: mapped.filter { !$0.exists }.map(\.name), action: request.action, checkedAction: checkedAction,
+                        requestedIndices: request.indices, resolvedIndices: resolved, allowedIndices: allowed, missingPrivileges: missing,
+                        forbiddenMessage: forbidden, grants: grants, fix: fix, notes: notes)
+    }
+
+    // MARK: explanations
+
+    func clusterGrant(_ role: CompiledRole, explicitOnly: Bool) -> Grant? {
+        guard let path = role.cluster.path(to: checkedAction, groups: evaluator.groups, explicitOnly: explicitOnly) else { return nil }
+        return Grant(role: role.name, level: .cluster, action: checkedAction, permission: path.entry, via: path.via,
+                     indexPattern: nil, indices: [], location: evaluator.config.roles[role.name]?.location)
+    }
+
+    func indexGrants(_ cells: [String: [String: (IndexGrant, String)]], actions: [String], names: [String]) -> [Grant] {
+        struct Key: Hashable { let role: String, position: Int, action: String, pattern: String }
+        var order: [Key] = [], indices: [Key: [String]] = [:], byKey: [Key: IndexGrant] = [:]
+        for name in names {
+            for action in actions {
+                guard let (grant, pattern) = cells[name]?[action] else { continue }
+                let key = Key(role: grant.role, position: grant.position, action: action, pattern: pattern)
+                if indices[key] == nil { order.append(key); byKey[key] = grant }
+                indices[key, default: []].append(name)
+            }
+        }
+        return order.compactMap { key in
+            let grant = byKey[key]!
+            guard let path = grant.actions.path(to: key.action, groups: evaluator.groups) else { return nil }
+            return Grant(role: key.role, level: .index, action: key.action, permission: path.entry, via: path.via,
+                         indexPattern: key.pattern, indices: indices[key]!, location: grant.location)
+        }
+    }
+}

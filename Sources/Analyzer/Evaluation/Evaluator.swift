@@ -1,0 +1,95 @@
+import Foundation
+import PermissionCatalog
+import Synchronization
+
+/// Decides requests the way the security plugin's default (legacy) privilege evaluator does, for
+/// one configuration, profile, node settings and cluster state. Built once (groups flattened,
+/// patterns compiled, per-role action tables precomputed), then shared: a decision costs a few
+/// hash lookups and pattern matches.
+public final class Evaluator: Sendable {
+    public let catalog: Catalog
+    public let config: SecurityConfig
+    public let settings: NodeSettings
+    public let metadata: ClusterMetadata?
+    public let now: Date
+    let profile: TargetProfile
+    let groups: FlattenedActionGroups
+    let roles: [String: CompiledRole]
+    let mapper: RoleMapper
+    let dnfofActions: PatternSet
+    let special: SpecialIndexRules
+    private let rendered = Mutex<[String: Pattern]>([:])
+
+    /// Multi-item actions: checked at cluster level, then their sub-requests at index level (§2.3–2.4).
+    static let subActions: [String: [String]] = [
+        "indices:data/write/bulk": ["indices:data/write/bulk[s]"],
+        "indices:data/read/mget": ["indices:data/read/mget[shard]"],
+        "indices:data/read/mtv": ["indices:data/read/mtv[shard]"],
+        "indices:data/read/msearch": ["indices:data/read/search"],
+        "indices:data/read/msearch/template": ["indices:data/read/search"],
+    ]
+
+    /// Renamed before checking (§2.4).
+    static func rename(_ action: String) -> String {
+        if action == "indices:admin/auto_create" { return "indices:admin/create" }
+        if action == "indices:admin/mapping/auto_put" { return "indices:admin/mapping/put" }
+        if action.hasPrefix("internal:indices/admin/upgrade") { return "indices:admin/upgrade" }
+        return action
+    }
+
+    /// `config` is the configuration as loaded; the profile's built-in entries are added here.
+    public init(config: SecurityConfig, catalog: Catalog, settings: NodeSettings = NodeSettings(),
+                metadata: ClusterMetadata? = nil, now: Date = Date()) {
+        self.catalog = catalog
+        profile = catalog.profile
+        let merged = config.withStatics(from: catalog).config
+        self.config = merged
+        self.settings = settings
+        self.metadata = metadata
+        self.now = now
+        let groups = FlattenedActionGroups(merged.actionGroups)
+        self.groups = groups
+        let actions = catalog.actions.map(\.name)
+        let tabulated = Set(actions)
+        roles = merged.roles.mapValues { CompiledRole(role: $0, groups: groups, catalogActions: actions, tabulated: tabulated) }
+        mapper = RoleMapper(config: merged, resolution: settings.rolesMappingResolution)
+        dnfofActions = PatternSet(profile.dnfofActionPatterns)
+        special = SpecialIndexRules(settings: settings, metadata: metadata)
+    }
+
+    // MARK: entry point
+
+    public func evaluate(_ request: AccessRequest, explain: Bool = true) -> Decision {
+        var run = Run(evaluator: self, request: request, explain: explain)
+        run.evaluate()
+        return run.decision()
+    }
+
+    // MARK: shared lookups
+
+    func compiledRoles(_ names: [String]) -> [CompiledRole] { names.compactMap { roles[$0] } }
+
+    /// A template or date-math index pattern rendered for the subject, cached by its rendered text.
+    func render(_ template: String, variables: [String: String]) -> Pattern {
+        var text = template
+        if DateMath.isExpression(template) {
+            guard case .success(let resolved) = DateMath.resolve(template, now: now) else { return Pattern("") }
+            text = resolved
+        } else {
+            text = UserAttributes.substitute(template, variables, defaults: profile.attributeDefaultValues)
+        }
+        if let cached = rendered.withLock({ $0[text] }) { return cached }
+        let pattern = Pattern(text)
+        rendered.withLock { $0[text] = pattern }
+        return pattern
+    }
+
+    /// Names an index is matched under (§3, legacy): itself, the aliases pointing at it, its data stream.
+    func matchNames(_ index: String) -> [String] {
+        guard let metadata else { return [index] }
+        var names = [index]
+        names += metadata.aliasesOfIndex[index] ?? []
+        if let stream = metadata.parentDataStream[index] { names.append(stream) }
+        return names
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// The concrete names a request's index expressions stand for (legacy `IndexResolverReplacer`, §3):
+/// aliases and wildcards expand to concrete indices, data streams to their backing indices,
+/// unknown names stay as written, remote `cluster:index` expressions are left to the remote cluster.
+struct IndexResolution: Sendable {
+    var names: [String] = []
+    /// The request means every local index (`[]`, `_all`, `*`).
+    var isLocalAll = false
+    var remote: [String] = []
+    var notes: [String] = []
+    var failures: [String] = []
+
+    init(expressions: [String], metadata: ClusterMetadata?, now: Date) {
+        let split = expressions.flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
+        if split.isEmpty || split == ["_all"] || split == ["*"] {
+            isLocalAll = true
+            if let metadata {
+                names = metadata.indices.filter { !metadata.hiddenIndices.contains($0) }.sorted()
+            }
+            return
+        }
+        var ordered: [String] = []
+        var seen = Set<String>()
+        func add(_ name: String) { if seen.insert(name).inserted { ordered.append(name) } }
+        var sawWildcard = false
+        for expression in split {
+            if expression.hasPrefix("-"), sawWildcard {
+                let excluded = Pattern(String(expression.dropFirst()))
+                ordered.removeAll { excluded.matches($0) }
+                seen = Set(ordered)
+                continue
+            }
+            var name = expression
+            if DateMath.isExpression(name) {
+                switch DateMath.resolve(name, now: now) {
+                case .success(let resolved): name = resolved
+                case .failure(let failure):
+                    failures.append("cannot resolve date math \(failure.expression): \(failure.reason)")
+                    continue
+                }
+            }
+            if name.contains(":") {
+                remote.append(name)
+                continue
+            }
+            let isWildcard = name.contains("*") || name.contains("?")
+            sawWildcard = sawWildcard || isWildcard
+            guard let metadata else {
+                if isWildcard { notes.append("without --cluster-metadata, \(name) is checked as a name, not expanded") }
+                add(name)
+                continue
+            }
+            if isWildcard {
+                let pattern = Pattern(name)
+                let matches = metadata.allNames.filter { candidate in
+                    pattern.matches(candidate) && (!metadata.hiddenIndices.contains(candidate) || name.hasPrefix("."))
+                }.sorted()
+                if matches.isEmpty {
+                    notes.append("\(name) matches nothing in the cluster metadata")
+                    add(name)
+                }
+                for match in matches { expand(match, metadata).forEach(add) }
+            } else {
+                expand(name, metadata).forEach(add)
+            }
+        }
+        names = ordered
+    }
+
+    private func expand(_ name: String, _ metadata: ClusterMetadata) -> [String] {
+        if let members = metadata.aliases[name] { return members }
+        if let backing = metadata.dataStreams[name] { return backing }
+        return [name]
+    }
+}

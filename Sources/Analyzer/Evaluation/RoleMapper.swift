@@ -1,0 +1,109 @@
+/// Why a subject has a role.
+public struct MappingReason: Hashable, Sendable, Codable {
+    public enum Rule: String, Sendable, Codable {
+        case user = "users", backendRole = "backend_roles", andBackendRoles = "and_backend_roles", host = "hosts"
+        case direct = "opendistro_security_roles", backendRoleAsRole = "backend role used as role name"
+    }
+
+    public let rule: Rule
+    /// The pattern(s) that matched, as written.
+    public let patterns: [String]
+    /// What they matched (user name, backend roles, host).
+    public let matched: [String]
+}
+
+/// A role the subject holds, with every reason it holds it.
+public struct MappedRole: Hashable, Sendable {
+    public let name: String
+    public let reasons: [MappingReason]
+    /// False when no role of that name exists; such mappings are ignored by the plugin.
+    public let exists: Bool
+}
+
+/// Resolves a subject's security roles (§4, `ConfigurableRoleMapper`): the subject's own security
+/// roles always, plus role mappings and/or backend roles per `roles_mapping_resolution`.
+public struct RoleMapper: Sendable {
+    struct CompiledMapping: Sendable {
+        let role: String
+        let users: [Pattern]
+        let backendRoles: [Pattern]
+        let andBackendRoles: [Pattern]
+        let hosts: [Pattern]
+    }
+
+    let mappings: [CompiledMapping]
+    let resolution: NodeSettings.RolesMappingResolution
+    let roleNames: Set<String>
+    /// Exact user name → indices of mappings that name it exactly; other mappings are scanned.
+    private let exactUsers: [String: [Int]]
+    private let exactBackendRoles: [String: [Int]]
+    private let scanned: [Int]
+
+    public init(config: SecurityConfig, resolution: NodeSettings.RolesMappingResolution) {
+        let compiled = config.roleMappings.keys.sorted().map { name -> CompiledMapping in
+            let mapping = config.roleMappings[name]!
+            return CompiledMapping(role: name, users: mapping.users.map { Pattern($0.value) },
+                                   backendRoles: mapping.backendRoles.map { Pattern($0.value) },
+                                   andBackendRoles: mapping.andBackendRoles.map { Pattern($0.value) },
+                                   hosts: mapping.hosts.map { Pattern($0.value) })
+        }
+        mappings = compiled
+        self.resolution = resolution
+        roleNames = Set(config.roles.keys)
+        var users: [String: [Int]] = [:], backend: [String: [Int]] = [:], scan: [Int] = []
+        for (index, mapping) in compiled.enumerated() {
+            let simple = mapping.andBackendRoles.isEmpty && mapping.hosts.isEmpty
+                && (mapping.users + mapping.backendRoles).allSatisfy(\.isExact)
+            guard simple else { scan.append(index); continue }
+            for user in mapping.users { users[user.source, default: []].append(index) }
+            for role in mapping.backendRoles { backend[role.source, default: []].append(index) }
+        }
+        exactUsers = users
+        exactBackendRoles = backend
+        scanned = scan
+    }
+
+    /// The subject's roles, sorted by name, each with its reasons.
+    public func map(_ subject: Subject) -> [MappedRole] {
+        var reasons: [String: [MappingReason]] = [:]
+        for role in subject.securityRoles {
+            reasons[role, default: []].append(MappingReason(rule: .direct, patterns: [role], matched: [subject.name]))
+        }
+        if resolution != .mappingOnly {
+            for role in subject.backendRoles {
+                reasons[role, default: []].append(MappingReason(rule: .backendRoleAsRole, patterns: [role], matched: [role]))
+            }
+        }
+        if resolution != .backendRolesOnly {
+            var candidates = Set(scanned)
+            candidates.formUnion(exactUsers[subject.name] ?? [])
+            for role in subject.backendRoles { candidates.formUnion(exactBackendRoles[role] ?? []) }
+            for index in candidates.sorted() {
+                let mapping = mappings[index]
+                for reason in match(mapping, subject) { reasons[mapping.role, default: []].append(reason) }
+            }
+        }
+        return reasons.keys.sorted().map { MappedRole(name: $0, reasons: reasons[$0]!, exists: roleNames.contains($0)) }
+    }
+
+    private func match(_ mapping: CompiledMapping, _ subject: Subject) -> [MappingReason] {
+        var reasons: [MappingReason] = []
+        let users = mapping.users.filter { $0.matches(subject.name) }
+        if !users.isEmpty { reasons.append(MappingReason(rule: .user, patterns: users.map(\.source), matched: [subject.name])) }
+        let backend = mapping.backendRoles.filter { pattern in subject.backendRoles.contains(where: pattern.matches) }
+        if !backend.isEmpty {
+            let matched = subject.backendRoles.filter { role in backend.contains { $0.matches(role) } }
+            reasons.append(MappingReason(rule: .backendRole, patterns: backend.map(\.source), matched: matched))
+        }
+        if !mapping.andBackendRoles.isEmpty,
+           mapping.andBackendRoles.allSatisfy({ pattern in subject.backendRoles.contains(where: pattern.matches) }) {
+            let matched = subject.backendRoles.filter { role in mapping.andBackendRoles.contains { $0.matches(role) } }
+            reasons.append(MappingReason(rule: .andBackendRoles, patterns: mapping.andBackendRoles.map(\.source), matched: matched))
+        }
+        if let host = subject.host {
+            let hosts = mapping.hosts.filter { $0.matches(host) }
+            if !hosts.isEmpty { reasons.append(MappingReason(rule: .host, patterns: hosts.map(\.source), matched: [host])) }
+        }
+        return reasons
+    }
+}

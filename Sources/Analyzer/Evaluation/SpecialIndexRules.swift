@@ -1,0 +1,82 @@
+import PermissionCatalog
+
+/// The security index, system indices and protected indices (§2.7, legacy
+/// `SystemIndexAccessEvaluator` / `ProtectedIndexAccessEvaluator`): rules that hold whatever the
+/// roles say. Their denials list no privilege: the 403 reads `no permissions for [] and User […]`.
+struct SpecialIndexRules: Sendable {
+    let settings: NodeSettings
+    let systemPatterns: PatternSet
+    let protectedPatterns: PatternSet
+    let protectedRoles: PatternSet
+    /// Write-type actions refused on the security index and (without permission mode) system indices.
+    let deniedActions: PatternSet
+
+    init(settings: NodeSettings, metadata: ClusterMetadata?) {
+        self.settings = settings
+        var system = settings.systemIndices
+        if settings.systemIndicesEnabled { system += (metadata?.systemIndices ?? []).sorted() }
+        systemPatterns = PatternSet(system)
+        protectedPatterns = PatternSet(settings.protectedIndices)
+        protectedRoles = PatternSet(settings.protectedIndicesRoles)
+        var denied = ["indices:data/write*", "indices:admin/delete*", "indices:admin/mapping/delete*", "indices:admin/mapping/put*",
+                      "indices:admin/freeze*", "indices:admin/settings/update*", "indices:admin/aliases"]
+        if !settings.restoreSecurityIndexEnabled { denied += ["indices:admin/close*", "cluster:admin/snapshot/restore*"] }
+        deniedActions = PatternSet(denied)
+    }
+
+    var permissionMode: Bool { settings.systemIndicesEnabled && settings.systemIndexPermissionEnabled }
+
+    func isSecurityIndex(_ name: String) -> Bool { name == settings.securityIndexName }
+
+    func isSystemIndex(_ name: String) -> Bool {
+        settings.systemIndicesEnabled && !isSecurityIndex(name) && systemPatterns.matches(name)
+    }
+
+    enum Verdict: Equatable {
+        case pass
+        case deny(String)
+    }
+
+    /// Checks the rules in the plugin's order. `hasSystemIndexPermission` answers whether the
+    /// subject holds `system:admin/system_index` explicitly on a system index.
+    func check(action: String, resolution: IndexResolution, roles: [String],
+               hasSystemIndexPermission: (String) -> Bool) -> Verdict {
+        let names = resolution.names
+        let denied = deniedActions.matches(action)
+        if permissionMode {
+            if names.contains(where: isSecurityIndex) {
+                return .deny("\(settings.securityIndexName) is the security index; with system index permissions enabled no role may touch it")
+            }
+            if let index = names.first(where: { isSystemIndex($0) && !hasSystemIndexPermission($0) }) {
+                return .deny("\(index) is a system index and no mapped role grants system:admin/system_index on it explicitly")
+            }
+        }
+        if denied {
+            if resolution.isLocalAll && !settings.filterSecurityIndexFromAllRequests {
+                return .deny("\(action) on all indices would include the security index \(settings.securityIndexName); write-type actions on it are refused")
+            }
+            if let index = names.first(where: isSecurityIndex) {
+                return .deny("\(index) is the security index; \(action) is a write-type action refused on it for every role")
+            }
+            if !permissionMode, let index = names.first(where: isSystemIndex) {
+                return .deny("\(index) is a system index; \(action) is a write-type action refused on it (system index permissions are not enabled)")
+            }
+        }
+        if settings.protectedIndicesEnabled, !roles.contains(where: protectedRoles.matches) {
+            if !resolution.isLocalAll, let index = names.first(where: protectedPatterns.matches) {
+                return .deny("\(index) is a protected index; only the roles in protected_indices.roles may touch it")
+            }
+            if resolution.isLocalAll, denied {
+                return .deny("\(action) on all indices would include protected indices; only the roles in protected_indices.roles may do that")
+            }
+        }
+        return .pass
+    }
+
+    /// Whether a read of `name` is served empty to a non-admin user (§2.7: empty reader).
+    func readIsBlanked(_ name: String, hasSystemIndexPermission: (String) -> Bool) -> Bool {
+        if isSecurityIndex(name) { return true }
+        guard isSystemIndex(name) else { return false }
+        return !(permissionMode && hasSystemIndexPermission(name))
+    }
+}

@@ -1,0 +1,97 @@
+/// Builds the ``Subject`` the plugin would see: an internal user as stored, JWT/OIDC claims run
+/// through the authentication domain of config.yml, then what the caller adds or replaces.
+public struct SubjectRequest: Sendable {
+    public var user: String?
+    public var backendRoles: [String] = []
+    /// Replace the internal user's backend roles instead of adding to them.
+    public var replaceBackendRoles = false
+    /// `key=value`; keys without `attr.` mean `attr.internal.<key>`.
+    public var attributes: [String: String] = [:]
+    public var roles: [String] = []
+    public var host: String?
+    public var claims: ConfigValue?
+
+    public init(user: String? = nil) {
+        self.user = user
+    }
+}
+
+public struct ResolvedSubject: Sendable {
+    public let subject: Subject
+    public let notes: [String]
+    /// False for a disabled internal user: authentication fails before any authorization.
+    public let canAuthenticate: Bool
+}
+
+public enum SubjectResolver {
+    public static func resolve(_ request: SubjectRequest, config: SecurityConfig) throws(InputError) -> ResolvedSubject {
+        var notes: [String] = []
+        var subject: Subject
+        var canAuthenticate = true
+        if let claims = request.claims {
+            subject = try ClaimsMapper.subject(from: claims, config: config, notes: &notes)
+            if let user = request.user { subject.name = user }
+        } else {
+            guard let name = request.user, !name.isEmpty else {
+                throw InputError(.error("no user given", hint: "pass --user NAME (an internal user, or any name with --backend-role/--attribute), or --claims FILE"))
+            }
+            if let stored = config.internalUsers[name] {
+                subject = Subject(internalUser: stored)
+                notes.append("\(name) is an internal user (\(stored.location)); its backend roles, attributes and security roles apply")
+                if !stored.enabled {
+                    canAuthenticate = false
+                    notes.append("\(name) is disabled (enabled: false): authentication fails with 401 before any permission is checked")
+                }
+            } else {
+                subject = Subject(name: name)
+            }
+        }
+        if request.replaceBackendRoles { subject.backendRoles = [] }
+        for role in request.backendRoles where !subject.backendRoles.contains(role) { subject.backendRoles.append(role) }
+        for (key, value) in request.attributes { subject.attributes[Subject.attributeKey(key)] = value }
+        for role in request.roles where !subject.securityRoles.contains(role) { subject.securityRoles.append(role) }
+        if let host = request.host { subject.host = host }
+        if subject.attributes["attr.internal.service"] == "true" { subject.isServiceAccount = true }
+        return ResolvedSubject(subject: subject, notes: notes, canAuthenticate: canAuthenticate)
+    }
+}
+
+/// JWT / OpenID Connect claims → user name, backend roles and `attr.jwt.*` attributes, using the
+/// first jwt/openid domain of config.yml (seeds/002: `subject_key`, `roles_key` incl. nested paths,
+/// comma-separated strings).
+public enum ClaimsMapper {
+    public static func subject(from claims: ConfigValue, config: SecurityConfig, notes: inout [String]) throws(InputError) -> Subject {
+        guard let map = claims.map else {
+            throw InputError(.error("the claims must be a JSON object", hint: "e.g. {\"sub\": \"alice\", \"roles\": [\"analyst\"]}"))
+        }
+        let domain = config.dynamic.authc.first { ["jwt", "openid"].contains($0.authenticatorType ?? "") }
+        let settings = domain?.authenticatorConfig
+        if let domain {
+            notes.append("claims mapped with authentication domain \(domain.name) (\(domain.authenticatorType ?? "")) at \(domain.location)")
+        } else {
+            notes.append("config.yml has no jwt/openid domain; claims mapped with the defaults (subject_key: sub, no roles_key)")
+        }
+        let subjectKey = settings?[path: "subject_key"]?.string ?? "sub"
+        guard let name = map[subjectKey]?.string, !name.isEmpty else {
+            throw InputError(.error("the claims have no '\(subjectKey)' claim for the user name",
+                                    hint: "the domain's subject_key is '\(subjectKey)'; the token would be rejected"))
+        }
+        var roles: [String] = []
+        if let rolesKey = settings?[path: "roles_key"] {
+            let path = rolesKey.list?.compactMap(\.string) ?? rolesKey.string.map { [$0] } ?? []
+            var value: ConfigValue? = claims
+            for key in path { value = value?.map?[key] }
+            switch value {
+            case .string(let text)?: roles = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            case .list(let items)?: roles = items.compactMap(\.string)
+            case nil: notes.append("the claims have no roles at \(path.joined(separator: ".")); the user gets no backend roles")
+            default: notes.append("the roles claim at \(path.joined(separator: ".")) is neither a string nor a list; ignored")
+            }
+        }
+        var attributes: [String: String] = [:]
+        for (key, value) in map {
+            if let text = value.string { attributes["attr.jwt.\(key)"] = text }
+        }
+        return Subject(name: name, backendRoles: roles, attributes: attributes)
+    }
+}

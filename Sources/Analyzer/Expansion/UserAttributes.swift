@@ -1,0 +1,60 @@
+/// `${…}` substitution in index patterns (§3, `UserAttributes`): done by plain string replacement
+/// before the pattern is parsed, so attribute values are not escaped — a value containing `*`
+/// widens the pattern. Unknown variables stay literal (and then match nothing real).
+public enum UserAttributes {
+    /// The variables a subject provides, both dot and underscore spellings.
+    public static func variables(for subject: Subject, mappedRoles: [String]) -> [String: String] {
+        func quoted(_ items: [String]) -> String { items.map { "\"\($0)\"" }.joined(separator: ",") }
+        var variables: [String: String] = [
+            "user.name": subject.name, "user_name": subject.name,
+            "user.roles": quoted(subject.backendRoles), "user_roles": quoted(subject.backendRoles),
+        ]
+        let securityRoles = quoted(Array(Set(subject.securityRoles + mappedRoles)).sorted())
+        variables["user.securityRoles"] = securityRoles
+        variables["user_securityRoles"] = securityRoles
+        for (key, value) in subject.attributes {
+            variables[key] = value
+            variables[key.replacingOccurrences(of: ".", with: "_")] = value
+        }
+        return variables
+    }
+
+    /// Replaces every `${name}` whose name is known. With `defaults` (see
+    /// `TargetProfile.attributeDefaultValues`), `${name:-fallback}` uses the fallback when the name
+    /// is unknown. Others stay as written.
+    public static func substitute(_ text: String, _ variables: [String: String], defaults: Bool = false) -> String {
+        guard text.contains("${") else { return text }
+        var output = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            output += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                output += rest[start.lowerBound...]
+                return output
+            }
+            let name = String(rest[start.upperBound..<end])
+            if let value = variables[name] {
+                output += value
+            } else if defaults, let split = name.range(of: ":-"), let value = variables[String(name[..<split.lowerBound])] {
+                output += value
+            } else if defaults, let split = name.range(of: ":-") {
+                output += name[split.upperBound...]
+            } else {
+                output += rest[start.lowerBound...end]
+            }
+            rest = rest[rest.index(after: end)...]
+        }
+        return output + rest
+    }
+
+    /// Variable names used in a pattern (for audits).
+    public static func references(in text: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(text)
+        while let start = rest.range(of: "${"), let end = rest[start.upperBound...].firstIndex(of: "}") {
+            names.append(String(rest[start.upperBound..<end]))
+            rest = rest[rest.index(after: end)...]
+        }
+        return names
+    }
+}

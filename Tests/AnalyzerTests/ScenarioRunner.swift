@@ -1,0 +1,40 @@
+import Foundation
+import PermissionCatalog
+@testable import Analyzer
+
+/// Runs a scenario folder (config/, optional opensearch.yml and cluster_metadata.json, cases.jsonl)
+/// and returns every case that disagrees with its expectation.
+enum ScenarioRunner {
+    struct Failure: CustomStringConvertible {
+        let id: String
+        let problem: String
+        let decision: Decision
+        var description: String {
+            "\(id): \(problem) [\(decision.subject.name) \(decision.action) \(decision.requestedIndices); roles \(decision.roles.map(\.name)); notes \(decision.notes)]"
+        }
+    }
+
+    static func scenarios(in directory: URL) -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.sorted().map { directory.appendingPathComponent($0) }
+            .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("cases.jsonl").path) }
+    }
+
+    static func run(_ scenario: URL, profile: TargetProfile = .default) throws -> (count: Int, failures: [Failure]) {
+        let config = try ConfigLoader(profile: profile).load(from: scenario.appendingPathComponent("config").path).config
+        let yml = scenario.appendingPathComponent("opensearch.yml").path
+        let settings = try InputFiles.nodeSettings(path: FileManager.default.fileExists(atPath: yml) ? yml : nil, overrides: [], profile: profile)
+        let metadataPath = scenario.appendingPathComponent("cluster_metadata.json").path
+        let metadata = FileManager.default.fileExists(atPath: metadataPath) ? try InputFiles.clusterMetadata(path: metadataPath) : nil
+        let evaluator = Evaluator(config: config, catalog: Catalog(profile: profile), settings: settings, metadata: metadata)
+        let text = try String(contentsOf: scenario.appendingPathComponent("cases.jsonl"), encoding: .utf8)
+        let cases = try BatchCase.parse(text, file: "cases.jsonl")
+        var failures: [Failure] = []
+        for item in cases {
+            let subject = try SubjectResolver.resolve(item.subject, config: evaluator.config).subject
+            let decision = evaluator.evaluate(AccessRequest(subject: subject, action: item.action, indices: item.indices))
+            if let problem = item.disagreement(with: decision) { failures.append(Failure(id: item.id, problem: problem, decision: decision)) }
+        }
+        return (cases.count, failures)
+    }
+}
