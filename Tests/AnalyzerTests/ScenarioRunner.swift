@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import PermissionCatalog
 @testable import Analyzer
 
@@ -20,7 +21,13 @@ enum ScenarioRunner {
             .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("cases.jsonl").path) }
     }
 
-    static func run(_ scenario: URL, profile: TargetProfile = .default) throws -> (count: Int, failures: [Failure]) {
+    /// A scenario may pin its profile in a `target` file (e.g. `opensearch-2.11`).
+    static func run(_ scenario: URL) throws -> (count: Int, failures: [Failure]) {
+        let targetFile = scenario.appendingPathComponent("target")
+        var profile = TargetProfile.default
+        if let text = try? String(contentsOf: targetFile, encoding: .utf8) {
+            profile = try #require(TargetProfile(parsing: text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
         let config = try ConfigLoader(profile: profile).load(from: scenario.appendingPathComponent("config").path).config
         let yml = scenario.appendingPathComponent("opensearch.yml").path
         let settings = try InputFiles.nodeSettings(path: FileManager.default.fileExists(atPath: yml) ? yml : nil, overrides: [], profile: profile)
@@ -31,8 +38,8 @@ enum ScenarioRunner {
         let cases = try BatchCase.parse(text, file: "cases.jsonl")
         var failures: [Failure] = []
         for item in cases {
-            let subject = try SubjectResolver.resolve(item.subject, config: evaluator.config).subject
-            let decision = evaluator.evaluate(AccessRequest(subject: subject, action: item.action, indices: item.indices))
+            let subject = try SubjectResolver.resolve(item.subject, config: evaluator.config)
+            let decision = evaluator.evaluate(subject, action: item.action, indices: item.indices)
             if let problem = item.disagreement(with: decision) { failures.append(Failure(id: item.id, problem: problem, decision: decision)) }
         }
         return (cases.count, failures)

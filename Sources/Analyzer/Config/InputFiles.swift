@@ -72,3 +72,10 @@ public enum InputFiles {
                                dataStreams: streams.mapValues { $0.sorted() })
     }
 }
+
+extension InputFiles {
+    /// A JSON (or YAML) document as a ``ConfigValue``, e.g. JWT claims.
+    public static func readJSONValue(_ path: String) throws(InputError) -> ConfigValue {
+        try readValue(path)
+    }
+}

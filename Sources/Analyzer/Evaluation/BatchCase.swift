@@ -11,6 +11,13 @@ public struct BatchCase: Sendable {
     public let expected: Decision.Outcome?
     public let expectedAllowedIndices: [String]?
 
+    public static func read(path: String) throws(InputError) -> [BatchCase] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(.error("\(path): cannot be read", hint: "check that the cases file exists"))
+        }
+        return try parse(String(decoding: data, as: UTF8.self), file: path)
+    }
+
     /// Parses a JSON Lines file; blank lines and lines starting with `#` or `//` are skipped.
     public static func parse(_ text: String, file: String) throws(InputError) -> [BatchCase] {
         var cases: [BatchCase] = []

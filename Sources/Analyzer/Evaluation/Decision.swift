@@ -12,7 +12,7 @@ public struct Decision: Hashable, Sendable {
         case empty
     }
 
-    public let outcome: Outcome
+    public internal(set) var outcome: Outcome
     public let subject: Subject
     /// Roles the subject holds (existing ones), with why.
     public let roles: [MappedRole]
@@ -27,11 +27,11 @@ public struct Decision: Hashable, Sendable {
     public let allowedIndices: [String]
     public let missingPrivileges: [String]
     /// The `reason` of the 403 the cluster would send, character for character; nil unless denied.
-    public let forbiddenMessage: String?
+    public internal(set) var forbiddenMessage: String?
     public let grants: [Grant]
-    public let fix: [FixStep]
+    public internal(set) var fix: [FixStep]
     /// Further explanation, one sentence each.
-    public let notes: [String]
+    public internal(set) var notes: [String]
 
     public var isAllowed: Bool { outcome != .deny }
 }

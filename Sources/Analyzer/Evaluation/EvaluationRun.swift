@@ -53,7 +53,7 @@ struct Run {
         }
         if checkedAction.hasPrefix("restapi:") {
             explicitCluster()
-        } else if profile.isClusterAction(checkedAction) {
+        } else if checkedAction != "system:admin/system_index", profile.isClusterAction(checkedAction) {
             cluster()
         } else {
             index(actions: [checkedAction], expressions: request.indices)

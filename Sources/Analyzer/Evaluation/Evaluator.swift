@@ -65,6 +65,20 @@ public final class Evaluator: Sendable {
         return run.decision()
     }
 
+    /// Evaluates for a resolved subject: its notes come first, and a user who cannot
+    /// authenticate (disabled internal user) is refused before authorization (401, not 403).
+    public func evaluate(_ subject: ResolvedSubject, action: String, indices: [String], explain: Bool = true) -> Decision {
+        var decision = evaluate(AccessRequest(subject: subject.subject, action: action, indices: indices), explain: explain)
+        decision.notes = subject.notes + decision.notes
+        if !subject.canAuthenticate {
+            decision.outcome = .deny
+            decision.forbiddenMessage = nil
+            decision.fix = [FixStep(role: nil, isNewRole: false, section: .none, indexPatterns: [], allowedActions: [], alternative: nil,
+                                    explanation: "enable the user (enabled: true in internal_users.yml); permissions do not matter while it cannot log in")]
+        }
+        return decision
+    }
+
     // MARK: shared lookups
 
     func compiledRoles(_ names: [String]) -> [CompiledRole] { names.compactMap { roles[$0] } }

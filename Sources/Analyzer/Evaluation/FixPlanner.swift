@@ -18,6 +18,11 @@ struct FixPlanner {
         case .explicitCluster(let action):
             return [step(section: .clusterPermissions, actions: [action], patterns: [], explicit: true)]
         case .index(let actions, let indices):
+            let security = run.evaluator.settings.securityIndexName
+            if indices.contains(security) {
+                return [FixStep(role: nil, isNewRole: false, section: .none, indexPatterns: [], allowedActions: [], alternative: nil,
+                                explanation: "no role can be given access to the security index \(security): its contents are served only to the admin certificate (securityadmin)")]
+            }
             return [step(section: .indexPermissions, actions: actions, patterns: indices, explicit: actions == ["system:admin/system_index"])]
         case .special(let reason):
             return [FixStep(role: nil, isNewRole: false, section: .setting, indexPatterns: [], allowedActions: [],
@@ -27,7 +32,7 @@ struct FixPlanner {
 
     private func step(section: FixStep.Section, actions: [String], patterns: [String], explicit: Bool) -> FixStep {
         let (role, isNew) = targetRole(section: section, actions: actions)
-        let groups = explicit ? (exact: nil, covering: nil) : staticGroups(for: actions)
+        let groups = explicit ? (exact: nil, covering: nil) : staticGroups(for: actions, section: section)
         let granted = groups.exact.map { [$0] } ?? actions
         var explanation = isNew
             ? "create role \(role) and map it to \(run.request.subject.name)"
@@ -59,9 +64,12 @@ struct FixPlanner {
     }
 
     /// Built-in groups: one granting exactly the needed catalog actions, and the smallest covering all.
-    private func staticGroups(for actions: [String]) -> (exact: String?, covering: String?) {
+    /// Only groups whose (UI) type fits the section are proposed: cluster groups for
+    /// cluster_permissions, index groups for index_permissions.
+    private func staticGroups(for actions: [String], section: FixStep.Section) -> (exact: String?, covering: String?) {
         let expander = ActionExpander(catalog: run.evaluator.catalog, groups: run.evaluator.groups)
-        let builtIn = Set(run.evaluator.catalog.staticActionGroups.map(\.name))
+        let fitting = section == .clusterPermissions ? ["cluster", "all"] : ["index", "all"]
+        let builtIn = Set(run.evaluator.catalog.staticActionGroups.filter { fitting.contains($0.type ?? "all") }.map(\.name))
         let needed = Set(actions)
         var exact: String?, covering: String?
         for group in actions.map(expander.groupsGranting).reduce(into: [String](), { $0 += $1 }) where builtIn.contains(group) {

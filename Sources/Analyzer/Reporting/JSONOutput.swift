@@ -13,6 +13,16 @@ public enum JSONOutput {
     }
 }
 
+extension JSONOutput {
+    /// One compact line, for JSON Lines output.
+    public static func line<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) else { return "{}\n" }
+        return text + "\n"
+    }
+}
+
 /// Plain-text tables: columns padded to the widest cell, two spaces apart.
 public enum TextTable {
     public static func render(_ rows: [[String]]) -> String {

@@ -1,0 +1,195 @@
+/// Renders decisions for people (text) and scripts (JSON, `schemaVersion` 1).
+public enum DecisionReport {
+    // MARK: text
+
+    public static func text(_ decision: Decision) -> String {
+        let subject = decision.subject
+        let target = decision.requestedIndices.isEmpty ? "" : " on \(decision.requestedIndices.joined(separator: ", "))"
+        var lines: [String] = []
+        switch decision.outcome {
+        case .allow: lines.append("ALLOWED  \(subject.name) may perform \(decision.action)\(target)")
+        case .deny: lines.append("DENIED   \(subject.name) may not perform \(decision.action)\(target)")
+        case .partial:
+            lines.append("PARTIAL  \(subject.name) may perform \(decision.action) on \(decision.allowedIndices.isEmpty ? "no index (empty result)" : decision.allowedIndices.joined(separator: ", ")) only")
+        case .empty: lines.append("EMPTY    \(subject.name) passes authorization for \(decision.action)\(target), but sees no documents")
+        }
+        var rows: [[String]] = []
+        var userLine = subject.backendRoles.isEmpty ? "no backend roles" : "backend roles: \(subject.backendRoles.joined(separator: ", "))"
+        let attributes = subject.attributes.keys.sorted().map { "\($0)=\(subject.attributes[$0]!)" }
+        if !attributes.isEmpty { userLine += "; attributes: \(attributes.joined(separator: ", "))" }
+        if let host = subject.host { userLine += "; host \(host)" }
+        rows.append(["user", "\(subject.name) (\(userLine))"])
+        if decision.roles.isEmpty {
+            rows.append(["roles", "none: no role mapping matches this user"])
+        }
+        for (index, role) in decision.roles.enumerated() {
+            rows.append([index == 0 ? "roles" : "", "\(role.name) ← \(role.reasons.map(describe).joined(separator: "; "))"])
+        }
+        if !decision.missingRoles.isEmpty {
+            rows.append(["ignored", "mapped to \(decision.missingRoles.joined(separator: ", ")), which do\(decision.missingRoles.count == 1 ? "es" : "") not exist"])
+        }
+        if decision.resolvedIndices != decision.requestedIndices, !decision.resolvedIndices.isEmpty {
+            rows.append(["resolves", decision.resolvedIndices.joined(separator: ", ")])
+        }
+        for (index, grant) in decision.grants.enumerated() {
+            rows.append([index == 0 ? "granted" : "", describe(grant)])
+        }
+        if decision.outcome == .deny {
+            rows.append(["missing", decision.missingPrivileges.isEmpty ? "[] (refused by a rule no role can change)" : decision.missingPrivileges.joined(separator: ", ")])
+            rows.append(["403", decision.forbiddenMessage ?? ""])
+        }
+        for (index, note) in decision.notes.enumerated() {
+            rows.append([index == 0 ? "note" : "", note])
+        }
+        for (index, step) in decision.fix.enumerated() {
+            rows.append([index == 0 ? "fix" : "", step.explanation])
+            if let snippet = yaml(step) { rows += snippet.split(separator: "\n").map { ["", "  " + $0] } }
+            if let alternative = step.alternative {
+                rows.append(["", "or use the built-in action group '\(alternative)' (it also grants more than is needed)"])
+            }
+        }
+        return lines.joined(separator: "\n") + "\n" + TextTable.render(rows.map { ["  " + $0[0], $0[1]] })
+    }
+
+    static func describe(_ reason: MappingReason) -> String {
+        let patterns = reason.patterns.map { "'\($0)'" }.joined(separator: ", ")
+        switch reason.rule {
+        case .direct: return "opendistro_security_roles of the user"
+        case .backendRoleAsRole: return "backend role \(patterns) used as role name (roles_mapping_resolution)"
+        default: return "\(reason.rule.rawValue) \(patterns) matched \(reason.matched.joined(separator: ", "))"
+        }
+    }
+
+    static func describe(_ grant: Grant) -> String {
+        let chain = ([grant.permission] + grant.via.filter { $0 != grant.permission }).joined(separator: " → ")
+        let place = grant.location.map { $0.isBuiltIn ? " (built-in)" : " (\($0))" } ?? ""
+        switch grant.level {
+        case .cluster:
+            return "\(grant.role): cluster_permissions \(chain) grants \(grant.action)\(place)"
+        case .index:
+            return "\(grant.role): \(grant.indexPattern ?? "") → \(chain) grants \(grant.action) on \(grant.indices.joined(separator: ", "))\(place)"
+        }
+    }
+
+    /// The roles.yml lines a fix adds.
+    static func yaml(_ step: FixStep) -> String? {
+        guard let role = step.role else { return nil }
+        func list(_ items: [String]) -> String { "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
+        switch step.section {
+        case .clusterPermissions:
+            return "\(role):\n  cluster_permissions:\n  - \(step.allowedActions.map { "\"\($0)\"" }.joined(separator: "\n  - "))"
+        case .indexPermissions:
+            return "\(role):\n  index_permissions:\n  - index_patterns: \(list(step.indexPatterns))\n    allowed_actions: \(list(step.allowedActions))"
+        default:
+            return nil
+        }
+    }
+
+    // MARK: JSON
+
+    struct JSONUser: Encodable {
+        let name: String
+        let backendRoles: [String]
+        let attributes: [String: String]
+        let roles: [String]
+        let roleMappings: [JSONMapping]
+        let ignoredRoles: [String]
+    }
+
+    struct JSONMapping: Encodable {
+        let role: String
+        let reasons: [MappingReason]
+    }
+
+    struct JSONGrant: Encodable {
+        let role: String
+        let level: String
+        let action: String
+        let permission: String
+        let via: [String]
+        let indexPattern: String?
+        let indices: [String]
+        let location: String?
+    }
+
+    struct JSONFix: Encodable {
+        let role: String?
+        let newRole: Bool
+        let section: String
+        let indexPatterns: [String]
+        let allowedActions: [String]
+        let alternative: String?
+        let explanation: String
+    }
+
+    struct JSONDecision: Encodable {
+        var id: String?
+        var line: Int?
+        var schemaVersion: Int? = 1
+        let decision: String
+        let user: JSONUser
+        let action: String
+        let checkedAction: String
+        let indices: [String]
+        let resolvedIndices: [String]
+        let allowedIndices: [String]
+        let missingPrivileges: [String]
+        let forbiddenMessage: String?
+        let grants: [JSONGrant]
+        let fix: [JSONFix]
+        let notes: [String]
+        var expected: String?
+        var disagreement: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, line, schemaVersion, decision, user, action, checkedAction, indices, resolvedIndices, allowedIndices
+            case missingPrivileges, forbiddenMessage, grants, fix, notes, expected, disagreement
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(id, forKey: .id)
+            try container.encodeIfPresent(line, forKey: .line)
+            try container.encodeIfPresent(schemaVersion, forKey: .schemaVersion)
+            try container.encode(decision, forKey: .decision)
+            try container.encode(user, forKey: .user)
+            try container.encode(action, forKey: .action)
+            try container.encode(checkedAction, forKey: .checkedAction)
+            try container.encode(indices, forKey: .indices)
+            try container.encode(resolvedIndices, forKey: .resolvedIndices)
+            try container.encode(allowedIndices, forKey: .allowedIndices)
+            try container.encode(missingPrivileges, forKey: .missingPrivileges)
+            try container.encode(forbiddenMessage, forKey: .forbiddenMessage)  // null when allowed
+            try container.encode(grants, forKey: .grants)
+            try container.encode(fix, forKey: .fix)
+            try container.encode(notes, forKey: .notes)
+            try container.encodeIfPresent(expected, forKey: .expected)
+            try container.encodeIfPresent(disagreement, forKey: .disagreement)
+        }
+    }
+
+    static func jsonValue(_ decision: Decision) -> JSONDecision {
+        JSONDecision(
+            decision: decision.outcome.rawValue,
+            user: JSONUser(name: decision.subject.name, backendRoles: decision.subject.backendRoles, attributes: decision.subject.attributes,
+                           roles: decision.roles.map(\.name),
+                           roleMappings: decision.roles.map { JSONMapping(role: $0.name, reasons: $0.reasons) },
+                           ignoredRoles: decision.missingRoles),
+            action: decision.action, checkedAction: decision.checkedAction, indices: decision.requestedIndices,
+            resolvedIndices: decision.resolvedIndices, allowedIndices: decision.allowedIndices,
+            missingPrivileges: decision.missingPrivileges, forbiddenMessage: decision.forbiddenMessage,
+            grants: decision.grants.map {
+                JSONGrant(role: $0.role, level: $0.level.rawValue, action: $0.action, permission: $0.permission, via: $0.via,
+                          indexPattern: $0.indexPattern, indices: $0.indices, location: $0.location?.description)
+            },
+            fix: decision.fix.map {
+                JSONFix(role: $0.role, newRole: $0.isNewRole, section: $0.section.rawValue, indexPatterns: $0.indexPatterns,
+                        allowedActions: $0.allowedActions, alternative: $0.alternative, explanation: $0.explanation)
+            },
+            notes: decision.notes)
+    }
+
+    public static func json(_ decision: Decision) -> String {
+        JSONOutput.render(jsonValue(decision))
+    }
+}

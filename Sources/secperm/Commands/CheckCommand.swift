@@ -1,0 +1,114 @@
+import Analyzer
+import ArgumentParser
+import Foundation
+import PermissionCatalog
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Can user X do action Y on index Z? The plugin's decision, why, and the smallest fix.",
+        discussion: """
+            Evaluates one request, or every case of a JSON Lines file (--batch), the way the security
+            plugin's default evaluator does for --target. Decisions: allow, deny, partial
+            (do_not_fail_on_forbidden left some indices out), empty (allowed, but system or security
+            index contents are served empty).
+
+            Examples:
+              secperm check --config data/samples/acme --user alice --action indices:data/read/search --index sales-2024
+              secperm check --config ./backup --user bob --backend-role devs --action cluster:monitor/health
+              secperm check --config ./backup --batch who-may-do-what.jsonl --cluster-metadata aliases.json
+
+            A cases file has one JSON object per line: {"id": "…", "user": "…", "backend_roles": […],
+            "attributes": {…}, "action": "…", "indices": […], "expected": "allow|deny|partial",
+            "allowed_indices": […]}. With "expected" it is an assertion file: disagreements are listed
+            and the exit status is 1.
+
+            Exit status: 0 allow/partial/empty, 1 deny (or a disagreeing case), 2 input error.
+            """)
+
+    @OptionGroup var configOption: ConfigOption
+    @OptionGroup var subjectOptions: SubjectOptions
+
+    @Option(name: .long, help: ArgumentHelp("The action, e.g. indices:data/read/search or cluster:monitor/health.", valueName: "action"))
+    var action: String?
+
+    @Option(name: .long, help: ArgumentHelp("Index, alias, data stream or expression (repeatable; commas allowed).", valueName: "name"))
+    var index: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Check every case of a JSON Lines file instead of one request.", valueName: "cases.jsonl"))
+    var batch: String?
+
+    @OptionGroup var context: ClusterContextOptions
+    @OptionGroup var target: TargetOption
+    @OptionGroup var output: FormatOption
+
+    func validate() throws {
+        if configOption.config == nil { throw ValidationError("--config is required: the security configuration to check against") }
+        if batch == nil {
+            if action == nil { throw ValidationError("give --action (or --batch FILE)") }
+            if subjectOptions.user == nil && subjectOptions.claims == nil { throw ValidationError("give --user NAME or --claims FILE (or --batch FILE)") }
+        }
+    }
+
+    func run() throws {
+        let profile = target.target
+        let config = try configOption.load(profile: profile)
+        let evaluator = try Evaluator.build(config: config, profile: profile, context: context)
+        if let batch {
+            try runBatch(batch, evaluator: evaluator)
+            return
+        }
+        let subject = try resolve(try subjectOptions.request(), evaluator)
+        let decision = evaluator.evaluate(subject, action: action!, indices: index)
+        emit(output.format == .json ? DecisionReport.json(decision) : DecisionReport.text(decision))
+        if !decision.isAllowed { throw ExitStatus.negative.exitCode }
+    }
+
+    private func runBatch(_ path: String, evaluator: Evaluator) throws {
+        let cases: [BatchCase]
+        do {
+            cases = try BatchCase.read(path: path)
+        } catch {
+            Diagnostics.printToStandardError(error.diagnostics)
+            throw ExitStatus.inputError.exitCode
+        }
+        let flags = try subjectOptions.request()
+        var entries: [BatchResult.Entry] = []
+        for item in cases {
+            var request = item.subject
+            request.backendRoles += flags.backendRoles
+            request.attributes.merge(flags.attributes) { _, new in new }
+            request.roles += flags.roles
+            request.host = request.host ?? flags.host
+            let subject = try resolve(request, evaluator)
+            let decision = evaluator.evaluate(subject, action: item.action, indices: item.indices)
+            entries.append(BatchResult.Entry(testCase: item, decision: decision, disagreement: item.disagreement(with: decision)))
+        }
+        let result = BatchResult(file: path, entries: entries)
+        emit(output.format == .json ? BatchReport.jsonLines(result) : BatchReport.text(result))
+        if result.failed { throw ExitStatus.negative.exitCode }
+    }
+
+    private func resolve(_ request: SubjectRequest, _ evaluator: Evaluator) throws -> ResolvedSubject {
+        do {
+            return try SubjectResolver.resolve(request, config: evaluator.config)
+        } catch {
+            Diagnostics.printToStandardError(error.diagnostics)
+            throw ExitStatus.inputError.exitCode
+        }
+    }
+}
+
+extension Evaluator {
+    /// Builds an evaluator from the command-line context; input errors end the command with exit 2.
+    static func build(config: SecurityConfig, profile: TargetProfile, context: ClusterContextOptions) throws -> Evaluator {
+        do {
+            let settings = try InputFiles.nodeSettings(path: context.opensearchYML, overrides: context.settings, profile: profile)
+            let metadata = try context.clusterMetadata.map(InputFiles.clusterMetadata(path:))
+            return Evaluator(config: config, catalog: Catalog(profile: profile), settings: settings, metadata: metadata)
+        } catch {
+            Diagnostics.printToStandardError(error.diagnostics)
+            throw ExitStatus.inputError.exitCode
+        }
+    }
+}
