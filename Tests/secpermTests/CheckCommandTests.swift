@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+@Suite("secperm check, end to end")
+struct CheckCommandTests {
+    let sample = ["--config", "data/samples/acme"]
+
+    /// seeds/004 ("Test permissions"): the exact 403 reason for a user without roles.
+    @Test("a user with no roles gets the seed's forbidden message, character for character")
+    func seedMessage() throws {
+        let result = try CLI.run(["check"] + sample + ["--user", "test-user", "--action", "indices:monitor/stats", "--format", "json"])
+        #expect(result.status == 1)
+        let root = try CLI.json(result.stdout)
+        #expect(root["forbiddenMessage"] as? String
+                == "no permissions for [indices:monitor/stats] and User [name=test-user, backend_roles=[], requestedTenant=null]")
+        #expect(root["decision"] as? String == "deny")
+        #expect(root["missingPrivileges"] as? [String] == ["indices:monitor/stats"])
+    }
+
+    @Test("single-check JSON has the documented fields; forbiddenMessage is null when allowed")
+    func jsonShape() throws {
+        let result = try CLI.run(["check"] + sample + ["--user", "alice", "--action", "indices:data/read/search", "--index", "sales-2024", "--format", "json"])
+        #expect(result.status == 0)
+        let root = try CLI.json(result.stdout)
+        #expect(root["schemaVersion"] as? Int == 1)
+        #expect(root["decision"] as? String == "allow")
+        #expect(root["forbiddenMessage"] is NSNull)
+        let user = try #require(root["user"] as? [String: Any])
+        #expect(user["name"] as? String == "alice")
+        #expect(user["backendRoles"] as? [String] == ["analysts"])
+        #expect(user["roles"] as? [String] == ["analyst"])
+        #expect(root["indices"] as? [String] == ["sales-2024"])
+        #expect(root["allowedIndices"] as? [String] == ["sales-2024"])
+        let grants = try #require(root["grants"] as? [[String: Any]])
+        #expect(grants.count == 1)
+        #expect(grants[0]["role"] as? String == "analyst")
+        #expect(grants[0]["permission"] as? String == "read")
+        #expect(grants[0]["via"] as? [String] == ["indices:data/read*"])
+        #expect(grants[0]["indexPattern"] as? String == "${attr.internal.department}-*")
+        #expect((root["fix"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test("allowed, denied and partial text outputs on the sample are pinned (they are in the README)")
+    func textGoldens() throws {
+        let allowed = try CLI.run(["check"] + sample + ["--user", "alice", "--action", "indices:data/read/search", "--index", "sales-2024"])
+        #expect(allowed.status == 0)
+        try Golden.check(allowed.stdout, "check-allowed.txt")
+        let denied = try CLI.run(["check"] + sample + ["--user", "bob", "--action", "indices:monitor/stats", "--index", "logs-1"])
+        #expect(denied.status == 1)
+        try Golden.check(denied.stdout, "check-denied.txt")
+        let partial = try CLI.run(["check"] + sample + ["--user", "alice", "--action", "indices:data/read/search", "--index", "logs-2024,hr-payroll"])
+        #expect(partial.status == 0)
+        try Golden.check(partial.stdout, "check-partial.txt")
+    }
+
+    @Test("batch: the sample's assertion file passes; a wrong expectation fails with exit 1 and its reason")
+    func batch() throws {
+        let good = try CLI.run(["check"] + sample + ["--batch", "data/samples/acme/who-may-do-what.jsonl"])
+        #expect(good.status == 0)
+        #expect(good.stdout == "16 cases: 16 as expected, 0 disagree\n")
+
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cases-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try """
+            {"id": "ok", "user": "alice", "action": "indices:data/read/search", "indices": ["sales-1"], "expected": "allow"}
+            {"id": "wrong", "user": "alice", "action": "indices:data/write/index", "indices": ["sales-1"], "expected": "allow"}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["check"] + sample + ["--batch", file.path])
+        #expect(bad.status == 1)
+        #expect(bad.stdout.hasPrefix("\(file.path):2: case wrong: expected allow, got deny\n"))
+        #expect(bad.stdout.hasSuffix("2 cases: 1 as expected, 1 disagree\n"))
+
+        let lines = try CLI.run(["check"] + sample + ["--batch", file.path, "--format", "json"])
+        let decoded = try lines.stdout.split(separator: "\n").map { try CLI.json(String($0)) }
+        #expect(decoded.map { $0["id"] as? String } == ["ok", "wrong"])
+        #expect(decoded.map { $0["decision"] as? String } == ["allow", "deny"])
+        #expect(decoded[1]["disagreement"] as? String == "expected allow, got deny")
+    }
+
+    @Test("bad cases files and missing flags exit 2 with a located message")
+    func inputErrors() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cases-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "{\"user\": \"a\", \"acton\": \"x\"}\nnot json\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["check"] + sample + ["--batch", file.path])
+        #expect(result.status == 2)
+        #expect(result.stderr == "\(file.path):1: error: unknown field 'acton'\n  help: did you mean 'action'?\n\(file.path):2: error: not a JSON object\n  help: one case per line: {\"user\": …, \"action\": …, \"indices\": […]}\n")
+        let missing = try CLI.run(["check"] + sample + ["--user", "alice"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("give --action (or --batch FILE)"))
+    }
+
+    @Test("--claims maps a JWT through the sample's jwt domain")
+    func claims() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("claims-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try #"{"preferred_username": "jo", "realm_access": {"roles": ["developers"]}}"#.write(to: file, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["check"] + sample + ["--claims", file.path, "--action", "indices:data/write/index", "--index", "jo-notes", "--format", "json"])
+        #expect(result.status == 0)
+        let user = try #require(try CLI.json(result.stdout)["user"] as? [String: Any])
+        #expect(user["name"] as? String == "jo")
+        #expect(user["roles"] as? [String] == ["developer"])
+    }
+
+    @Test("cluster metadata and node settings come from files and --setting")
+    func context() throws {
+        let scenario = CLI.shared.appendingPathComponent("conformance/int_readonly_legacy").path
+        let result = try CLI.run(["check", "--config", "\(scenario)/config", "--cluster-metadata", "\(scenario)/cluster_metadata.json",
+                                  "--opensearch-yml", "\(scenario)/opensearch.yml", "--user", "unlimited_user",
+                                  "--action", "indices:data/read/search", "--index", ".system_index_plugin", "--format", "json"])
+        #expect(try CLI.json(result.stdout)["decision"] as? String == "empty")
+        let off = try CLI.run(["check", "--config", "\(scenario)/config", "--cluster-metadata", "\(scenario)/cluster_metadata.json",
+                               "--opensearch-yml", "\(scenario)/opensearch.yml", "--setting", "plugins.security.system_indices.enabled=false",
+                               "--user", "unlimited_user", "--action", "indices:data/read/search", "--index", ".system_index_plugin", "--format", "json"])
+        #expect(try CLI.json(off.stdout)["decision"] as? String == "allow")
+    }
+}
