@@ -66,6 +66,7 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
     }
 
     private func since(_ release: Version) -> Bool { behaviour >= release }
+    private func since(_ major: Int, _ minor: Int) -> Bool { behaviour.isAtLeast(major, minor) }
 
     // MARK: Names
 
@@ -88,9 +89,9 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
         if ["indices:data/write/bulk", "indices:data/read/mget", "indices:data/read/mtv",
             "indices:data/write/reindex", "indices:data/read/msearch"].contains(action) { return true }
         if flavor != .opendistro, action.hasPrefix("indices:admin/index_template/") { return true }
-        if since("2.9"), action.hasPrefix("indices:data/read/msearch") { return true }
-        if since("2.12"), action == "indices:data/read/search/template/render" { return true }
-        if since("3.6"), !action.hasPrefix("indices:") { return true }
+        if since(2, 9), action.hasPrefix("indices:data/read/msearch") { return true }
+        if since(2, 12), action == "indices:data/read/search/template/render" { return true }
+        if since(3, 6), !action.hasPrefix("indices:") { return true }
         return false
     }
 
@@ -120,7 +121,7 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var explicitPrivilegeRule: ExplicitPrivilegeRule {
-        since("2.19") ? .bareWildcardIgnored : .wildcardOnlyRoleIgnored
+        since(2, 19) ? .bareWildcardIgnored : .wildcardOnlyRoleIgnored
     }
 
     /// Actions that need an explicit grant: a bare `*` does not give them.
@@ -137,7 +138,7 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
         case onlyMissing
     }
 
-    public var missingPrivilegesStyle: MissingPrivilegesStyle { since("2.19") ? .onlyMissing : .allRequired }
+    public var missingPrivilegesStyle: MissingPrivilegesStyle { since(2, 19) ? .onlyMissing : .allRequired }
 
     /// The reason text of a transport-level 403 (`SecurityFilter`), identical in every release.
     public func forbiddenMessage(missing: [String], userName: String, backendRoles: [String], requestedTenant: String?) -> String {
@@ -148,7 +149,7 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether `${var:-fallback}` defaults are understood in index patterns (StringSubstitutor on
     /// main, 3.9 development line, #6111). Earlier releases replace exact `${var}` names only.
-    public var attributeDefaultValues: Bool { since("3.9") }
+    public var attributeDefaultValues: Bool { since(3, 9) }
 
     // MARK: Configuration files (§1.1, §7, §8)
 

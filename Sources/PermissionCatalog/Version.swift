@@ -20,6 +20,13 @@ public struct Version: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(numbers)
     }
 
+    /// `self >= major.minor`, without building a Version (hot paths call this per request).
+    public func isAtLeast(_ major: Int, _ minor: Int = 0) -> Bool {
+        let first = parts.first ?? 0
+        if first != major { return first > major }
+        return (parts.count > 1 ? parts[1] : 0) >= minor
+    }
+
     public var description: String { parts.map(String.init).joined(separator: ".") }
 
     public static func < (lhs: Version, rhs: Version) -> Bool {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Analyzer
 
@@ -74,5 +75,25 @@ struct PatternTests {
         #expect(set.matches("metrics-12"))
         #expect(!set.matches("metrics-x"))
         #expect(set.firstMatch("metrics-12")?.source == "/metrics-\\d+/")
+    }
+}
+
+@Suite("Regex literal prefix (a shortcut that must never change a result)")
+struct RegexPrefixTests {
+    @Test("the required prefix is a sound shortcut", arguments: [
+        ("svc-1-\\d+", "svc-1-"), ("abc*d", "ab"), ("ab?c", "a"), ("a{2}b", ""), ("x|y", ""), ("(abc)", ""), ("\\d+", ""), ("logs-[0-9]+", "logs-"),
+    ])
+    func prefix(body: String, expected: String) {
+        #expect(BoundedRegex.literalPrefix(of: body) == expected)
+    }
+
+    @Test("results with the shortcut equal the engine's", arguments: ["svc-1-22", "svc-1-", "svc-12-3", "ac", "abbbc", "logs-7", "xlogs-7"])
+    func agrees(text: String) throws {
+        for body in ["svc-1-\\d+", "ab*c", "logs-[0-9]+", "a?c"] {
+            let regex = try BoundedRegex.compile(body).get()
+            let plain = try #require(try? NSRegularExpression(pattern: "\\A(?:\(body))\\z"))
+            let expected = plain.firstMatch(in: text, range: NSRange(location: 0, length: (text as NSString).length)) != nil
+            #expect((regex.evaluate(text) == .match) == expected, "\(body) vs \(text)")
+        }
     }
 }

@@ -131,6 +131,15 @@ final class IndexGrant: Sendable {
         hasFLS = !permission.fls.isEmpty || !permission.maskedFields.isEmpty
     }
 
+    /// Whether a glob, regex, template or date-math pattern of this grant matches `name`
+    /// (exact names, prefixes and `*` are answered by the shared tables).
+    func matchesOther(_ name: String, render: (String) -> Pattern) -> Bool {
+        if others.contains(where: { $0.matches(name) }) { return true }
+        for template in templates where render(template).matches(name) { return true }
+        for expression in dateMath where render(expression).matches(name) { return true }
+        return false
+    }
+
     /// The written pattern that matches `name`, or nil. `render` turns templates and date math
     /// into patterns for the current subject and time.
     func matchingPattern(_ name: String, render: (String) -> Pattern) -> String? {
@@ -145,7 +154,7 @@ final class IndexGrant: Sendable {
 
 /// A role compiled once: flattened actions, and for every catalog action the index grants that
 /// give it (the precomputed action → index-pattern table of §6).
-struct CompiledRole: Sendable {
+final class CompiledRole: Sendable {
     let name: String
     let cluster: ActionSet
     let indexGrants: [IndexGrant]

@@ -5,10 +5,12 @@ struct Run {
     let evaluator: Evaluator
     let request: AccessRequest
     let explain: Bool
-    let mapped: [MappedRole]
-    let compiled: [CompiledRole]
-    let variables: [String: String]
+    let context: SubjectContext
     let checkedAction: String
+
+    var mapped: [MappedRole] { context.mapped }
+    var compiled: [CompiledRole] { context.roles }
+    var variables: [String: String] { context.variables }
 
     var outcome: Decision.Outcome = .deny
     var resolved: [String] = []
@@ -27,14 +29,11 @@ struct Run {
         case special(String)
     }
 
-    init(evaluator: Evaluator, request: AccessRequest, explain: Bool) {
+    init(evaluator: Evaluator, request: AccessRequest, explain: Bool, context: SubjectContext? = nil) {
         self.evaluator = evaluator
         self.request = request
         self.explain = explain
-        let all = evaluator.mapper.map(request.subject)
-        mapped = all
-        compiled = evaluator.compiledRoles(all.filter(\.exists).map(\.name))
-        variables = UserAttributes.variables(for: request.subject, mappedRoles: all.filter(\.exists).map(\.name))
+        self.context = context ?? evaluator.context(for: request.subject)
         checkedAction = Evaluator.rename(request.action)
     }
 
@@ -66,13 +65,14 @@ struct Run {
             notes.append("\(request.subject.name) is a service account; service accounts get no cluster actions")
             return
         }
-        let granting = compiled.filter { $0.cluster.grants(checkedAction) }
-        guard !granting.isEmpty else {
+        guard hasClusterPrivilege(checkedAction) else {
             deny(.cluster(checkedAction), missing: [checkedAction])
             return
         }
         outcome = .allow
-        if explain { grants += granting.compactMap { clusterGrant($0, explicitOnly: false) } }
+        if explain {
+            grants += compiled.filter { $0.cluster.grants(checkedAction) }.compactMap { clusterGrant($0, explicitOnly: false) }
+        }
         if checkedAction == "cluster:admin/snapshot/restore" {
             snapshotRestore()
         } else if let subActions = Evaluator.subActions[checkedAction], !request.indices.isEmpty {
@@ -167,29 +167,76 @@ struct Run {
     }
 
     private func wildcardShortcut(_ actions: [String]) -> Bool {
-        actions.allSatisfy { action in compiled.contains { role in role.grants(for: action).contains(where: \.matchesEverything) } }
+        actions.allSatisfy { action in
+            if let table = evaluator.tables.indexByAction[action] { return context.roleSet.containsAny(table.everything) }
+            if evaluator.catalogActions.contains(action) { return false }
+            return compiled.contains { role in role.grants(for: action).contains(where: \.matchesEverything) }
+        }
+    }
+
+    /// Cluster privilege: the precomputed action → roles table, or the roles' matchers for actions
+    /// the catalog does not know.
+    func hasClusterPrivilege(_ action: String) -> Bool {
+        if let ids = evaluator.tables.clusterByAction[action] { return context.roleSet.containsAny(ids) }
+        if evaluator.catalogActions.contains(action) { return false }
+        return compiled.contains { $0.cluster.grants(action) }
+    }
+
+    /// One cell of the check table: does any held role grant `action` on the index (under any of its names)?
+    func isGranted(_ action: String, names: [String]) -> Bool {
+        let render = { (template: String) in context.render(template, evaluator: evaluator) }
+        guard let table = evaluator.tables.indexByAction[action] else {
+            if evaluator.catalogActions.contains(action) { return false }
+            return compiled.contains { role in
+                role.grants(for: action).contains { grant in names.contains { grant.matchingPattern($0, render: render) != nil } }
+            }
+        }
+        let roles = context.roleSet
+        if roles.containsAny(table.everything) { return true }
+        for name in names {
+            if let ids = table.exact[name], roles.containsAny(ids) { return true }
+            let length = name.utf8.count
+            for prefixLength in table.prefixLengths {
+                if prefixLength > length { break }
+                if let ids = table.prefixes[String(decoding: name.utf8.prefix(prefixLength), as: UTF8.self)], roles.containsAny(ids) { return true }
+            }
+            for id in context.roleIDs {
+                guard let grants = table.others[id] else { continue }
+                if grants.contains(where: { $0.matchesOther(name, render: render) }) { return true }
+            }
+        }
+        return false
+    }
+
+    /// The grant and written pattern behind an allowed cell (for explanations only).
+    func grantBehind(_ action: String, names: [String]) -> (IndexGrant, String)? {
+        let render = { (template: String) in context.render(template, evaluator: evaluator) }
+        for role in compiled {
+            for grant in role.grants(for: action) {
+                for name in names {
+                    if let pattern = grant.matchingPattern(name, render: render) { return (grant, pattern) }
+                }
+            }
+        }
+        return nil
     }
 
     /// The CheckTable of §6: each (index, action) cell ticked by any role.
     mutating func checkTable(actions: [String], names: [String]) {
-        var cells: [String: [String: (IndexGrant, String)]] = [:]
+        var granted: [String: [String]] = [:]
         for name in names {
             let candidates = evaluator.matchNames(name)
-            for action in actions {
-                search: for role in compiled {
-                    for grant in role.grants(for: action) {
-                        for candidate in candidates {
-                            if let pattern = grant.matchingPattern(candidate, render: { evaluator.render($0, variables: variables) }) {
-                                cells[name, default: [:]][action] = (grant, pattern)
-                                break search
-                            }
-                        }
-                    }
-                }
-            }
+            granted[name] = actions.filter { isGranted($0, names: candidates) }
         }
-        let allowedNames = names.filter { cells[$0]?.count == actions.count }
-        if explain { grants += indexGrants(cells, actions: actions, names: allowedNames) }
+        let allowedNames = names.filter { granted[$0]?.count == actions.count }
+        if explain {
+            var cells: [String: [String: (IndexGrant, String)]] = [:]
+            for name in allowedNames {
+                let candidates = evaluator.matchNames(name)
+                for action in actions { cells[name, default: [:]][action] = grantBehind(action, names: candidates) }
+            }
+            grants += indexGrants(cells, actions: actions, names: allowedNames)
+        }
         if allowedNames.count == names.count, !names.isEmpty {
             outcome = .allow
             allowed = names
@@ -200,7 +247,7 @@ struct Run {
             let dropped = names.filter { !allowedNames.contains($0) }
             notes.append("do_not_fail_on_forbidden: the request runs on \(allowedNames.isEmpty ? "no index (empty result)" : allowedNames.joined(separator: ", ")) only; \(dropped.joined(separator: ", ")) silently left out")
         } else {
-            let incomplete = actions.filter { action in names.contains { cells[$0]?[action] == nil } }
+            let incomplete = actions.filter { action in names.contains { granted[$0]?.contains(action) != true } }
             let listed = profile.missingPrivilegesStyle == .onlyMissing ? incomplete : actions
             allowed = allowedNames
             deny(.index(actions: incomplete.isEmpty ? actions : incomplete, indices: names.filter { !allowedNames.contains($0) }), missing: listed)
@@ -228,7 +275,7 @@ struct Run {
         return compiled.contains { role in
             role.indexGrants.contains { grant in
                 grant.actions.grantsExplicitly("system:admin/system_index", rule: rule)
-                    && candidates.contains { grant.matchingPattern($0, render: { evaluator.render($0, variables: variables) }) != nil }
+                    && candidates.contains { grant.matchingPattern($0, render: { context.render($0, evaluator: evaluator) }) != nil }
             }
         }
     }

@@ -2,6 +2,12 @@ import Foundation
 import PermissionCatalog
 import Synchronization
 
+/// A resolved subject bound to one evaluator, with its roles already mapped.
+public struct PreparedSubject: Sendable {
+    public let resolved: ResolvedSubject
+    let context: SubjectContext
+}
+
 /// Decides requests the way the security plugin's default (legacy) privilege evaluator does, for
 /// one configuration, profile, node settings and cluster state. Built once (groups flattened,
 /// patterns compiled, per-role action tables precomputed), then shared: a decision costs a few
@@ -18,7 +24,10 @@ public final class Evaluator: Sendable {
     let mapper: RoleMapper
     let dnfofActions: PatternSet
     let special: SpecialIndexRules
+    let tables: PrivilegeTables
+    let catalogActions: Set<String>
     private let rendered = Mutex<[String: Pattern]>([:])
+    private let contexts = Mutex<[Subject: SubjectContext]>([:])
 
     /// Multi-item actions: checked at cluster level, then their sub-requests at index level (§2.3–2.4).
     static let subActions: [String: [String]] = [
@@ -51,7 +60,10 @@ public final class Evaluator: Sendable {
         self.groups = groups
         let actions = catalog.actions.map(\.name)
         let tabulated = Set(actions)
-        roles = merged.roles.mapValues { CompiledRole(role: $0, groups: groups, catalogActions: actions, tabulated: tabulated) }
+        let compiled = merged.roles.mapValues { CompiledRole(role: $0, groups: groups, catalogActions: actions, tabulated: tabulated) }
+        roles = compiled
+        tables = PrivilegeTables(roles: compiled, catalogActions: actions)
+        catalogActions = tabulated
         mapper = RoleMapper(config: merged, resolution: settings.rolesMappingResolution)
         dnfofActions = PatternSet(profile.dnfofActionPatterns)
         special = SpecialIndexRules(settings: settings, metadata: metadata)
@@ -65,10 +77,23 @@ public final class Evaluator: Sendable {
         return run.decision()
     }
 
+    /// A subject whose roles are mapped once, for checking many requests of the same user.
+    public func prepare(_ subject: ResolvedSubject) -> PreparedSubject {
+        PreparedSubject(resolved: subject, context: context(for: subject.subject))
+    }
+
     /// Evaluates for a resolved subject: its notes come first, and a user who cannot
     /// authenticate (disabled internal user) is refused before authorization (401, not 403).
     public func evaluate(_ subject: ResolvedSubject, action: String, indices: [String], explain: Bool = true) -> Decision {
-        var decision = evaluate(AccessRequest(subject: subject.subject, action: action, indices: indices), explain: explain)
+        evaluate(prepare(subject), action: action, indices: indices, explain: explain)
+    }
+
+    public func evaluate(_ prepared: PreparedSubject, action: String, indices: [String], explain: Bool = true) -> Decision {
+        let subject = prepared.resolved
+        var run = Run(evaluator: self, request: AccessRequest(subject: subject.subject, action: action, indices: indices),
+                      explain: explain, context: prepared.context)
+        run.evaluate()
+        var decision = run.decision()
         decision.notes = subject.notes + decision.notes
         if !subject.canAuthenticate {
             decision.outcome = .deny
@@ -77,6 +102,17 @@ public final class Evaluator: Sendable {
                                     explanation: "enable the user (enabled: true in internal_users.yml); permissions do not matter while it cannot log in")]
         }
         return decision
+    }
+
+    /// The subject's roles and rendered patterns, computed once per distinct subject.
+    func context(for subject: Subject) -> SubjectContext {
+        if let cached = contexts.withLock({ $0[subject] }) { return cached }
+        let context = SubjectContext(subject: subject, evaluator: self)
+        contexts.withLock { cache in
+            if cache.count >= 100_000 { cache.removeAll(keepingCapacity: true) }
+            cache[subject] = context
+        }
+        return context
     }
 
     // MARK: shared lookups

@@ -12,6 +12,12 @@ struct IndexResolution: Sendable {
     var failures: [String] = []
 
     init(expressions: [String], metadata: ClusterMetadata?, now: Date) {
+        // Fast path: plain names, no metadata (the common single-index check).
+        if metadata == nil, !expressions.isEmpty, expressions.allSatisfy(IndexResolution.isPlainName) {
+            var seen = Set<String>()
+            names = expressions.filter { seen.insert($0).inserted }
+            return
+        }
         let split = expressions.flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
         if split.isEmpty || split == ["_all"] || split == ["*"] {
             isLocalAll = true
@@ -40,11 +46,11 @@ struct IndexResolution: Sendable {
                     continue
                 }
             }
-            if name.contains(":") {
+            if name.utf8.contains(UInt8(ascii: ":")) {
                 remote.append(name)
                 continue
             }
-            let isWildcard = name.contains("*") || name.contains("?")
+            let isWildcard = name.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }
             sawWildcard = sawWildcard || isWildcard
             guard let metadata else {
                 if isWildcard { notes.append("without --cluster-metadata, \(name) is checked as a name, not expanded") }
@@ -66,6 +72,14 @@ struct IndexResolution: Sendable {
             }
         }
         names = ordered
+    }
+
+    /// No wildcard, list, exclusion, date math, remote prefix, and not `_all`.
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name != "_all" && !name.utf8.contains { byte in
+            byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: ",") || byte == UInt8(ascii: ":")
+                || byte == UInt8(ascii: "<")
+        } && name.utf8.first != UInt8(ascii: "-")
     }
 
     private func expand(_ name: String, _ metadata: ClusterMetadata) -> [String] {

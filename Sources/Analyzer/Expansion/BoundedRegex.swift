@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A full-match regular expression whose evaluation is cut off after a time budget, so that a
 /// pathological pattern in a role file cannot hang secperm. A cut-off evaluation is reported as
@@ -13,11 +14,33 @@ public final class BoundedRegex: Hashable, Sendable {
     public static let timeBudget: TimeInterval = 0.05
 
     public let body: String
+    /// Literal text every match must start with (empty when none can be proved), checked before
+    /// the regex engine runs: most names fail here for free.
+    public let requiredPrefix: String
     private let expression: NSRegularExpression
+    /// Outcomes already computed (matching is pure); cleared when it grows large.
+    private let memo = Mutex<[String: Bool]>([:])
 
     private init(body: String, expression: NSRegularExpression) {
         self.body = body
         self.expression = expression
+        requiredPrefix = BoundedRegex.literalPrefix(of: body)
+    }
+
+    /// The leading run of literal characters of a regex without alternation. A quantifier right
+    /// after the run makes its last character optional, so that character is dropped.
+    static func literalPrefix(of body: String) -> String {
+        guard !body.contains("|") else { return "" }
+        let metacharacters = Set("\\.[](){}*+?^$|")
+        var prefix = ""
+        for character in body {
+            if metacharacters.contains(character) {
+                if "*?{".contains(character), !prefix.isEmpty { prefix.removeLast() }
+                break
+            }
+            prefix.append(character)
+        }
+        return prefix
     }
 
     public static func compile(_ body: String) -> Result<BoundedRegex, PatternError> {
@@ -46,6 +69,19 @@ public final class BoundedRegex: Hashable, Sendable {
     }
 
     public func evaluate(_ text: String) -> Outcome {
+        if !requiredPrefix.isEmpty, !text.hasPrefix(requiredPrefix) { return .noMatch }
+        if let known = memo.withLock({ $0[text] }) { return known ? .match : .noMatch }
+        let outcome = evaluateUncached(text)
+        if outcome != .timedOut {
+            memo.withLock { cache in
+                if cache.count >= 10_000 { cache.removeAll(keepingCapacity: true) }
+                cache[text] = outcome == .match
+            }
+        }
+        return outcome
+    }
+
+    private func evaluateUncached(_ text: String) -> Outcome {
         let deadline = Date().addingTimeInterval(BoundedRegex.timeBudget)
         var matched = false
         var timedOut = false

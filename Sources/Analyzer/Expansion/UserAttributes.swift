@@ -23,10 +23,10 @@ public enum UserAttributes {
     /// `TargetProfile.attributeDefaultValues`), `${name:-fallback}` uses the fallback when the name
     /// is unknown. Others stay as written.
     public static func substitute(_ text: String, _ variables: [String: String], defaults: Bool = false) -> String {
-        guard text.contains("${") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
         var output = ""
         var rest = Substring(text)
-        while let start = rest.range(of: "${") {
+        while let start = rest.firstRange(of: "${") {
             output += rest[..<start.lowerBound]
             guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
                 output += rest[start.lowerBound...]
@@ -35,9 +35,9 @@ public enum UserAttributes {
             let name = String(rest[start.upperBound..<end])
             if let value = variables[name] {
                 output += value
-            } else if defaults, let split = name.range(of: ":-"), let value = variables[String(name[..<split.lowerBound])] {
+            } else if defaults, let split = name.firstRange(of: ":-"), let value = variables[String(name[..<split.lowerBound])] {
                 output += value
-            } else if defaults, let split = name.range(of: ":-") {
+            } else if defaults, let split = name.firstRange(of: ":-") {
                 output += name[split.upperBound...]
             } else {
                 output += rest[start.lowerBound...end]
@@ -51,7 +51,7 @@ public enum UserAttributes {
     public static func references(in text: String) -> [String] {
         var names: [String] = []
         var rest = Substring(text)
-        while let start = rest.range(of: "${"), let end = rest[start.upperBound...].firstIndex(of: "}") {
+        while let start = rest.firstRange(of: "${"), let end = rest[start.upperBound...].firstIndex(of: "}") {
             names.append(String(rest[start.upperBound..<end]))
             rest = rest[rest.index(after: end)...]
         }

@@ -1,0 +1,94 @@
+import Analyzer
+import ArgumentParser
+import Foundation
+import PermissionCatalog
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the evaluator on a generated large configuration (numbers only; never a pass/fail).",
+        discussion: """
+            Generates a deterministic configuration (default: 1,000 roles, 10,000 index patterns mixing
+            exact, prefix, glob, regex and ${…} templates, 5,000 users, 200 action groups), compiles it,
+            and times random checks on one core. Build with -c release for meaningful figures:
+              swift build -c release && .build/release/secperm bench
+            """)
+
+    @Option(help: "Number of random checks.") var checks = 100_000
+    @Option(help: "Roles to generate.") var roles = 1_000
+    @Option(help: "Index patterns in all.") var patterns = 10_000
+    @Option(help: "Users to generate.") var users = 5_000
+    @Option(name: .customLong("action-groups"), help: "Custom action groups to generate.") var actionGroups = 200
+    @OptionGroup var output: FormatOption
+
+    struct Figures: Encodable {
+        let schemaVersion = 1
+        let roles: Int, patterns: Int, users: Int, actionGroups: Int, checks: Int
+        let generateSeconds: Double, compileSeconds: Double, subjectSeconds: Double, checkSeconds: Double
+        let decisionsPerSecond: Double
+        let allowed: Int, denied: Int, partial: Int, empty: Int
+        let peakMemoryMiB: Double
+    }
+
+    func run() throws {
+        var size = SyntheticConfig.Size()
+        size.roles = roles
+        size.patterns = patterns
+        size.users = users
+        size.actionGroups = actionGroups
+        let clock = ContinuousClock()
+        var synthetic: SyntheticConfig?
+        let generate = clock.measure { synthetic = SyntheticConfig(size: size) }
+        var evaluator: Evaluator?
+        let compile = clock.measure { evaluator = Evaluator(config: synthetic!.config, catalog: Catalog()) }
+        let requests = synthetic!.requests(checks)
+        var subjects: [String: PreparedSubject] = [:]
+        let resolve = try clock.measure {
+            for request in requests where subjects[request.user] == nil {
+                let resolved = try SubjectResolver.resolve(SubjectRequest(user: request.user), config: evaluator!.config)
+                subjects[request.user] = evaluator!.prepare(resolved)
+            }
+        }
+        var counts: [Decision.Outcome: Int] = [:]
+        let check = clock.measure {
+            for request in requests {
+                let decision = evaluator!.evaluate(subjects[request.user]!, action: request.action, indices: request.indices, explain: false)
+                counts[decision.outcome, default: 0] += 1
+            }
+        }
+        let figures = Figures(roles: roles, patterns: patterns, users: users, actionGroups: actionGroups, checks: checks,
+                              generateSeconds: generate.seconds, compileSeconds: compile.seconds, subjectSeconds: resolve.seconds,
+                              checkSeconds: check.seconds, decisionsPerSecond: Double(checks) / max(check.seconds, 1e-9),
+                              allowed: counts[.allow] ?? 0, denied: counts[.deny] ?? 0, partial: counts[.partial] ?? 0, empty: counts[.empty] ?? 0,
+                              peakMemoryMiB: Self.peakMemoryMiB())
+        if output.format == .json {
+            emit(JSONOutput.render(figures))
+        } else {
+            emit("""
+                configuration  \(roles) roles, \(patterns) index patterns, \(users) users, \(actionGroups) action groups
+                generate       \(String(format: "%.3f", figures.generateSeconds)) s
+                compile        \(String(format: "%.3f", figures.compileSeconds)) s
+                subjects       \(String(format: "%.3f", figures.subjectSeconds)) s (\(subjects.count) users resolved and mapped once)
+                checks         \(checks) in \(String(format: "%.3f", figures.checkSeconds)) s = \(Int(figures.decisionsPerSecond)) decisions/s (one core)
+                outcomes       \(figures.allowed) allow, \(figures.denied) deny, \(figures.partial) partial, \(figures.empty) empty
+                peak memory    \(String(format: "%.1f", figures.peakMemoryMiB)) MiB
+
+                """)
+        }
+    }
+
+    static func peakMemoryMiB() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024  // KiB on Linux
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        return Double(usage.ru_maxrss) / 1_048_576  // bytes on macOS
+        #endif
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
