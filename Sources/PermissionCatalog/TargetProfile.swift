@@ -151,6 +151,27 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
     /// main, 3.9 development line, #6111). Earlier releases replace exact `${var}` names only.
     public var attributeDefaultValues: Bool { since(3, 9) }
 
+    // MARK: System indices (§2.7)
+
+    /// The system indices the demo installer of this release lists (used when no node settings are
+    /// given). 2.11 list; 2.19 adds ML agents/memory and flow framework; Open Distro's doc list.
+    public var defaultSystemIndices: [String] {
+        var list = [".opendistro-alerting-config", ".opendistro-alerting-alert*", ".opendistro-anomaly-results*",
+                    ".opendistro-anomaly-detector*", ".opendistro-anomaly-checkpoints", ".opendistro-anomaly-detection-state",
+                    ".opendistro-reports-*", ".opendistro-asynchronous-search-response*"]
+        guard flavor != .opendistro else { return list }
+        list += [".plugins-ml-config", ".plugins-ml-connector", ".plugins-ml-model-group", ".plugins-ml-model", ".plugins-ml-task",
+                 ".plugins-ml-conversation-meta", ".plugins-ml-conversation-interactions", ".opensearch-notifications-*",
+                 ".opensearch-notebooks", ".opensearch-observability", ".ql-datasources", ".replication-metadata-store",
+                 ".opensearch-knn-models", ".geospatial-ip2geo-data*"]
+        if since(2, 19) {
+            list += [".plugins-ml-agent", ".plugins-ml-controller", ".plugins-ml-memory-meta", ".plugins-ml-memory-message",
+                     ".plugins-ml-stop-words", ".plugins-flow-framework-config", ".plugins-flow-framework-templates",
+                     ".plugins-flow-framework-state"]
+        }
+        return list
+    }
+
     // MARK: Configuration files (§1.1, §7, §8)
 
     /// Whether config_version 1 files (Search Guard 6 style) can still be loaded.

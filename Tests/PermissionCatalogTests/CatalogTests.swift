@@ -119,8 +119,11 @@ struct EmbeddedDataTests {
     @Test("Generated/EmbeddedData.swift carries data/ byte for byte (run `swift run secperm-datagen` when this fails)")
     func inSync() throws {
         let data = SeedNames.packageRoot.appendingPathComponent("data")
-        let files = try FileManager.default.contentsOfDirectory(atPath: data.path)
-            .filter { $0.hasSuffix(".json") || $0.hasSuffix(".tsv") }.sorted()
+        var files = try FileManager.default.contentsOfDirectory(atPath: data.path)
+            .filter { $0.hasSuffix(".json") || $0.hasSuffix(".tsv") }
+        files += try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("samples/acme").path)
+            .filter { $0.hasSuffix(".yml") }.map { "samples/acme/\($0)" }
+        files.sort()
         #expect(files.sorted() == EmbeddedData.files.keys.sorted())
         for file in files {
             let onDisk = try String(contentsOf: data.appendingPathComponent(file), encoding: .utf8)

@@ -40,6 +40,22 @@ public struct ConfigLoader: Sendable {
         return try finish(config, diagnostics)
     }
 
+    /// The sample configuration built into the binary (data/samples/acme), with locations
+    /// reported as `data/samples/acme/<file>`.
+    public func loadBundledSample() throws(InputError) -> LoadedConfig {
+        var config = SecurityConfig()
+        var diagnostics: [Diagnostic] = []
+        for (key, text) in EmbeddedData.files.sorted(by: { $0.key < $1.key }) where key.hasPrefix("samples/acme/") {
+            let file = (key as NSString).lastPathComponent
+            guard let type = ConfigType.allCases.first(where: { $0.fileName == file }) else { continue }
+            let name = "data/" + key
+            var decoder = DocumentDecoder(profile: profile, form: .securityadmin, file: name)
+            decoder.decode(type, root: try parse(text, file: name), into: &config)
+            diagnostics += decoder.diagnostics
+        }
+        return try finish(config, diagnostics)
+    }
+
     // MARK: directories
 
     private func loadDirectory(_ directory: String) throws(InputError) -> LoadedConfig {

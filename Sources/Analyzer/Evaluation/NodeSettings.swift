@@ -22,6 +22,8 @@ public struct NodeSettings: Hashable, Sendable {
     public var checkSnapshotRestoreWritePrivileges = true
     public var restAdminEnabled = false
     public var restRolesEnabled: [String] = []
+    /// A role without DLS/FLS/masking lifts those of other roles (OpenSearch 2.0+, #1735; default false).
+    public var dfmEmptyOverridesAll = false
 
     public init() {}
 
@@ -61,6 +63,7 @@ public struct NodeSettings: Hashable, Sendable {
         checkSnapshotRestoreWritePrivileges = bool("check_snapshot_restore_write_privileges", checkSnapshotRestoreWritePrivileges)
         restAdminEnabled = bool("restapi.admin.enabled", restAdminEnabled)
         restRolesEnabled = list("restapi.roles_enabled", restRolesEnabled)
+        dfmEmptyOverridesAll = bool("dfm_empty_overrides_all", dfmEmptyOverridesAll)
         // Open Distro had no system index permission mode (§2.7).
         if profile.flavor == .opendistro { systemIndexPermissionEnabled = false }
         if !diagnostics.isEmpty { throw InputError(diagnostics) }

@@ -2040,6 +2040,379 @@ package enum EmbeddedData {
   ]
 }
 """#,
+        "samples/acme/action_groups.yml": #"""
+_meta:
+  type: "actiongroups"
+  config_version: 2
+
+log_writer_ops:
+  reserved: false
+  allowed_actions:
+  - "indices:data/write/index"
+  - "indices:data/write/bulk*"
+  - "create_index"
+  type: "index"
+  description: "What a log shipper needs on its indices"
+
+dashboard_reader:
+  allowed_actions:
+  - "read"
+  - "indices:admin/mappings/get"
+  - "indices:monitor/settings/get"
+  type: "index"
+  description: "Read data and mappings for dashboards"
+
+# Deliberate: hides the bare "*" inside a custom group.
+everything:
+  allowed_actions:
+  - "*"
+  type: "index"
+  description: "Legacy catch-all kept from the old cluster"
+
+# Deliberate: the two groups below list each other.
+ops_read:
+  allowed_actions:
+  - "indices_monitor"
+  - "ops_manage"
+  type: "index"
+ops_manage:
+  allowed_actions:
+  - "ops_read"
+  - "indices:admin/refresh*"
+  - "indices:admin/flush*"
+  type: "index"
+
+"""#,
+        "samples/acme/config.yml": #"""
+_meta:
+  type: "config"
+  config_version: 2
+config:
+  dynamic:
+    # Deliberate: users silently get partial results on multi-index reads.
+    do_not_fail_on_forbidden: true
+    hosts_resolver_mode: "ip-only"
+    kibana:
+      multitenancy_enabled: true
+      server_username: kibanaserver
+    http:
+      anonymous_auth_enabled: false
+    authc:
+      basic_internal_auth_domain:
+        description: "Authenticate via HTTP Basic against the internal user database"
+        http_enabled: true
+        transport_enabled: true
+        order: 0
+        http_authenticator:
+          type: basic
+          challenge: true
+        authentication_backend:
+          type: intern
+      jwt_auth_domain:
+        description: "Single sign-on tokens from the company identity provider"
+        http_enabled: true
+        transport_enabled: false
+        order: 1
+        http_authenticator:
+          type: jwt
+          challenge: false
+          config:
+            signing_key: "base64-encoded-public-key-goes-here"
+            jwt_header: "Authorization"
+            subject_key: preferred_username
+            roles_key: ["realm_access", "roles"]
+        authentication_backend:
+          type: noop
+
+"""#,
+        "samples/acme/internal_users.yml": #"""
+_meta:
+  type: "internalusers"
+  config_version: 2
+
+admin:
+  hash: "$2y$12$VcCDgh2NDk07JGN0rjGbM.Ad41qVR/YFJcgHp0UGns5JDymv..TOG"
+  reserved: true
+  backend_roles:
+  - "admin"
+  description: "Cluster administrator"
+
+kibanaserver:
+  hash: "$2a$12$4AcgAt3xwOWadA5s5blL6ev39OXDNhmOesEoo33eZtrq2N0YrU3H."
+  reserved: true
+  description: "The OpenSearch Dashboards server user"
+
+alice:
+  hash: "$2y$12$J1vSLYrbbG9N9ZqGmE5aUOUK1cy0W0EUmPPFqsCE0dHtFR0kEkZ5a"
+  backend_roles:
+  - "analysts"
+  attributes:
+    department: "sales"
+  description: "Analyst in the sales department"
+
+bob:
+  hash: "$2y$12$J1vSLYrbbG9N9ZqGmE5aUOUK1cy0W0EUmPPFqsCE0dHtFR0kEkZ5a"
+  backend_roles:
+  - "developers"
+  - "eu-staff"
+  description: "Application developer"
+
+carol:
+  hash: "$2y$12$J1vSLYrbbG9N9ZqGmE5aUOUK1cy0W0EUmPPFqsCE0dHtFR0kEkZ5a"
+  backend_roles:
+  - "ops"
+  - "oncall"
+  opendistro_security_roles:
+  - "snapshot_operator"
+  description: "Operations engineer on call"
+
+logstash_writer:
+  hash: "$2y$12$J1vSLYrbbG9N9ZqGmE5aUOUK1cy0W0EUmPPFqsCE0dHtFR0kEkZ5a"
+  backend_roles:
+  - "logstash"
+  description: "Ingest pipeline account"
+
+erin:
+  hash: "$2y$12$J1vSLYrbbG9N9ZqGmE5aUOUK1cy0W0EUmPPFqsCE0dHtFR0kEkZ5a"
+  backend_roles:
+  - "analysts"
+  attributes:
+    department: "*"
+  description: "Deliberate: an attribute value with a wildcard widens ${attr.internal.department}-* to every index"
+
+frank:
+  hash: "$2y$12$J1vSLYrbbG9N9ZqGmE5aUOUK1cy0W0EUmPPFqsCE0dHtFR0kEkZ5a"
+  description: "Deliberate: a user with no backend roles and no roles at all"
+
+grace:
+  hash: "$2y$12$J1vSLYrbbG9N9ZqGmE5aUOUK1cy0W0EUmPPFqsCE0dHtFR0kEkZ5a"
+  backend_roles:
+  - "analysts"
+  - "developers"
+  attributes:
+    department: "finance"
+  description: "Deliberate: holds analyst (DLS on customers) and developer (customers without DLS)"
+
+"""#,
+        "samples/acme/roles.yml": #"""
+_meta:
+  type: "roles"
+  config_version: 2
+
+analyst:
+  description: "Read the business indices; sales data only for the own department"
+  cluster_permissions:
+  - "cluster_composite_ops_ro"
+  index_permissions:
+  - index_patterns:
+    - "logs-*"
+    - "/metrics-\\d{4}\\.\\d{2}/"
+    allowed_actions:
+    - "dashboard_reader"
+  - index_patterns:
+    - "${attr.internal.department}-*"
+    allowed_actions:
+    - "read"
+  - index_patterns:
+    - "customers"
+    dls: '{"term": {"region": "eu"}}'
+    fls:
+    - "~ssn"
+    allowed_actions:
+    - "read"
+  tenant_permissions:
+  - tenant_patterns:
+    - "analytics"
+    allowed_actions:
+    - "kibana_all_write"
+
+developer:
+  description: "Full data access on the developer's own indices and the dev sandbox"
+  cluster_permissions:
+  - "cluster_composite_ops"
+  - "indices:data/write/index"        # deliberate: an index action under cluster_permissions
+  index_permissions:
+  - index_patterns:
+    - "${user.name}-*"
+    - "dev-*"
+    allowed_actions:
+    - "crud"
+    - "create_index"
+    - "indices:data/read/serach"      # deliberate typo
+  - index_patterns:
+    - "customers"
+    allowed_actions:
+    - "read"                          # deliberate: lifts the analyst role's DLS for users holding both
+
+ops:
+  description: "Monitor the cluster and keep indices healthy"
+  cluster_permissions:
+  - "cluster_monitor"
+  - "cluster:admin/settings/update"
+  index_permissions:
+  - index_patterns:
+    - "*"
+    allowed_actions:
+    - "ops_read"
+    - "indices_monitor"
+  - index_patterns:
+    - "/logs-(\\d+/"                   # deliberate: invalid regex, the plugin drops it
+    allowed_actions:
+    - "indices:admin/delete"
+
+snapshot_operator:
+  description: "Take and restore snapshots"
+  cluster_permissions:
+  - "manage_snapshots"
+  index_permissions:
+  - index_patterns:
+    - "*"
+    allowed_actions:
+    - "indices:admin/create"
+    - "indices:data/write/index"
+
+log_shipper:
+  description: "Write logs and metrics"
+  cluster_permissions:
+  - "cluster_monitor"
+  - "cluster_composite_ops"
+  - "indices:admin/template/get"
+  - "indices:admin/template/put"
+  - "indices:admin/tempalte/*"          # deliberate: a pattern that matches no permission
+  index_permissions:
+  - index_patterns:
+    - "logs-*"
+    - "metrics-*"
+    allowed_actions:
+    - "log_writer_ops"
+
+legacy_admin:
+  description: "Deliberate: everything on everything, through a custom group"
+  cluster_permissions:
+  - "cluster_all"
+  index_permissions:
+  - index_patterns:
+    - "*"
+    allowed_actions:
+    - "everything"
+
+security_manager:
+  description: "Manage roles and mappings through the Security REST API"
+  cluster_permissions:
+  - "restapi:admin/roles"
+  - "restapi:admin/rolesmapping"
+  - "readonly_plus"                   # deliberate: no such action group
+
+report_reader:
+  description: "Deliberate: defined but mapped to nobody"
+  index_permissions:
+  - index_patterns:
+    - "reports-*"
+    allowed_actions:
+    - "read"
+
+alerting_reader:
+  description: "Read alert history; deliberate: the pattern reaches the alerting system indices"
+  cluster_permissions:
+  - "cluster:admin/opendistro/alerting/alerts/get"
+  - "cluster:admin/point_in_time/read"  # deliberate: only existed in OpenSearch 2.3
+  index_permissions:
+  - index_patterns:
+    - ".opendistro-alerting*"
+    allowed_actions:
+    - "read"
+
+public_reader:
+  description: "Read the public indices"
+  index_permissions:
+  - index_patterns:
+    - "public-*"
+    allowed_actions:
+    - "read"
+
+# Deliberate: a built-in role of the same name exists; the plugin ignores (3.4+) or refuses (older) this one.
+kibana_user:
+  description: "Custom Dashboards user role"
+  cluster_permissions:
+  - "cluster_composite_ops_ro"
+
+"""#,
+        "samples/acme/roles_mapping.yml": #"""
+_meta:
+  type: "rolesmapping"
+  config_version: 2
+
+all_access:
+  reserved: false
+  backend_roles:
+  - "admin"
+  description: "Maps the admin backend role to full access"
+
+kibana_server:
+  reserved: true
+  users:
+  - "kibanaserver"
+
+analyst:
+  backend_roles:
+  - "analysts"
+  - "/bi-.*/"
+
+developer:
+  backend_roles:
+  - "developers"
+
+ops:
+  and_backend_roles:
+  - "ops"
+  - "oncall"
+
+log_shipper:
+  users:
+  - "logstash_*"
+  hosts:
+  - "10.0.1.*"
+
+legacy_admin:
+  users:
+  - "svc_migration"
+
+security_manager:
+  backend_roles:
+  - "secadmins"
+
+readall:
+  backend_roles:
+  - "auditors"
+
+# Deliberate: there is no role named reporting_role.
+reporting_role:
+  backend_roles:
+  - "reporting"
+
+alerting_reader:
+  backend_roles:
+  - "ops"
+
+# Deliberate: a request from any host gets this role.
+public_reader:
+  hosts:
+  - "*"
+
+"""#,
+        "samples/acme/tenants.yml": #"""
+_meta:
+  type: "tenants"
+  config_version: 2
+
+analytics:
+  reserved: false
+  description: "Dashboards of the analytics team"
+
+ops:
+  description: "Operations dashboards"
+
+"""#,
         "static_config.json": #"""
 {
   "schemaVersion": 1,

@@ -1,0 +1,80 @@
+/// SP012: DLS/FLS restrictions combined across roles held by the same users.
+///
+/// Rule followed: OpenSearch 2.0 added `plugins.security.dfm_empty_overrides_all` (PR #1735, listed in
+/// the 2.0.0.0 release notes; `DlsFlsProcessedConfig.DFM_EMPTY_OVERRIDES_ALL`, default false). With the
+/// default, a role that places no DLS/FLS/masking on an index does not lift another role's restrictions
+/// on it; with `true`, it does. Several DLS queries for one index are combined with OR, so the user sees
+/// the documents any of them allows.
+public struct DocumentFieldSecurityCombination: AuditRule {
+    public init() {}
+    public let id = "SP012"
+    public let name = "dls-fls-combination"
+    public let severity = Diagnostic.Severity.warning
+    public let summary = "DLS/FLS of one role lifted or widened by another role of the same users"
+    public let rationale = """
+        Users often hold several roles. With plugins.security.dfm_empty_overrides_all: true, a role that \
+        reads an index without DLS/FLS removes the restrictions another role puts on it (the classic leak); \
+        with the default (false) the restrictions hold, but the configuration leaks the day the setting is \
+        turned on. Different DLS queries for one index combine with OR.
+        """
+    public let triggeringExample = [
+        "roles.yml": "a:\n  index_permissions:\n  - index_patterns: [customers]\n    dls: '{\"term\": {\"region\": \"eu\"}}'\n    allowed_actions: [read]\nb:\n  index_permissions:\n  - index_patterns: [customers]\n    allowed_actions: [read]\n",
+        "roles_mapping.yml": "a:\n  users: [u]\nb:\n  users: [u]\n", "internal_users.yml": "u:\n  hash: x\n",
+    ]
+    public let passingExample = [
+        "roles.yml": "a:\n  index_permissions:\n  - index_patterns: [customers]\n    dls: '{\"term\": {\"region\": \"eu\"}}'\n    allowed_actions: [read]\nb:\n  index_permissions:\n  - index_patterns: [orders]\n    allowed_actions: [read]\n",
+        "roles_mapping.yml": "a:\n  users: [u]\nb:\n  users: [u]\n", "internal_users.yml": "u:\n  hash: x\n",
+    ]
+
+    struct Grant {
+        let role: Role
+        let permission: IndexPermission
+        var restricted: Bool { permission.dls != nil || !permission.fls.isEmpty || !permission.maskedFields.isEmpty }
+    }
+
+    static func overlap(_ a: String, _ b: String) -> Bool {
+        if a == b || a == "*" || b == "*" { return true }
+        let pa = Pattern(a), pb = Pattern(b)
+        if pa.isExact { return pb.matches(a) }
+        if pb.isExact { return pa.matches(b) }
+        if case .prefix(let x) = pa.form, case .prefix(let y) = pb.form { return x.hasPrefix(y) || y.hasPrefix(x) }
+        return false
+    }
+
+    public func check(_ context: AuditContext) -> [Finding] {
+        let restrictedRoles = Set(context.customRoles.filter { $0.indexPermissions.contains { $0.dls != nil || !$0.fls.isEmpty || !$0.maskedFields.isEmpty } }.map(\.name))
+        guard !restrictedRoles.isEmpty else { return [] }
+        var reported = Set<String>()
+        var findings: [Finding] = []
+        for user in context.config.internalUsers.keys.sorted() {
+            let held = context.internalUserRoles[user, default: []]
+            guard !held.isDisjoint(with: restrictedRoles) else { continue }
+            let grants = held.sorted().compactMap { context.merged.roles[$0] }.flatMap { role in
+                role.indexPermissions.filter { permission in
+                    permission.allowedActions.contains { context.expansion(of: $0.value).actions.contains("indices:data/read/search") }
+                }.map { Grant(role: role, permission: $0) }
+            }
+            for restricted in grants where restricted.restricted {
+                for other in grants where other.role.name != restricted.role.name {
+                    guard let shared = restricted.permission.indexPatterns.first(where: { a in other.permission.indexPatterns.contains { Self.overlap(a.value, $0.value) } }) else { continue }
+                    let key = "\(restricted.role.name)|\(other.role.name)|\(shared.value)"
+                    guard reported.insert(key).inserted else { continue }
+                    let entity = "role:\(restricted.role.name)/dls-fls/\(shared.value)/\(other.role.name)"
+                    if !other.restricted {
+                        if context.settings.dfmEmptyOverridesAll {
+                            findings.append(finding("role '\(other.role.name)' reads '\(shared.value)' without DLS/FLS and lifts the restrictions of role '\(restricted.role.name)' for users holding both (e.g. \(user)), because dfm_empty_overrides_all is true",
+                                                    at: restricted.permission.location, help: "remove the overlap, or give the other role the same restrictions", entity: entity))
+                        } else {
+                            findings.append(finding("role '\(other.role.name)' also reads '\(shared.value)' without DLS/FLS for users holding role '\(restricted.role.name)' (e.g. \(user)); the restrictions hold only while plugins.security.dfm_empty_overrides_all is false",
+                                                    at: restricted.permission.location, help: "avoid granting the same index unrestricted to the same users", entity: entity, severity: .note))
+                        }
+                    } else if other.permission.dls != nil, restricted.permission.dls != nil, other.permission.dls != restricted.permission.dls {
+                        findings.append(finding("roles '\(restricted.role.name)' and '\(other.role.name)' put different DLS queries on '\(shared.value)' for the same users (e.g. \(user)); the queries combine with OR",
+                                                at: restricted.permission.location, help: "check that the union of the queries is what these users may see", entity: entity, severity: .note))
+                    }
+                }
+            }
+        }
+        return findings
+    }
+}

@@ -1,0 +1,59 @@
+/// SP011: `${…}` in index patterns with unknown variables, or attributes that widen patterns.
+public struct TemplateVariables: AuditRule {
+    public init() {}
+    public let id = "SP011"
+    public let name = "index-pattern-template"
+    public let severity = Diagnostic.Severity.error
+    public let summary = "Unknown ${…} variable, or a user attribute substituted unescaped into an index pattern"
+    public let rationale = """
+        Index patterns are rendered by plain text replacement before they are parsed (§3, UserAttributes): \
+        an unknown variable stays literal and matches nothing, and an attribute value containing '*', '?' or \
+        a /regex/ becomes part of the pattern, so a user who can influence their attribute (a JWT claim, an \
+        LDAP field) can widen their own access.
+        """
+    public let triggeringExample = ["roles.yml": "r:\n  index_permissions:\n  - index_patterns: ['home-${user.nam}']\n    allowed_actions: [read]\n"]
+    public let passingExample = ["roles.yml": "r:\n  index_permissions:\n  - index_patterns: ['home-${user.name}']\n    allowed_actions: [read]\n"]
+
+    static let fixed: Set<String> = ["user.name", "user_name", "user.roles", "user_roles", "user.securityRoles", "user_securityRoles"]
+
+    static func isAttribute(_ variable: String) -> Bool {
+        ["attr.internal.", "attr.jwt.", "attr.ldap.", "attr.proxy.", "attr_internal_", "attr_jwt_", "attr_ldap_", "attr_proxy_"]
+            .contains { variable.hasPrefix($0) && variable.count > $0.count }
+    }
+
+    public func check(_ context: AuditContext) -> [Finding] {
+        var findings: [Finding] = []
+        let users = context.config.internalUsers.values.sorted { $0.name < $1.name }
+        for role in context.customRoles {
+            for permission in role.indexPermissions {
+                for located in permission.indexPatterns {
+                    for variable in UserAttributes.references(in: located.value) {
+                        let name = variable.components(separatedBy: ":-")[0]
+                        let entity = "role:\(role.name)/index_patterns/\(located.value)/\(variable)"
+                        if Self.fixed.contains(name) { continue }
+                        guard Self.isAttribute(name) else {
+                            let hint = Suggestion.closest(to: name, in: Array(Self.fixed)).map { "did you mean ${\($0)}?" }
+                                ?? "use ${user.name}, ${user.roles} or ${attr.<internal|jwt|ldap|proxy>.<key>}"
+                            findings.append(finding("index pattern '\(located.value)' of role '\(role.name)' uses unknown variable ${\(variable)}; it stays literal and matches nothing",
+                                                    at: located.location, help: hint, entity: entity))
+                            continue
+                        }
+                        let key = String(name.dropFirst(name.hasPrefix("attr.internal.") ? 14 : name.hasPrefix("attr_internal_") ? 14 : 0))
+                        let widening = name.hasPrefix("attr.internal.") || name.hasPrefix("attr_internal_")
+                            ? users.filter { user in user.attributes[key].map { $0.contains("*") || $0.contains("?") || $0.hasPrefix("/") } ?? false }.map(\.name)
+                            : []
+                        if widening.isEmpty {
+                            findings.append(finding("index pattern '\(located.value)' of role '\(role.name)' inserts ${\(variable)} unescaped: a value with '*' or '?' widens it",
+                                                    at: located.location, help: "make sure the attribute's source cannot be set by the user, and that values never contain wildcards",
+                                                    entity: entity, severity: .warning))
+                        } else {
+                            findings.append(finding("index pattern '\(located.value)' of role '\(role.name)' is widened by the wildcard value of ${\(variable)} for \(widening.joined(separator: ", "))",
+                                                    at: located.location, help: "fix the attribute value; patterns are rendered without escaping", entity: entity + "/widened"))
+                        }
+                    }
+                }
+            }
+        }
+        return findings
+    }
+}

@@ -1,0 +1,41 @@
+import PermissionCatalog
+
+/// SP004: cluster actions listed under index_permissions, or index actions under cluster_permissions.
+public struct WrongPermissionLevel: AuditRule {
+    public init() {}
+    public let id = "SP004"
+    public let name = "wrong-permission-level"
+    public let severity = Diagnostic.Severity.warning
+    public let summary = "Permission listed at a level where it grants nothing"
+    public let rationale = """
+        Cluster privileges come only from cluster_permissions and index privileges only from \
+        index_permissions (§2.3); which actions are cluster-level depends on the release. An entry whose \
+        actions are all of the other level grants nothing where it is written.
+        """
+    public let triggeringExample = ["roles.yml": "r:\n  cluster_permissions: [\"indices:data/write/index\"]\n"]
+    public let passingExample = ["roles.yml": "r:\n  cluster_permissions: [\"indices:data/write/bulk\"]\n  index_permissions:\n  - index_patterns: [logs]\n    allowed_actions: [\"indices:data/write/index\"]\n"]
+
+    static func isCluster(_ action: String, _ profile: TargetProfile) -> Bool {
+        if action.hasPrefix("restapi:") { return true }
+        if action == "system:admin/system_index" { return false }
+        return profile.isClusterAction(action)
+    }
+
+    public func check(_ context: AuditContext) -> [Finding] {
+        context.entries.compactMap { entry in
+            guard entry.section == .cluster || entry.section == .index, entry.value.value != "*" else { return nil }
+            let actions = context.expansion(of: entry.value.value).actions.filter { !$0.hasPrefix("kibana:") }
+            guard !actions.isEmpty else { return nil }
+            let clusterLevel = actions.filter { Self.isCluster($0, context.profile) }
+            if entry.section == .cluster, clusterLevel.isEmpty {
+                return finding("'\(entry.value.value)' in cluster_permissions of role '\(entry.owner)' grants only index actions, so nothing at cluster level on \(context.profile)",
+                               at: entry.value.location, help: "move it to an index_permissions entry with the index patterns it is meant for", entity: entry.entity)
+            }
+            if entry.section == .index, clusterLevel.count == actions.count {
+                return finding("'\(entry.value.value)' in index_permissions of role '\(entry.owner)' grants only cluster actions, so nothing on indices on \(context.profile)",
+                               at: entry.value.location, help: "move it to cluster_permissions", entity: entry.entity)
+            }
+            return nil
+        }
+    }
+}

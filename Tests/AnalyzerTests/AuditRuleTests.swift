@@ -1,0 +1,107 @@
+import Foundation
+import PermissionCatalog
+import Testing
+@testable import Analyzer
+
+@Suite("Audit rules")
+struct AuditRuleTests {
+    static let metaTypes = ["roles.yml": "roles", "roles_mapping.yml": "rolesmapping", "action_groups.yml": "actiongroups",
+                            "internal_users.yml": "internalusers", "tenants.yml": "tenants", "config.yml": "config"]
+
+    /// Loads an example (file name → YAML without `_meta`) as a configuration.
+    static func config(_ files: [String: String]) throws -> SecurityConfig {
+        var merged = SecurityConfig()
+        for (name, text) in files.sorted(by: { $0.key < $1.key }) {
+            let type = try #require(metaTypes[name], "unknown example file \(name)")
+            let loaded = try ConfigLoader().load(text: "_meta: {type: \(type), config_version: 2}\n" + text, name: name).config
+            merged.roles.merge(loaded.roles) { $1 }
+            merged.roleMappings.merge(loaded.roleMappings) { $1 }
+            merged.actionGroups.merge(loaded.actionGroups) { $1 }
+            merged.internalUsers.merge(loaded.internalUsers) { $1 }
+            merged.tenants.merge(loaded.tenants) { $1 }
+            if type == "config" { merged.dynamic = loaded.dynamic }
+        }
+        return merged
+    }
+
+    static func findings(_ rule: any AuditRule, _ files: [String: String]) throws -> [Finding] {
+        rule.check(AuditContext(config: try config(files), catalog: Catalog()))
+    }
+
+    @Test("the triggering example fires the rule; the passing example does not", arguments: AuditRules.all.map(\.id))
+    func examples(id: String) throws {
+        let rule = try #require(AuditRules.rule(id))
+        let fired = try Self.findings(rule, rule.triggeringExample)
+        #expect(!fired.isEmpty, "\(id) did not fire on its triggering example")
+        #expect(fired.allSatisfy { $0.ruleID == id })
+        let quiet = try Self.findings(rule, rule.passingExample)
+        #expect(quiet.isEmpty, "\(id) fired on its passing example: \(quiet.map(\.message))")
+    }
+
+    @Test("every rule file is registered, documented, and has a unique sequential ID")
+    func registry() throws {
+        let directory = Paths.packageRoot.appendingPathComponent("Sources/Analyzer/Audit/Rules")
+        let sources = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".swift") }
+        var declared: [String] = []
+        for file in sources {
+            let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") where line.hasPrefix("public struct ") && line.contains(": AuditRule") {
+                declared.append(String(line.dropFirst("public struct ".count).prefix { $0 != ":" }))
+            }
+        }
+        let registered = AuditRules.all.map { String(describing: type(of: $0)) }
+        #expect(Set(declared) == Set(registered), "declared \(declared.sorted()) vs registered \(registered.sorted())")
+        #expect(AuditRules.all.map(\.id) == (1...AuditRules.all.count).map { String(format: "SP%03d", $0) })
+        #expect(Set(AuditRules.all.map(\.name)).count == AuditRules.all.count)
+        for rule in AuditRules.all {
+            #expect(!rule.summary.isEmpty && rule.rationale.count > 80, "\(rule.id) needs a summary and a rationale")
+        }
+    }
+
+    @Test("SP001 distinguishes typos (error, did-you-mean) from unknown plugin actions (warning)")
+    func unknownPermissionSeverity() throws {
+        let findings = try Self.findings(UnknownPermission(), ["roles.yml": "r:\n  cluster_permissions: [\"cluster:monitor/helth\", \"cluster:admin/acme_plugin/do\"]\n"])
+        #expect(findings.map(\.severity) == [.error, .warning])
+        #expect(findings[0].help == "did you mean 'cluster:monitor/health'?")
+        #expect(findings[0].entity == "role:r/cluster_permissions/cluster:monitor/helth")
+    }
+
+    @Test("SP012 reports a lift as a warning when dfm_empty_overrides_all is true")
+    func dfmOverride() throws {
+        let rule = DocumentFieldSecurityCombination()
+        var settings = NodeSettings()
+        settings.dfmEmptyOverridesAll = true
+        let findings = rule.check(AuditContext(config: try Self.config(rule.triggeringExample), catalog: Catalog(), settings: settings))
+        #expect(findings.map(\.severity) == [.warning])
+        #expect(findings.first?.message.contains("lifts the restrictions of role 'a'") == true)
+    }
+
+    @Test("SP014 is an error before 3.4, where the configuration would not load (§1.1)")
+    func staticClashByRelease() throws {
+        let config = try Self.config(StaticNameClash().triggeringExample)
+        let old = StaticNameClash().check(AuditContext(config: config, catalog: Catalog(profile: TargetProfile(parsing: "opensearch-2.19")!)))
+        #expect(old.map(\.severity) == [.error])
+        let new = StaticNameClash().check(AuditContext(config: config, catalog: Catalog()))
+        #expect(new.map(\.severity) == [.warning])
+    }
+
+    @Test("SP004 follows the release: index templates are index actions on Open Distro (§2.3)")
+    func levelByRelease() throws {
+        let files = ["roles.yml": "r:\n  cluster_permissions: [\"indices:admin/index_template/put\"]\n"]
+        let config = try Self.config(files)
+        #expect(WrongPermissionLevel().check(AuditContext(config: config, catalog: Catalog())).isEmpty)
+        #expect(WrongPermissionLevel().check(AuditContext(config: config, catalog: Catalog(profile: TargetProfile(parsing: "opendistro-1.13")!))).count == 1)
+    }
+
+    @Test("baselines match rule, file and entry, not line numbers")
+    func baseline() throws {
+        let rule = UnknownPermission()
+        let before = try Self.findings(rule, rule.triggeringExample)
+        let accepted = Baseline(findings: before)
+        let shifted = try Self.findings(rule, ["roles.yml": "other:\n  cluster_permissions: [cluster_monitor]\n" + rule.triggeringExample["roles.yml"]!])
+        #expect(shifted.first?.location.line != before.first?.location.line)
+        #expect(shifted.allSatisfy(accepted.contains))
+        let new = try Self.findings(rule, ["roles.yml": "r:\n  cluster_permissions: [\"cluster:monitor/helth\"]\n"])
+        #expect(!new.contains(where: accepted.contains))
+    }
+}
