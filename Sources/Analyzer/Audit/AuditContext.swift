@@ -91,18 +91,25 @@ public final class AuditContext {
             if !mapping.andBackendRoles.isEmpty { holders.append("backend roles \(mapping.andBackendRoles.map(\.value).joined(separator: " + "))") }
             holders += mapping.hosts.map { "host \($0.value)" }
         }
-        for user in config.internalUsers.values.sorted(by: { $0.name < $1.name }) where user.securityRoles.contains(where: { $0.value == role }) {
-            holders.append("user \(user.name) (opendistro_security_roles)")
-        }
+        holders += (directHolders[role] ?? []).map { "user \($0) (opendistro_security_roles)" }
         return holders
     }
+
+    /// Role → internal users that hold it through their own `opendistro_security_roles`.
+    private lazy var directHolders: [String: [String]] = {
+        var result: [String: [String]] = [:]
+        for user in config.internalUsers.values.sorted(by: { $0.name < $1.name }) {
+            for role in user.securityRoles { result[role.value, default: []].append(user.name) }
+        }
+        return result
+    }()
 
     /// Internal users whose effective roles (mapping + own security roles) include `role`.
     public lazy var internalUserRoles: [String: Set<String>] = {
         var result: [String: Set<String>] = [:]
         let mapper = RoleMapper(config: merged, resolution: settings.rolesMappingResolution)
         for user in config.internalUsers.values {
-            result[user.name] = Set(mapper.map(Subject(internalUser: user)).filter(\.exists).map(\.name))
+            result[user.name] = mapper.roleNames(Subject(internalUser: user))
         }
         return result
     }()

@@ -66,7 +66,8 @@ public struct SyntheticConfig: Sendable {
                 remaining -= count
                 let patterns = (0..<count).map { _ in Self.pattern(&random) }
                 let actions = random.below(2) == 0 ? [random.pick(groupNames)] : [random.pick(Self.builtInGroups), random.pick(Self.indexActions)]
-                permissions.append(IndexPermission(location: here, indexPatterns: located(patterns), allowedActions: located(actions)))
+                let dls = random.below(50) == 0 ? "{\"term\": {\"owner\": \"${user.name}\"}}" : nil
+                permissions.append(IndexPermission(location: here, indexPatterns: located(patterns), allowedActions: located(actions), dls: dls))
             }
             let name = "role_\(number)"
             let cluster = (0..<(1 + random.below(2))).map { _ in random.pick(Self.clusterActions + ["cluster_monitor", "cluster_composite_ops_ro"]) }

@@ -63,6 +63,19 @@ public struct RoleMapper: Sendable {
         scanned = scan
     }
 
+    /// Just the names of the subject's existing roles (no reasons), for bulk analysis.
+    public func roleNames(_ subject: Subject) -> Set<String> {
+        var names = Set(subject.securityRoles)
+        if resolution != .mappingOnly { names.formUnion(subject.backendRoles) }
+        if resolution != .backendRolesOnly {
+            var candidates = Set(scanned)
+            candidates.formUnion(exactUsers[subject.name] ?? [])
+            for role in subject.backendRoles { candidates.formUnion(exactBackendRoles[role] ?? []) }
+            for index in candidates where !match(mappings[index], subject).isEmpty { names.insert(mappings[index].role) }
+        }
+        return names.intersection(roleNames)
+    }
+
     /// The subject's roles, sorted by name, each with its reasons.
     public func map(_ subject: Subject) -> [MappedRole] {
         var reasons: [String: [MappingReason]] = [:]

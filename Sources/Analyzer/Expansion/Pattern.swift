@@ -46,8 +46,8 @@ public struct Pattern: Hashable, Sendable, CustomStringConvertible {
     }
 
     private static func globForm(_ text: String) -> Form {
-        let stars = text.filter { $0 == "*" }.count
-        let hasQuestion = text.contains("?")
+        let stars = text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "*") ? 1 : 0) }
+        let hasQuestion = text.utf8.contains(UInt8(ascii: "?"))
         if stars == 0 && !hasQuestion { return .exact(text) }
         if !hasQuestion, stars == 1, text.hasSuffix("*") { return .prefix(String(text.dropLast())) }
         if !hasQuestion, stars == 2, text.count >= 2, text.hasPrefix("*"), text.hasSuffix("*") {

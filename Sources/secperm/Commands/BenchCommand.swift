@@ -19,6 +19,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Index patterns in all.") var patterns = 10_000
     @Option(help: "Users to generate.") var users = 5_000
     @Option(name: .customLong("action-groups"), help: "Custom action groups to generate.") var actionGroups = 200
+    @Flag(help: "Time `secperm audit` on a generated configuration instead (default 10,000 roles, 30,000 patterns).")
+    var audit = false
+
     @OptionGroup var output: FormatOption
 
     struct Figures: Encodable {
@@ -31,6 +34,10 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if audit {
+            try runAudit()
+            return
+        }
         var size = SyntheticConfig.Size()
         size.roles = roles
         size.patterns = patterns
@@ -71,6 +78,43 @@ struct BenchCommand: ParsableCommand {
                 subjects       \(String(format: "%.3f", figures.subjectSeconds)) s (\(subjects.count) users resolved and mapped once)
                 checks         \(checks) in \(String(format: "%.3f", figures.checkSeconds)) s = \(Int(figures.decisionsPerSecond)) decisions/s (one core)
                 outcomes       \(figures.allowed) allow, \(figures.denied) deny, \(figures.partial) partial, \(figures.empty) empty
+                peak memory    \(String(format: "%.1f", figures.peakMemoryMiB)) MiB
+
+                """)
+        }
+    }
+
+    struct AuditFigures: Encodable {
+        let schemaVersion = 1
+        let roles: Int, patterns: Int, users: Int, actionGroups: Int
+        let generateSeconds: Double, auditSeconds: Double, findings: Int
+        let peakMemoryMiB: Double
+    }
+
+    /// Audit timing; roles and patterns default to 10,000 and 30,000 unless given.
+    private func runAudit() throws {
+        var size = SyntheticConfig.Size()
+        size.roles = roles == 1_000 ? 10_000 : roles
+        size.patterns = patterns == 10_000 ? 30_000 : patterns
+        size.users = users
+        size.actionGroups = actionGroups
+        let clock = ContinuousClock()
+        var synthetic: SyntheticConfig?
+        let generate = clock.measure { synthetic = SyntheticConfig(size: size) }
+        var count = 0
+        let auditor = try Auditor()
+        let elapsed = clock.measure {
+            count = auditor.audit(AuditContext(config: synthetic!.config, catalog: Catalog())).count
+        }
+        let figures = AuditFigures(roles: size.roles, patterns: size.patterns, users: size.users, actionGroups: size.actionGroups,
+                                   generateSeconds: generate.seconds, auditSeconds: elapsed.seconds, findings: count,
+                                   peakMemoryMiB: Self.peakMemoryMiB())
+        if output.format == .json {
+            emit(JSONOutput.render(figures))
+        } else {
+            emit("""
+                configuration  \(size.roles) roles, \(size.patterns) index patterns, \(size.users) users, \(size.actionGroups) action groups
+                audit          \(String(format: "%.3f", figures.auditSeconds)) s, all \(AuditRules.all.count) rules, \(count) findings
                 peak memory    \(String(format: "%.1f", figures.peakMemoryMiB)) MiB
 
                 """)

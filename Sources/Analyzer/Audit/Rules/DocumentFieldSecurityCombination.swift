@@ -32,9 +32,9 @@ public struct DocumentFieldSecurityCombination: AuditRule {
         var restricted: Bool { permission.dls != nil || !permission.fls.isEmpty || !permission.maskedFields.isEmpty }
     }
 
-    static func overlap(_ a: String, _ b: String) -> Bool {
+    static func overlap(_ a: String, _ b: String, compile: (String) -> Pattern = Pattern.init) -> Bool {
         if a == b || a == "*" || b == "*" { return true }
-        let pa = Pattern(a), pb = Pattern(b)
+        let pa = compile(a), pb = compile(b)
         if pa.isExact { return pb.matches(a) }
         if pb.isExact { return pa.matches(b) }
         if case .prefix(let x) = pa.form, case .prefix(let y) = pb.form { return x.hasPrefix(y) || y.hasPrefix(x) }
@@ -46,35 +46,63 @@ public struct DocumentFieldSecurityCombination: AuditRule {
         guard !restrictedRoles.isEmpty else { return [] }
         var reported = Set<String>()
         var findings: [Finding] = []
+        var compiled: [String: Pattern] = [:]
+        func compile(_ text: String) -> Pattern {
+            if let known = compiled[text] { return known }
+            let pattern = Pattern(text)
+            compiled[text] = pattern
+            return pattern
+        }
+        // Roles as integer ids; each role's read grants computed once.
+        let names = context.merged.roles.keys.sorted()
+        let ids = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
+        var readGrants = [[Grant]?](repeating: nil, count: names.count)
+        func grants(of id: Int) -> [Grant] {
+            if let known = readGrants[id] { return known }
+            let role = context.merged.roles[names[id]]!
+            let found = role.indexPermissions.filter { permission in
+                permission.allowedActions.contains { context.expansion(of: $0.value).actions.contains("indices:data/read/search") }
+            }.map { Grant(role: role, permission: $0) }
+            readGrants[id] = found
+            return found
+        }
+        let restrictedIDs = Set(restrictedRoles.compactMap { ids[$0] })
+        // Each pair of roles is examined once, for the first user holding both.
+        var checkedPairs = Set<Int>()
         for user in context.config.internalUsers.keys.sorted() {
-            let held = context.internalUserRoles[user, default: []]
-            guard !held.isDisjoint(with: restrictedRoles) else { continue }
-            let grants = held.sorted().compactMap { context.merged.roles[$0] }.flatMap { role in
-                role.indexPermissions.filter { permission in
-                    permission.allowedActions.contains { context.expansion(of: $0.value).actions.contains("indices:data/read/search") }
-                }.map { Grant(role: role, permission: $0) }
-            }
-            for restricted in grants where restricted.restricted {
-                for other in grants where other.role.name != restricted.role.name {
-                    guard let shared = restricted.permission.indexPatterns.first(where: { a in other.permission.indexPatterns.contains { Self.overlap(a.value, $0.value) } }) else { continue }
-                    let key = "\(restricted.role.name)|\(other.role.name)|\(shared.value)"
-                    guard reported.insert(key).inserted else { continue }
-                    let entity = "role:\(restricted.role.name)/dls-fls/\(shared.value)/\(other.role.name)"
-                    if !other.restricted {
-                        if context.settings.dfmEmptyOverridesAll {
-                            findings.append(finding("role '\(other.role.name)' reads '\(shared.value)' without DLS/FLS and lifts the restrictions of role '\(restricted.role.name)' for users holding both (e.g. \(user)), because dfm_empty_overrides_all is true",
-                                                    at: restricted.permission.location, help: "remove the overlap, or give the other role the same restrictions", entity: entity))
-                        } else {
-                            findings.append(finding("role '\(other.role.name)' also reads '\(shared.value)' without DLS/FLS for users holding role '\(restricted.role.name)' (e.g. \(user)); the restrictions hold only while plugins.security.dfm_empty_overrides_all is false",
-                                                    at: restricted.permission.location, help: "avoid granting the same index unrestricted to the same users", entity: entity, severity: .note))
+            let held = context.internalUserRoles[user, default: []].compactMap { ids[$0] }.sorted()
+            for restrictedID in held where restrictedIDs.contains(restrictedID) {
+                for otherID in held where otherID != restrictedID && checkedPairs.insert(restrictedID * names.count + otherID).inserted {
+                    for restricted in grants(of: restrictedID) where restricted.restricted {
+                        for other in grants(of: otherID) {
+                            examine(restricted, other, user: user, compile: compile, reported: &reported, findings: &findings, context: context)
                         }
-                    } else if other.permission.dls != nil, restricted.permission.dls != nil, other.permission.dls != restricted.permission.dls {
-                        findings.append(finding("roles '\(restricted.role.name)' and '\(other.role.name)' put different DLS queries on '\(shared.value)' for the same users (e.g. \(user)); the queries combine with OR",
-                                                at: restricted.permission.location, help: "check that the union of the queries is what these users may see", entity: entity, severity: .note))
                     }
                 }
             }
         }
         return findings
+    }
+
+    private func examine(_ restricted: Grant, _ other: Grant, user: String, compile: (String) -> Pattern, reported: inout Set<String>,
+                         findings: inout [Finding], context: AuditContext) {
+        guard let shared = restricted.permission.indexPatterns.first(where: { a in
+            other.permission.indexPatterns.contains { Self.overlap(a.value, $0.value, compile: compile) }
+        }) else { return }
+        let key = "\(restricted.role.name)|\(other.role.name)|\(shared.value)"
+        guard reported.insert(key).inserted else { return }
+        let entity = "role:\(restricted.role.name)/dls-fls/\(shared.value)/\(other.role.name)"
+        if !other.restricted {
+            if context.settings.dfmEmptyOverridesAll {
+                findings.append(finding("role '\(other.role.name)' reads '\(shared.value)' without DLS/FLS and lifts the restrictions of role '\(restricted.role.name)' for users holding both (e.g. \(user)), because dfm_empty_overrides_all is true",
+                                        at: restricted.permission.location, help: "remove the overlap, or give the other role the same restrictions", entity: entity))
+            } else {
+                findings.append(finding("role '\(other.role.name)' also reads '\(shared.value)' without DLS/FLS for users holding role '\(restricted.role.name)' (e.g. \(user)); the restrictions hold only while plugins.security.dfm_empty_overrides_all is false",
+                                        at: restricted.permission.location, help: "avoid granting the same index unrestricted to the same users", entity: entity, severity: .note))
+            }
+        } else if other.permission.dls != nil, restricted.permission.dls != nil, other.permission.dls != restricted.permission.dls {
+            findings.append(finding("roles '\(restricted.role.name)' and '\(other.role.name)' put different DLS queries on '\(shared.value)' for the same users (e.g. \(user)); the queries combine with OR",
+                                    at: restricted.permission.location, help: "check that the union of the queries is what these users may see", entity: entity, severity: .note))
+        }
     }
 }

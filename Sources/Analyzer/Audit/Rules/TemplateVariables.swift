@@ -23,12 +23,18 @@ public struct TemplateVariables: AuditRule {
 
     public func check(_ context: AuditContext) -> [Finding] {
         var findings: [Finding] = []
-        let users = context.config.internalUsers.values.sorted { $0.name < $1.name }
+        // Attribute key → internal users whose value would widen a pattern (computed once).
+        var widenedBy: [String: [String]] = [:]
+        for user in context.config.internalUsers.values.sorted(by: { $0.name < $1.name }) {
+            for (key, value) in user.attributes where value.contains(where: { $0 == "*" || $0 == "?" }) || value.hasPrefix("/") {
+                widenedBy[key, default: []].append(user.name)
+            }
+        }
         for role in context.customRoles {
             for permission in role.indexPermissions {
-                for located in permission.indexPatterns {
+                for located in permission.indexPatterns where located.value.utf8.contains(UInt8(ascii: "$")) {
                     for variable in UserAttributes.references(in: located.value) {
-                        let name = variable.components(separatedBy: ":-")[0]
+                        let name = variable.firstRange(of: ":-").map { String(variable[..<$0.lowerBound]) } ?? variable
                         let entity = "role:\(role.name)/index_patterns/\(located.value)/\(variable)"
                         if Self.fixed.contains(name) { continue }
                         guard Self.isAttribute(name) else {
@@ -38,10 +44,8 @@ public struct TemplateVariables: AuditRule {
                                                     at: located.location, help: hint, entity: entity))
                             continue
                         }
-                        let key = String(name.dropFirst(name.hasPrefix("attr.internal.") ? 14 : name.hasPrefix("attr_internal_") ? 14 : 0))
-                        let widening = name.hasPrefix("attr.internal.") || name.hasPrefix("attr_internal_")
-                            ? users.filter { user in user.attributes[key].map { $0.contains("*") || $0.contains("?") || $0.hasPrefix("/") } ?? false }.map(\.name)
-                            : []
+                        let isInternal = name.hasPrefix("attr.internal.") || name.hasPrefix("attr_internal_")
+                        let widening = isInternal ? widenedBy[String(name.dropFirst(14)), default: []] : []
                         if widening.isEmpty {
                             findings.append(finding("index pattern '\(located.value)' of role '\(role.name)' inserts ${\(variable)} unescaped: a value with '*' or '?' widens it",
                                                     at: located.location, help: "make sure the attribute's source cannot be set by the user, and that values never contain wildcards",
