@@ -65,15 +65,20 @@ public struct RoleMapper: Sendable {
 
     /// Just the names of the subject's existing roles (no reasons), for bulk analysis.
     public func roleNames(_ subject: Subject) -> Set<String> {
-        var names = Set(subject.securityRoles)
-        if resolution != .mappingOnly { names.formUnion(subject.backendRoles) }
-        if resolution != .backendRolesOnly {
-            var candidates = Set(scanned)
-            candidates.formUnion(exactUsers[subject.name] ?? [])
-            for role in subject.backendRoles { candidates.formUnion(exactBackendRoles[role] ?? []) }
-            for index in candidates where !match(mappings[index], subject).isEmpty { names.insert(mappings[index].role) }
+        var names = Set<String>()
+        for role in subject.securityRoles where roleNames.contains(role) { names.insert(role) }
+        if resolution != .mappingOnly {
+            for role in subject.backendRoles where roleNames.contains(role) { names.insert(role) }
         }
-        return names.intersection(roleNames)
+        if resolution != .backendRolesOnly {
+            // Indexed mappings have only exact users/backend roles: being found is matching.
+            for index in exactUsers[subject.name] ?? [] { names.insert(mappings[index].role) }
+            for role in subject.backendRoles {
+                for index in exactBackendRoles[role] ?? [] { names.insert(mappings[index].role) }
+            }
+            for index in scanned where matches(mappings[index], subject) { names.insert(mappings[index].role) }
+        }
+        return names.filter(roleNames.contains)
     }
 
     /// The subject's roles, sorted by name, each with its reasons.
@@ -97,6 +102,16 @@ public struct RoleMapper: Sendable {
             }
         }
         return reasons.keys.sorted().map { MappedRole(name: $0, reasons: reasons[$0]!, exists: roleNames.contains($0)) }
+    }
+
+    /// Whether any rule of the mapping applies (the same rules as `match`, without building reasons).
+    private func matches(_ mapping: CompiledMapping, _ subject: Subject) -> Bool {
+        if mapping.users.contains(where: { $0.matches(subject.name) }) { return true }
+        if mapping.backendRoles.contains(where: { pattern in subject.backendRoles.contains(where: pattern.matches) }) { return true }
+        if !mapping.andBackendRoles.isEmpty,
+           mapping.andBackendRoles.allSatisfy({ pattern in subject.backendRoles.contains(where: pattern.matches) }) { return true }
+        if let host = subject.host, mapping.hosts.contains(where: { $0.matches(host) }) { return true }
+        return false
     }
 
     private func match(_ mapping: CompiledMapping, _ subject: Subject) -> [MappingReason] {

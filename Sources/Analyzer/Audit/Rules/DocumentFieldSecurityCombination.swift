@@ -66,17 +66,59 @@ public struct DocumentFieldSecurityCombination: AuditRule {
             readGrants[id] = found
             return found
         }
-        let restrictedIDs = Set(restrictedRoles.compactMap { ids[$0] })
-        // Each pair of roles is examined once, for the first user holding both.
-        var checkedPairs = Set<Int>()
-        for user in context.config.internalUsers.keys.sorted() {
-            let held = context.internalUserRoles[user, default: []].compactMap { ids[$0] }.sorted()
-            for restrictedID in held where restrictedIDs.contains(restrictedID) {
-                for otherID in held where otherID != restrictedID && checkedPairs.insert(restrictedID * names.count + otherID).inserted {
-                    for restricted in grants(of: restrictedID) where restricted.restricted {
-                        for other in grants(of: otherID) {
-                            examine(restricted, other, user: user, compile: compile, reported: &reported, findings: &findings, context: context)
-                        }
+        // Users as sorted ids, and role → users holding it.
+        let userNames = context.config.internalUsers.keys.sorted()
+        var usersOf = [[Int]](repeating: [], count: names.count)
+        for (userID, user) in userNames.enumerated() {
+            for role in context.internalUserRoles[user, default: []] { if let id = ids[role] { usersOf[id].append(userID) } }
+        }
+        // Read-grant patterns of every held role, indexed the way `overlap` compares them.
+        var star: [Int] = [], exact: [String: [Int]] = [:], prefixes: [(String, Int)] = [], globs: [(Pattern, Int)] = []
+        for id in names.indices where !usersOf[id].isEmpty {
+            for grant in grants(of: id) {
+                for pattern in grant.permission.indexPatterns.map(\.value) {
+                    let compiledPattern = compile(pattern)
+                    switch compiledPattern.form {
+                    case .anything: star.append(id)
+                    case .exact(let name): exact[name, default: []].append(id)
+                    case .prefix(let prefix): prefixes.append((prefix, id))
+                    default: globs.append((compiledPattern, id))
+                    }
+                }
+            }
+        }
+        func candidates(overlapping text: String) -> Set<Int> {
+            var found = Set(star)
+            switch compile(text).form {
+            case .anything: return Set(names.indices.filter { !usersOf[$0].isEmpty })
+            case .exact(let name):
+                found.formUnion(exact[name] ?? [])
+                for (prefix, id) in prefixes where name.hasPrefix(prefix) { found.insert(id) }
+                for (pattern, id) in globs where pattern.matches(name) { found.insert(id) }
+            case .prefix(let mine):
+                for (name, roleIDs) in exact where name.hasPrefix(mine) { found.formUnion(roleIDs) }
+                for (prefix, id) in prefixes where prefix.hasPrefix(mine) || mine.hasPrefix(prefix) { found.insert(id) }
+                for (pattern, id) in globs where pattern.source == text { found.insert(id) }
+            default:
+                for (pattern, id) in globs where pattern.source == text { found.insert(id) }
+            }
+            return found
+        }
+        func firstCommonUser(_ a: [Int], _ b: [Int]) -> Int? {
+            var i = 0, j = 0
+            while i < a.count, j < b.count {
+                if a[i] == b[j] { return a[i] }
+                if a[i] < b[j] { i += 1 } else { j += 1 }
+            }
+            return nil
+        }
+        for restrictedID in restrictedRoles.compactMap({ ids[$0] }).sorted() where !usersOf[restrictedID].isEmpty {
+            for restricted in grants(of: restrictedID) where restricted.restricted {
+                let others = restricted.permission.indexPatterns.reduce(into: Set<Int>()) { $0.formUnion(candidates(overlapping: $1.value)) }
+                for otherID in others.sorted() where otherID != restrictedID {
+                    guard let user = firstCommonUser(usersOf[restrictedID], usersOf[otherID]) else { continue }
+                    for other in grants(of: otherID) {
+                        examine(restricted, other, user: userNames[user], compile: compile, reported: &reported, findings: &findings, context: context)
                     }
                 }
             }

@@ -25,28 +25,30 @@ public struct SensitiveGrant: AuditRule {
             let holders = context.holders(of: role.name)
             let heldBy = holders.isEmpty ? "held by nobody yet" : "held by \(holders.joined(separator: ", "))"
             for entry in role.clusterPermissions {
-                let reached = context.groups.resolve([entry.value]).filter { $0 != "*" }
-                if let sensitive = reached.first(where: { $0.hasPrefix("restapi:") || $0.hasPrefix("cluster:admin/opendistro_security") }) {
+                let reached = [entry.value] + (context.groups.resolved[entry.value].map { $0.sorted() } ?? [])
+                if let sensitive = reached.first(where: { $0 != "*" && ($0.hasPrefix("restapi:") || $0.hasPrefix("cluster:admin/opendistro_security")) }) {
                     findings.append(finding("role '\(role.name)' grants \(sensitive) (\(heldBy))", at: entry.location,
                                             help: "keep security administration to a dedicated, narrowly mapped role",
                                             entity: "role:\(role.name)/cluster_permissions/\(entry.value)"))
                 }
             }
-            let restores = role.clusterPermissions.contains { context.expansion(of: $0.value).actions.contains("cluster:admin/snapshot/restore") }
+            let restores = role.clusterPermissions.contains { context.expansion(of: $0.value).via["cluster:admin/snapshot/restore"] != nil }
             for permission in role.indexPermissions {
                 let patterns = permission.indexPatterns.map(\.value)
-                let actions = Set(permission.allowedActions.flatMap { context.expansion(of: $0.value).actions })
-                let raw = Set(permission.allowedActions.flatMap { context.groups.resolve([$0.value]) })
+                func grants(_ action: String) -> Bool { permission.allowedActions.contains { context.expansion(of: $0.value).via[action] != nil } }
+                let systemIndex = permission.allowedActions.contains {
+                    $0.value == "system:admin/system_index" || context.groups.resolved[$0.value]?.contains("system:admin/system_index") == true
+                }
                 let entity = "role:\(role.name)/index_permissions/\(patterns.joined(separator: ","))"
-                if raw.contains("system:admin/system_index") {
+                if systemIndex {
                     findings.append(finding("role '\(role.name)' grants system:admin/system_index on \(patterns.joined(separator: ", ")) (\(heldBy))",
                                             at: permission.location, help: "grant it only on the system indices a plugin user needs", entity: entity + "/system_index"))
                 }
-                if restores, patterns.contains("*"), actions.contains("indices:admin/create"), actions.contains("indices:data/write/index") {
+                if restores, patterns.contains("*"), grants("indices:admin/create"), grants("indices:data/write/index") {
                     findings.append(finding("role '\(role.name)' can restore snapshots over any index (restore plus create and index on '*', \(heldBy))",
                                             at: permission.location, help: "limit the index patterns to the indices it restores", entity: entity + "/restore"))
                 }
-                if actions.contains("indices:admin/delete"), let broad = patterns.first(where: Self.isBroad) {
+                if grants("indices:admin/delete"), let broad = patterns.first(where: Self.isBroad) {
                     findings.append(finding("role '\(role.name)' can delete every index matching '\(broad)' (\(heldBy))", at: permission.location,
                                             help: "narrow the index pattern for indices:admin/delete", entity: entity + "/delete"))
                 }

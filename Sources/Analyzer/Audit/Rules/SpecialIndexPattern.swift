@@ -19,19 +19,27 @@ public struct SpecialIndexPattern: AuditRule {
         var findings: [Finding] = []
         let security = context.settings.securityIndexName
         let systemIndices = context.settings.systemIndices.isEmpty ? context.profile.defaultSystemIndices : context.settings.systemIndices
+        // Verdicts per distinct pattern text: (matches the security index, system indices it matches).
+        var verdicts: [String: (security: Bool, system: [String])] = [:]
+        func verdict(_ text: String) -> (security: Bool, system: [String]) {
+            if let known = verdicts[text] { return known }
+            let pattern = Pattern(text)
+            let result = (pattern.matches(security), systemIndices.filter { system in
+                pattern.matches(system) || (system.hasSuffix("*") && pattern.matches(String(system.dropLast())))
+            })
+            verdicts[text] = result
+            return result
+        }
         for role in context.customRoles {
             for permission in role.indexPermissions {
                 let explicit = permission.allowedActions.contains { context.groups.resolve([$0.value]).contains("system:admin/system_index") }
-                for located in permission.indexPatterns where located.value != "*" && !located.value.contains("${") {
-                    let pattern = Pattern(located.value)
+                for located in permission.indexPatterns where located.value != "*" && !located.value.utf8.contains(UInt8(ascii: "$")) {
+                    let (matchesSecurity, hits) = verdict(located.value)
                     let entity = "role:\(role.name)/index_patterns/\(located.value)"
-                    if pattern.matches(security) {
+                    if matchesSecurity {
                         findings.append(finding("index pattern '\(located.value)' of role '\(role.name)' matches the security index \(security), which no role is ever granted",
                                                 at: located.location, help: "exclude the security index from the pattern", entity: entity + "/security"))
                         continue
-                    }
-                    let hits = systemIndices.filter { system in
-                        pattern.matches(system) || (system.hasSuffix("*") && pattern.matches(String(system.dropLast())))
                     }
                     guard !hits.isEmpty else { continue }
                     let listed = hits.prefix(3).joined(separator: ", ") + (hits.count > 3 ? " …" : "")

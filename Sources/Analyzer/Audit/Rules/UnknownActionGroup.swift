@@ -20,10 +20,10 @@ public struct UnknownActionGroup: AuditRule {
         let newest = Catalog.newestGroupNames
         return context.entries.compactMap { entry in
             let name = entry.value.value
-            guard !name.contains(":"), name != "*", !name.hasPrefix("/"), !context.isGroup(name) else { return nil }
+            guard !name.utf8.contains(UInt8(ascii: ":")), name != "*", !name.hasPrefix("/"), !context.isGroup(name) else { return nil }
             if newest.contains(name) { return nil }  // SP015 reports groups that this release lacks
             let owner = "\(entry.ownerKind.replacingOccurrences(of: "_", with: " ")) '\(entry.owner)'"
-            if name.contains("*") || name.contains("?") {
+            if name.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) {
                 return finding("'\(name)' in \(owner) is a pattern over group names; groups are looked up by exact name, so it grants nothing",
                                at: entry.value.location, help: "list the groups by name", entity: entry.entity)
             }

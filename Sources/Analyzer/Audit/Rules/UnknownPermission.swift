@@ -18,7 +18,7 @@ public struct UnknownPermission: AuditRule {
         let known = context.catalog.permissions.map(\.name)
         return context.entries.compactMap { entry in
             let name = entry.value.value
-            guard entry.section != .tenant, name.contains(":"), Pattern(name).isExact, !context.isGroup(name),
+            guard entry.section != .tenant, name.utf8.contains(UInt8(ascii: ":")), Pattern(name).isExact, !context.isGroup(name),
                   !context.isKnownPermission(name), context.catalog.permissionOutsideProfile(named: name) == nil else { return nil }
             if let close = Suggestion.closest(to: name, in: known, maxDistance: 3) {
                 return finding("unknown permission '\(name)' in \(entry.ownerKind.replacingOccurrences(of: "_", with: " ")) '\(entry.owner)' grants nothing",

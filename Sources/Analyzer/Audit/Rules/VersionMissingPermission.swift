@@ -26,7 +26,7 @@ public struct VersionMissingPermission: AuditRule {
                 return finding("'\(name)' does not exist in \(context.profile) (it exists in \(releases)); it grants nothing there",
                                at: entry.value.location, help: "remove it or target a release that has it", entity: entry.entity)
             }
-            if !name.contains(":"), !context.isGroup(name), newestGroups.contains(name) {
+            if !name.utf8.contains(UInt8(ascii: ":")), !context.isGroup(name), newestGroups.contains(name) {
                 return finding("built-in action group '\(name)' does not exist in \(context.profile); it stays a literal and grants nothing",
                                at: entry.value.location, help: "list its permissions explicitly for this release", entity: entry.entity)
             }

@@ -22,16 +22,25 @@ public struct WrongPermissionLevel: AuditRule {
     }
 
     public func check(_ context: AuditContext) -> [Finding] {
-        context.entries.compactMap { entry in
+        // Per distinct entry: (grants any action, all cluster-level, all index-level).
+        var levels: [String: (any: Bool, allCluster: Bool, allIndex: Bool)] = [:]
+        return context.entries.compactMap { entry in
             guard entry.section == .cluster || entry.section == .index, entry.value.value != "*" else { return nil }
-            let actions = context.expansion(of: entry.value.value).actions.filter { !$0.hasPrefix("kibana:") }
-            guard !actions.isEmpty else { return nil }
-            let clusterLevel = actions.filter { Self.isCluster($0, context.profile) }
-            if entry.section == .cluster, clusterLevel.isEmpty {
+            let level: (any: Bool, allCluster: Bool, allIndex: Bool)
+            if let known = levels[entry.value.value] {
+                level = known
+            } else {
+                let actions = context.expansion(of: entry.value.value).actions.filter { !$0.hasPrefix("kibana:") }
+                let cluster = actions.filter { Self.isCluster($0, context.profile) }.count
+                level = (!actions.isEmpty, cluster == actions.count, cluster == 0)
+                levels[entry.value.value] = level
+            }
+            guard level.any else { return nil }
+            if entry.section == .cluster, level.allIndex {
                 return finding("'\(entry.value.value)' in cluster_permissions of role '\(entry.owner)' grants only index actions, so nothing at cluster level on \(context.profile)",
                                at: entry.value.location, help: "move it to an index_permissions entry with the index patterns it is meant for", entity: entry.entity)
             }
-            if entry.section == .index, clusterLevel.count == actions.count {
+            if entry.section == .index, level.allCluster {
                 return finding("'\(entry.value.value)' in index_permissions of role '\(entry.owner)' grants only cluster actions, so nothing on indices on \(context.profile)",
                                at: entry.value.location, help: "move it to cluster_permissions", entity: entry.entity)
             }
