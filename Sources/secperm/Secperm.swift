@@ -15,7 +15,7 @@ struct Secperm: AsyncParsableCommand {
             3 cluster unreachable or authentication failed.
             """,
         version: "0.1.0",
-        subcommands: [AuditCommand.self, CheckCommand.self, CatalogCommand.self, ExpandCommand.self, BenchCommand.self])
+        subcommands: [AuditCommand.self, CheckCommand.self, ActionsCommand.self, CatalogCommand.self, ExpandCommand.self, BenchCommand.self])
 
     /// Parses, runs, and maps every failure to the exit codes of the CLI contract.
     static func main() async {

@@ -115,6 +115,18 @@ public final class Evaluator: Sendable {
         return context
     }
 
+    /// Index actions the plugin checks together on the same indices (e.g. `bulk[s]` with the bulk
+    /// items' operations): one decision, whose 403 lists every missing action of the set.
+    public func evaluate(_ prepared: PreparedSubject, indexActions actions: [String], indices: [String], explain: Bool = true) -> Decision {
+        guard actions.count > 1 else { return evaluate(prepared, action: actions.first ?? "", indices: indices, explain: explain) }
+        var run = Run(evaluator: self, request: AccessRequest(subject: prepared.resolved.subject, action: actions[0], indices: indices),
+                      explain: explain, context: prepared.context)
+        run.index(actions: actions.map(Evaluator.rename), expressions: indices)
+        var decision = run.decision()
+        decision.notes = prepared.resolved.notes + decision.notes
+        return decision
+    }
+
     // MARK: shared lookups
 
     func compiledRoles(_ names: [String]) -> [CompiledRole] { names.compactMap { roles[$0] } }

@@ -1,0 +1,93 @@
+/// Renders `secperm actions` results.
+public enum ActionsReport {
+    public static func text(_ results: [AnalyzedRequest], target: String) -> String {
+        var out = ""
+        for result in results {
+            let plan = result.plan
+            out += "\(plan.request.method) \(plan.request.path)  (line \(plan.request.line))\n"
+            guard let route = plan.route else {
+                if !plan.allowedMethods.isEmpty {
+                    out += "  unknown route: \(plan.request.method) is not accepted here; known methods: \(plan.allowedMethods.joined(separator: ", "))\n\n"
+                } else {
+                    out += "  unknown route on \(target)\(plan.closestRoute.map { "; closest known: \($0.method) \($0.path)" } ?? "")\n\n"
+                }
+                continue
+            }
+            out += "  route \(route.method) \(route.path)\n"
+            var rows: [[String]] = []
+            for item in result.requirements {
+                let requirement = item.requirement
+                let scope = requirement.level == .index ? (requirement.indices.isEmpty ? "all indices" : requirement.indices.joined(separator: ", ")) : ""
+                var cells = ["  " + (item.decision.map { $0.outcome.rawValue.uppercased() } ?? ""), requirement.level.rawValue, requirement.action, scope]
+                var detail: [String] = []
+                if let conditional = requirement.conditional { detail.append("only if \(conditional)") }
+                if let note = requirement.note { detail.append(note) }
+                if !item.grantedBy.isEmpty { detail.append("in \(item.grantedBy.joined(separator: ", "))") }
+                cells.append(detail.joined(separator: "; "))
+                rows.append(cells)
+            }
+            if result.requirements.first?.decision == nil { rows = rows.map { Array($0.dropFirst()) }.map { ["  " + $0[0]] + $0.dropFirst() } }
+            out += TextTable.render(rows)
+            for note in plan.notes { out += "  note: \(note)\n" }
+            if let denial = result.firstDenial { out += "  403: \(denial)\n" }
+            out += "\n"
+        }
+        return out
+    }
+
+    struct JSONRequirement: Encodable {
+        let action: String, level: String, indices: [String], grantedBy: [String], conditional: String?, note: String?, decision: String?
+        enum CodingKeys: String, CodingKey { case action, level, indices, grantedBy, conditional, note, decision }
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(action, forKey: .action)
+            try container.encode(level, forKey: .level)
+            try container.encode(indices, forKey: .indices)
+            try container.encode(grantedBy, forKey: .grantedBy)
+            try container.encode(conditional, forKey: .conditional)
+            try container.encodeIfPresent(note, forKey: .note)
+            try container.encode(decision, forKey: .decision)
+        }
+    }
+
+    struct JSONRequest: Encodable {
+        let line: Int, method: String, path: String, route: String?, unknownRoute: Bool, closestRoute: String?
+        let requirements: [JSONRequirement], notes: [String], forbiddenMessage: String?
+        enum CodingKeys: String, CodingKey { case line, method, path, route, unknownRoute, closestRoute, requirements, notes, forbiddenMessage }
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(line, forKey: .line)
+            try container.encode(method, forKey: .method)
+            try container.encode(path, forKey: .path)
+            try container.encode(route, forKey: .route)
+            try container.encode(unknownRoute, forKey: .unknownRoute)
+            try container.encodeIfPresent(closestRoute, forKey: .closestRoute)
+            try container.encode(requirements, forKey: .requirements)
+            try container.encode(notes, forKey: .notes)
+            try container.encode(forbiddenMessage, forKey: .forbiddenMessage)
+        }
+    }
+
+    struct JSONRoot: Encodable {
+        let schemaVersion = 1
+        let target: String
+        let requests: [JSONRequest]
+    }
+
+    public static func json(_ results: [AnalyzedRequest], target: String) -> String {
+        JSONOutput.render(JSONRoot(target: target, requests: results.map { result in
+            let plan = result.plan
+            return JSONRequest(
+                line: plan.request.line, method: plan.request.method, path: plan.request.path,
+                route: plan.route.map { "\($0.method) \($0.path)" }, unknownRoute: plan.route == nil,
+                closestRoute: plan.closestRoute.map { "\($0.method) \($0.path)" },
+                requirements: result.requirements.map { item in
+                    JSONRequirement(action: item.requirement.action, level: item.requirement.level.rawValue, indices: item.requirement.indices,
+                                    grantedBy: item.grantedBy, conditional: item.requirement.conditional, note: item.requirement.note,
+                                    decision: item.decision?.outcome.rawValue)
+                },
+                notes: plan.notes + (plan.allowedMethods.isEmpty ? [] : ["method not accepted; known methods: \(plan.allowedMethods.joined(separator: ", "))"]),
+                forbiddenMessage: result.firstDenial)
+        }))
+    }
+}

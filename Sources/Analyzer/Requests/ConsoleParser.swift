@@ -1,0 +1,121 @@
+import Foundation
+import Yams
+
+/// One request of a Dev Tools console file.
+public struct ConsoleRequest: Sendable {
+    public let line: Int
+    public let method: String
+    /// Path with a leading `/`, without the query string.
+    public let path: String
+    public let query: [String: String]
+    /// JSON documents of the body with the line each starts on (one for most requests, one per
+    /// line for NDJSON bodies such as `_bulk` and `_msearch`).
+    public let body: [(line: Int, value: ConfigValue)]
+}
+
+/// Parses OpenSearch Dashboards Dev Tools console text: `METHOD path[?query]` lines, each followed by
+/// an optional JSON body (NDJSON for `_bulk`, `_msearch`); `#` and `//` comment lines; paths with or
+/// without the leading `/`. Errors carry the line they are on.
+public enum ConsoleParser {
+    static let methods: Set<String> = ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"]
+
+    public static func parse(_ text: String, file: String) throws(InputError) -> [ConsoleRequest] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).replacingOccurrences(of: "\r", with: "") }
+        var requests: [ConsoleRequest] = []
+        var diagnostics: [Diagnostic] = []
+        var index = 0
+        while index < lines.count {
+            let trimmed = lines[index].trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || isComment(trimmed) { index += 1; continue }
+            guard let (method, target) = requestLine(trimmed) else {
+                diagnostics.append(.error("expected a request line such as `GET _cat/indices`, found `\(trimmed.prefix(40))`",
+                                          at: SourceLocation(file: file, line: index + 1),
+                                          hint: "each request starts with an HTTP method (GET, POST, PUT, DELETE, HEAD, PATCH) and a path"))
+                index += 1
+                while index < lines.count, requestLine(lines[index].trimmingCharacters(in: .whitespaces)) == nil { index += 1 }
+                continue
+            }
+            let start = index + 1
+            index += 1
+            var bodyLines: [(Int, String)] = []
+            while index < lines.count {
+                let candidate = lines[index].trimmingCharacters(in: .whitespaces)
+                if requestLine(candidate) != nil { break }
+                if !isComment(candidate) { bodyLines.append((index + 1, lines[index])) }
+                index += 1
+            }
+            let (path, query) = splitTarget(target)
+            do {
+                let body = try parseBody(bodyLines, ndjson: isNDJSON(path), file: file)
+                requests.append(ConsoleRequest(line: start, method: method, path: path, query: query, body: body))
+            } catch {
+                diagnostics += error.diagnostics
+            }
+        }
+        if !diagnostics.isEmpty { throw InputError(diagnostics) }
+        return requests
+    }
+
+    static func isComment(_ line: String) -> Bool { line.hasPrefix("#") || line.hasPrefix("//") }
+
+    static func requestLine(_ line: String) -> (String, String)? {
+        let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, methods.contains(parts[0].uppercased()) else { return nil }
+        let target = parts[1].trimmingCharacters(in: .whitespaces)
+        guard !target.hasPrefix("{") else { return nil }
+        return (parts[0].uppercased(), target)
+    }
+
+    static func splitTarget(_ target: String) -> (String, [String: String]) {
+        let pieces = target.split(separator: "?", maxSplits: 1).map(String.init)
+        var path = pieces[0]
+        if !path.hasPrefix("/") { path = "/" + path }
+        var query: [String: String] = [:]
+        if pieces.count == 2 {
+            for pair in pieces[1].split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+                query[kv[0]] = kv.count == 2 ? kv[1] : ""
+            }
+        }
+        return (path, query)
+    }
+
+    static func isNDJSON(_ path: String) -> Bool {
+        let last = RouteTable.segments(path).suffix(2)
+        return last.contains("_bulk") || last.last == "_msearch" || (last.first == "_msearch" && last.last == "template")
+    }
+
+    static func parseBody(_ lines: [(Int, String)], ndjson: Bool, file: String) throws(InputError) -> [(line: Int, value: ConfigValue)] {
+        let content = lines.filter { !$0.1.trimmingCharacters(in: .whitespaces).isEmpty }
+        guard !content.isEmpty else { return [] }
+        if ndjson {
+            var values: [(line: Int, value: ConfigValue)] = []
+            var diagnostics: [Diagnostic] = []
+            for (line, text) in content {
+                do { values.append((line, try json(text, line: line, file: file))) } catch { diagnostics += error.diagnostics }
+            }
+            if !diagnostics.isEmpty { throw InputError(diagnostics) }
+            return values
+        }
+        let text = content.map(\.1).joined(separator: "\n")
+        return [(content[0].0, try json(text, line: content[0].0, file: file))]
+    }
+
+    /// Strict JSON; on failure the line comes from a YAML parse of the same text when it can tell.
+    static func json(_ text: String, line: Int, file: String) throws(InputError) -> ConfigValue {
+        if (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) == nil {
+            var errorLine = line
+            var detail = "not valid JSON"
+            do {
+                _ = try Yams.compose(yaml: text)
+            } catch let error as YamlError {
+                if case let .parser(_, problem, mark, _) = error { errorLine = line + mark.line - 1; detail = problem }
+                if case let .scanner(_, problem, mark, _) = error { errorLine = line + mark.line - 1; detail = problem }
+            } catch {}
+            throw InputError(.error("malformed JSON body: \(detail)", at: SourceLocation(file: file, line: errorLine),
+                                    hint: "request bodies are JSON; _bulk and _msearch take one JSON object per line"))
+        }
+        guard let node = try? Yams.compose(yaml: text) else { return .null }
+        return NodeReader.value(node)
+    }
+}
