@@ -37,16 +37,19 @@ public enum ConsoleParser {
             }
             let start = index + 1
             index += 1
+            let (path, query) = splitTarget(target)
+            let ndjson = isNDJSON(path)
             var bodyLines: [(Int, String)] = []
             while index < lines.count {
                 let candidate = lines[index].trimmingCharacters(in: .whitespaces)
                 if requestLine(candidate) != nil { break }
+                // A blank line ends the body, unless a JSON document is still open.
+                if candidate.isEmpty, ndjson || openBrackets(bodyLines.map(\.1)) == 0 { break }
                 if !isComment(candidate) { bodyLines.append((index + 1, lines[index])) }
                 index += 1
             }
-            let (path, query) = splitTarget(target)
             do {
-                let body = try parseBody(bodyLines, ndjson: isNDJSON(path), file: file)
+                let body = try parseBody(bodyLines, ndjson: ndjson, file: file)
                 requests.append(ConsoleRequest(line: start, method: method, path: path, query: query, body: body))
             } catch {
                 diagnostics += error.diagnostics
@@ -54,6 +57,25 @@ public enum ConsoleParser {
         }
         if !diagnostics.isEmpty { throw InputError(diagnostics) }
         return requests
+    }
+
+    /// Unclosed `{`/`[` outside strings in the lines so far.
+    static func openBrackets(_ lines: [String]) -> Int {
+        var depth = 0, inString = false, escaped = false
+        for character in lines.joined(separator: "\n") {
+            if escaped { escaped = false; continue }
+            if inString {
+                if character == "\\" { escaped = true } else if character == "\"" { inString = false }
+                continue
+            }
+            switch character {
+            case "\"": inString = true
+            case "{", "[": depth += 1
+            case "}", "]": depth -= 1
+            default: break
+            }
+        }
+        return depth
     }
 
     static func isComment(_ line: String) -> Bool { line.hasPrefix("#") || line.hasPrefix("//") }
@@ -106,13 +128,14 @@ public enum ConsoleParser {
         if (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) == nil {
             var errorLine = line
             var detail = "not valid JSON"
+            let lastLine = line + text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
             do {
                 _ = try Yams.compose(yaml: text)
             } catch let error as YamlError {
                 if case let .parser(_, problem, mark, _) = error { errorLine = line + mark.line - 1; detail = problem }
                 if case let .scanner(_, problem, mark, _) = error { errorLine = line + mark.line - 1; detail = problem }
             } catch {}
-            throw InputError(.error("malformed JSON body: \(detail)", at: SourceLocation(file: file, line: errorLine),
+            throw InputError(.error("malformed JSON body: \(detail)", at: SourceLocation(file: file, line: min(errorLine, lastLine)),
                                     hint: "request bodies are JSON; _bulk and _msearch take one JSON object per line"))
         }
         guard let node = try? Yams.compose(yaml: text) else { return .null }
