@@ -94,3 +94,15 @@ struct ActionExpanderTests {
         #expect(!groups.contains("write"))
     }
 }
+
+@Suite("Catalog queries")
+struct CatalogQueryTests {
+    @Test("lookup by pattern uses the plugin's matcher")
+    func byPattern() {
+        let catalog = Catalog(profile: .default)
+        let names = catalog.permissions(matching: Pattern("cluster:admin/snapshot/*")).map(\.name)
+        #expect(names == ["cluster:admin/snapshot/clone", "cluster:admin/snapshot/create", "cluster:admin/snapshot/delete", "cluster:admin/snapshot/get",
+                          "cluster:admin/snapshot/restore", "cluster:admin/snapshot/status", "cluster:admin/snapshot/status*"])
+        #expect(catalog.permissions(matching: Pattern("/restapi:admin/(roles|tenants)/")).map(\.name) == ["restapi:admin/roles", "restapi:admin/tenants"])
+    }
+}

@@ -200,10 +200,7 @@ struct Run {
                 if prefixLength > length { break }
                 if let ids = table.prefixes[String(decoding: name.utf8.prefix(prefixLength), as: UTF8.self)], roles.containsAny(ids) { return true }
             }
-            for id in context.roleIDs {
-                guard let grants = table.others[id] else { continue }
-                if grants.contains(where: { $0.matchesOther(name, render: render) }) { return true }
-            }
+            if context.patternGrants(for: action, in: table).contains(where: { $0.matchesOther(name, render: render) }) { return true }
         }
         return false
     }

@@ -15,13 +15,30 @@ struct RoleSet: Sendable, Hashable {
 /// built once per configuration. Exact names and prefixes are hash lookups shared by all roles; only
 /// globs, regexes, templates and date math stay per role (and are few).
 struct PrivilegeTables: Sendable {
-    struct IndexTable: Sendable {
+    /// One action's table. A class, so that a lookup hands out a reference instead of copying
+    /// (and retaining) every dictionary inside.
+    final class IndexTable: Sendable {
         /// Roles granting the action on `*`.
+        let everything: [Int]
+        let exact: [String: [Int]]
+        let prefixes: [String: [Int]]
+        let prefixLengths: [Int]
+        /// Role id → its grants of this action whose patterns need a real match.
+        let others: [Int: [IndexGrant]]
+
+        init(_ draft: Draft) {
+            everything = draft.everything
+            exact = draft.exact
+            prefixes = draft.prefixes
+            prefixLengths = Set(draft.prefixes.keys.map(\.utf8.count)).sorted()
+            others = draft.others
+        }
+    }
+
+    struct Draft {
         var everything: [Int] = []
         var exact: [String: [Int]] = [:]
         var prefixes: [String: [Int]] = [:]
-        var prefixLengths: [Int] = []
-        /// Role id → its grants of this action whose patterns need a real match.
         var others: [Int: [IndexGrant]] = [:]
     }
 
@@ -38,26 +55,23 @@ struct PrivilegeTables: Sendable {
         roles = ordered
         roleIDs = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($0.element.name, $0.offset) })
         var cluster: [String: [Int]] = [:]
-        var tables: [String: IndexTable] = [:]
+        var tables: [String: Draft] = [:]
         for (id, role) in ordered.enumerated() {
             for action in catalogActions where role.cluster.grants(action) { cluster[action, default: []].append(id) }
             for (action, positions) in role.grantsByAction {
                 // Mutated in place: copying a table out and back would copy its dictionaries.
                 for position in positions {
                     let grant = role.indexGrants[position]
-                    if grant.matchesEverything { tables[action, default: IndexTable()].everything.append(id) }
-                    for name in grant.exactNames { tables[action, default: IndexTable()].exact[name, default: []].append(id) }
-                    for prefix in grant.prefixes { tables[action, default: IndexTable()].prefixes[prefix, default: []].append(id) }
+                    if grant.matchesEverything { tables[action, default: Draft()].everything.append(id) }
+                    for name in grant.exactNames { tables[action, default: Draft()].exact[name, default: []].append(id) }
+                    for prefix in grant.prefixes { tables[action, default: Draft()].prefixes[prefix, default: []].append(id) }
                     if !grant.others.isEmpty || !grant.templates.isEmpty || !grant.dateMath.isEmpty {
-                        tables[action, default: IndexTable()].others[id, default: []].append(grant)
+                        tables[action, default: Draft()].others[id, default: []].append(grant)
                     }
                 }
             }
         }
-        for action in Array(tables.keys) {
-            tables[action]!.prefixLengths = Set(tables[action]!.prefixes.keys.map(\.utf8.count)).sorted()
-        }
         clusterByAction = cluster
-        indexByAction = tables
+        indexByAction = tables.mapValues(IndexTable.init)
     }
 }

@@ -9,6 +9,16 @@ final class SubjectContext: Sendable {
     let roleSet: RoleSet
     let variables: [String: String]
     private let rendered = Mutex<[String: Pattern]>([:])
+    private let patternGrants = Mutex<[String: [IndexGrant]]>([:])
+
+    /// The grants of `action` among this subject's roles whose patterns need a real match (globs,
+    /// regexes, templates, date math), flattened once per action.
+    func patternGrants(for action: String, in table: PrivilegeTables.IndexTable) -> [IndexGrant] {
+        if let cached = patternGrants.withLock({ $0[action] }) { return cached }
+        let grants = roleIDs.flatMap { table.others[$0] ?? [] }
+        patternGrants.withLock { $0[action] = grants }
+        return grants
+    }
 
     init(subject: Subject, evaluator: Evaluator) {
         let mapped = evaluator.mapper.map(subject)

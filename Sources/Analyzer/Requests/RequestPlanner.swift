@@ -71,6 +71,10 @@ public struct RequestPlanner: Sendable {
         }
 
         mutating func build() {
+            let remote = pathIndices.filter { $0.contains(":") && !$0.hasPrefix("<") }
+            if !remote.isEmpty {
+                notes.append("\(remote.joined(separator: ", ")) \(remote.count == 1 ? "is" : "are") on a remote cluster: checked there, not locally")
+            }
             let bodyAware = bulk() || multiSearch() || multiGet() || reindex() || aliases() || restore()
             if !bodyAware { generic() }
             createIndexWithAliases()
