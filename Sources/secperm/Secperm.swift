@@ -8,11 +8,9 @@ struct Secperm: AsyncParsableCommand {
         commandName: "secperm",
         abstract: "Understand OpenSearch Security permissions exactly as the security plugin does.",
         discussion: """
-            secperm reads security configurations (securityadmin YAML, REST API JSON, security index
-            documents) and answers questions about them offline, for a chosen plugin release (--target).
+            secperm reads security configurations (securityadmin YAML, REST API JSON, security index documents) and answers questions about them offline, for a chosen plugin release (--target).
 
-            Exit codes: 0 success, 1 denied / findings / differences, 2 usage or input error,
-            3 cluster unreachable or authentication failed.
+            Exit codes: 0 success, 1 denied / findings / differences, 2 usage or input error, 3 cluster unreachable or authentication failed.
             """,
         version: "0.1.0",
         subcommands: [AuditCommand.self, CheckCommand.self, ActionsCommand.self, CatalogCommand.self, ExpandCommand.self, BenchCommand.self])

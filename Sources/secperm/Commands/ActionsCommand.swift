@@ -8,15 +8,9 @@ struct ActionsCommand: ParsableCommand {
         commandName: "actions",
         abstract: "Which permissions does this REST request need? Dev Tools console input, body-aware, explained.",
         discussion: """
-            Reads requests in OpenSearch Dashboards Dev Tools console syntax (a file, - for stdin, or
-            --request) and lists, for each, the permissions the security plugin checks, in order, with the
-            indices each applies to and the smallest built-in action groups that grant it. Bodies count:
-            _bulk items, _msearch headers, _mget docs, _reindex source and destination, _aliases actions,
-            restored indices. Conditional follow-ups (auto-create, dynamic mapping …) are listed with their
-            condition.
+            Reads requests in OpenSearch Dashboards Dev Tools console syntax (a file, - for stdin, or --request) and lists, for each, the permissions the security plugin checks, in order, with the indices each applies to and the smallest built-in action groups that grant it. Bodies count: _bulk items, _msearch headers, _mget docs, _reindex source and destination, _aliases actions, restored indices. Conditional follow-ups (auto-create, dynamic mapping …) are listed with their condition.
 
-            With --config and a subject (--user …, as for `secperm check`) every requirement is also
-            evaluated: an offline dry run, with the 403 the cluster would send for the first denial.
+            With --config and a subject (--user …, as for `secperm check`) every requirement is also evaluated: an offline dry run, with the 403 the cluster would send for the first denial.
 
             Examples:
               secperm actions --request 'GET _cat/shards'

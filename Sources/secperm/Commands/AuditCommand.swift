@@ -14,8 +14,7 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit",
         abstract: "Find what is wrong or dangerous in role files: typos, dead entries, over-broad and sensitive grants.",
         discussion: """
-            Runs every rule (secperm audit --list-rules) over a configuration, for --target. Without a path it
-            audits the bundled sample configuration.
+            Runs every rule (secperm audit --list-rules) over a configuration, for --target. Without a path it audits the bundled sample configuration.
 
             Examples:
               secperm audit ./securityconfig
@@ -24,8 +23,7 @@ struct AuditCommand: ParsableCommand {
               secperm audit ./securityconfig --baseline accepted.json            fail only on new ones
               secperm audit ./securityconfig --rule SP001 --rule SP003 --fail-on warning
 
-            Exit status: 0 when no finding at or above --fail-on (default error) is left after the baseline,
-            1 otherwise, 2 for input errors.
+            Exit status: 0 when no finding at or above --fail-on (default error) is left after the baseline, 1 otherwise, 2 for input errors.
             """)
 
     @Argument(help: ArgumentHelp("Configuration to audit (same forms as --config).", valueName: "path"))

@@ -8,9 +8,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure the evaluator on a generated large configuration (numbers only; never a pass/fail).",
         discussion: """
-            Generates a deterministic configuration (default: 1,000 roles, 10,000 index patterns mixing
-            exact, prefix, glob, regex and ${…} templates, 5,000 users, 200 action groups), compiles it,
-            and times random checks on one core. Build with -c release for meaningful figures:
+            Generates a deterministic configuration (default: 1,000 roles, 10,000 index patterns mixing exact, prefix, glob, regex and ${…} templates, 5,000 users, 200 action groups), compiles it, and times random checks on one core. Build with -c release for meaningful figures:
               swift build -c release && .build/release/secperm bench
             """)
 

@@ -14,8 +14,7 @@ struct CatalogCommand: ParsableCommand {
               secperm catalog --kind restapi --target opensearch-2.19
               secperm catalog --target lucenia --format json   names use the 'lucenia' vendor segment
 
-            CHECKED AS tells whether the plugin checks an action against cluster_permissions (cluster)
-            or index_permissions (index) in that release; 'pattern' marks documented wildcard names.
+            CHECKED AS tells whether the plugin checks an action against cluster_permissions (cluster) or index_permissions (index) in that release; 'pattern' marks documented wildcard names.
             """)
 
     @Option(name: .long, help: "Only this kind: cluster, index, restapi, system or tenant.")

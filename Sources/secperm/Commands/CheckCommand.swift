@@ -8,20 +8,17 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Can user X do action Y on index Z? The plugin's decision, why, and the smallest fix.",
         discussion: """
-            Evaluates one request, or every case of a JSON Lines file (--batch), the way the security
-            plugin's default evaluator does for --target. Decisions: allow, deny, partial
-            (do_not_fail_on_forbidden left some indices out), empty (allowed, but system or security
-            index contents are served empty).
+            Evaluates one request, or every case of a JSON Lines file (--batch), the way the security plugin's default evaluator does for --target. Decisions: allow, deny, partial (do_not_fail_on_forbidden left some indices out), empty (allowed, but system or security index contents are served empty).
 
             Examples:
-              secperm check --config data/samples/acme --user alice --action indices:data/read/search --index sales-2024
-              secperm check --config ./backup --user bob --backend-role devs --action cluster:monitor/health
-              secperm check --config ./backup --batch who-may-do-what.jsonl --cluster-metadata aliases.json
+              secperm check --config data/samples/acme --user alice \\
+                  --action indices:data/read/search --index sales-2024
+              secperm check --config ./backup --user bob --backend-role devs \\
+                  --action cluster:monitor/health
+              secperm check --config ./backup --batch who-may-do-what.jsonl \\
+                  --cluster-metadata aliases.json
 
-            A cases file has one JSON object per line: {"id": "…", "user": "…", "backend_roles": […],
-            "attributes": {…}, "action": "…", "indices": […], "expected": "allow|deny|partial",
-            "allowed_indices": […]}. With "expected" it is an assertion file: disagreements are listed
-            and the exit status is 1.
+            A cases file has one JSON object per line: {"id": "…", "user": "…", "backend_roles": […], "attributes": {…}, "action": "…", "indices": […], "expected": "allow|deny|partial", "allowed_indices": […]}. With "expected" it is an assertion file: disagreements are listed and the exit status is 1.
 
             Exit status: 0 allow/partial/empty, 1 deny (or a disagreeing case), 2 input error.
             """)

@@ -7,10 +7,7 @@ struct ExpandCommand: ParsableCommand {
         commandName: "expand",
         abstract: "Show the concrete actions that permission patterns and action groups grant.",
         discussion: """
-            Each input is what you would write in allowed_actions: an action name, a pattern
-            (indices:data/read/*, /regex/) or an action group. Groups are resolved by exact name
-            through every nested group, as the plugin does; the built-in groups of --target are
-            always known, and --config adds the custom ones of a configuration.
+            Each input is what you would write in allowed_actions: an action name, a pattern (indices:data/read/*, /regex/) or an action group. Groups are resolved by exact name through every nested group, as the plugin does; the built-in groups of --target are always known, and --config adds the custom ones of a configuration.
 
             Examples:
               secperm expand read
