@@ -86,6 +86,14 @@ struct EvaluatorUnitTests {
         #expect(stranger.fix.first?.alternative == "cluster_monitor")
     }
 
+    @Test("tenant actions are never answered from cluster_permissions")
+    func tenantActions() throws {
+        let e = try evaluator("r:\n  cluster_permissions: ['*', kibana_all_write]\n", mapping: "r:\n  users: [u]\n")
+        let decision = e.evaluate(AccessRequest(subject: Subject(name: "u"), action: "kibana:saved_objects/_/write"))
+        #expect(decision.outcome == .deny)
+        #expect(decision.notes.contains { $0.contains("tenant_permissions") })
+    }
+
     @Test("date-math index patterns are resolved at evaluation time (§3)")
     func dateMathPattern() throws {
         let now = try #require(ISO8601DateFormatter().date(from: "2026-11-22T10:00:00Z"))

@@ -50,6 +50,13 @@ struct Run {
             notes.append("\(checkedAction) is always allowed by the security filter, whatever the roles")
             return
         }
+        if checkedAction.hasPrefix("kibana:") {
+            // Tenant actions are granted per tenant through tenant_permissions, not by this check;
+            // refusing is safer than answering from cluster_permissions.
+            deny(.special("\(checkedAction) is a Dashboards tenant action: the plugin grants it per tenant through tenant_permissions, which `check` does not evaluate"),
+                 missing: [checkedAction])
+            return
+        }
         if checkedAction.hasPrefix("restapi:") {
             explicitCluster()
         } else if checkedAction != "system:admin/system_index", profile.isClusterAction(checkedAction) {
