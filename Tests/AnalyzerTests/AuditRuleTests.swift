@@ -105,3 +105,18 @@ struct AuditRuleTests {
         #expect(!new.contains(where: accepted.contains))
     }
 }
+
+@Suite("Audit context")
+struct AuditContextTests {
+    @Test("bulk role resolution agrees with the evaluator's role mapper for every sample user")
+    func userRolesAgree() throws {
+        let config = try ConfigLoader().load(from: Paths.sample).config
+        let context = AuditContext(config: config, catalog: Catalog())
+        let mapper = RoleMapper(config: context.merged, resolution: .mappingOnly)
+        for user in config.internalUsers.values {
+            let expected = mapper.map(Subject(internalUser: user)).filter(\.exists).map(\.name).sorted()
+            #expect(context.roles(ofUser: user.name) == expected, "\(user.name)")
+        }
+        #expect(context.roles(ofUser: "grace") == ["analyst", "developer"])
+    }
+}

@@ -27,13 +27,9 @@ public final class AuditContext {
     public var profile: TargetProfile { catalog.profile }
 
     /// Custom (non-built-in) roles, sorted by name.
-    public var customRoles: [Role] {
-        config.roles.values.filter { !$0.flags.isStatic }.sorted { $0.name < $1.name }
-    }
+    public lazy var customRoles: [Role] = config.roles.values.filter { !$0.flags.isStatic }.sorted { $0.name < $1.name }
 
-    public var customGroups: [ActionGroup] {
-        config.actionGroups.values.filter { !$0.flags.isStatic }.sorted { $0.name < $1.name }
-    }
+    public lazy var customGroups: [ActionGroup] = config.actionGroups.values.filter { !$0.flags.isStatic }.sorted { $0.name < $1.name }
 
     /// The catalog actions one `allowed_actions` entry grants (memoized per distinct entry).
     public func expansion(of entry: String) -> ActionExpansion {
@@ -104,15 +100,30 @@ public final class AuditContext {
         return result
     }()
 
-    /// Internal users whose effective roles (mapping + own security roles) include `role`.
-    public lazy var internalUserRoles: [String: Set<String>] = {
-        var result: [String: Set<String>] = [:]
+    /// Every role (built-in and custom), sorted; a role's id is its position.
+    public lazy var roleNames: [String] = merged.roles.keys.sorted()
+    public lazy var roleIDs: [String: Int] = Dictionary(uniqueKeysWithValues: roleNames.enumerated().map { ($0.element, $0.offset) })
+
+    /// Each internal user's effective roles (mapping + own security roles) as sorted role ids.
+    public lazy var internalUserRoleIDs: [String: [Int]] = {
         let mapper = RoleMapper(config: merged, resolution: settings.rolesMappingResolution)
+        let ids = roleIDs
+        let mappingRoleIDs = mapper.mappingRoles.map { ids[$0] ?? -1 }
+        var result: [String: [Int]] = [:]
         for user in config.internalUsers.values {
-            result[user.name] = mapper.roleNames(Subject(internalUser: user))
+            let subject = Subject(internalUser: user)
+            var held = mapper.mappingIndices(subject).map { mappingRoleIDs[$0] }
+            held += subject.securityRoles.compactMap { ids[$0] }
+            if settings.rolesMappingResolution != .mappingOnly { held += subject.backendRoles.compactMap { ids[$0] } }
+            result[user.name] = Array(Set(held.filter { $0 >= 0 })).sorted()
         }
         return result
     }()
+
+    /// Each internal user's effective role names.
+    public func roles(ofUser user: String) -> [String] {
+        (internalUserRoleIDs[user] ?? []).map { roleNames[$0] }
+    }
 
     /// Whether an entry is a group name (built-in or custom).
     public func isGroup(_ name: String) -> Bool { groups.isGroup(name) }

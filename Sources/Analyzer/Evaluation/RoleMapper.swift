@@ -38,6 +38,8 @@ public struct RoleMapper: Sendable {
     private let exactUsers: [String: [Int]]
     private let exactBackendRoles: [String: [Int]]
     private let scanned: [Int]
+    /// Per mapping: whether its role exists (mappings to missing roles are ignored).
+    private let mappingRoleExists: [Bool]
 
     public init(config: SecurityConfig, resolution: NodeSettings.RolesMappingResolution) {
         let compiled = config.roleMappings.keys.sorted().map { name -> CompiledMapping in
@@ -61,24 +63,23 @@ public struct RoleMapper: Sendable {
         exactUsers = users
         exactBackendRoles = backend
         scanned = scan
+        mappingRoleExists = compiled.map { config.roles[$0.role] != nil }
     }
 
-    /// Just the names of the subject's existing roles (no reasons), for bulk analysis.
-    public func roleNames(_ subject: Subject) -> Set<String> {
-        var names = Set<String>()
-        for role in subject.securityRoles where roleNames.contains(role) { names.insert(role) }
-        if resolution != .mappingOnly {
-            for role in subject.backendRoles where roleNames.contains(role) { names.insert(role) }
+    /// The role of each mapping, by mapping index (see ``mappingIndices(_:)``).
+    public var mappingRoles: [String] { mappings.map(\.role) }
+
+    /// Indices of the mappings (to existing roles) that apply to the subject, without reasons and
+    /// without hashing role names: for analysing thousands of users at once.
+    public func mappingIndices(_ subject: Subject) -> [Int] {
+        guard resolution != .backendRolesOnly else { return [] }
+        var found: [Int] = []
+        for index in exactUsers[subject.name] ?? [] where mappingRoleExists[index] { found.append(index) }
+        for role in subject.backendRoles {
+            for index in exactBackendRoles[role] ?? [] where mappingRoleExists[index] { found.append(index) }
         }
-        if resolution != .backendRolesOnly {
-            // Indexed mappings have only exact users/backend roles: being found is matching.
-            for index in exactUsers[subject.name] ?? [] { names.insert(mappings[index].role) }
-            for role in subject.backendRoles {
-                for index in exactBackendRoles[role] ?? [] { names.insert(mappings[index].role) }
-            }
-            for index in scanned where matches(mappings[index], subject) { names.insert(mappings[index].role) }
-        }
-        return names.filter(roleNames.contains)
+        for index in scanned where mappingRoleExists[index] && matches(mappings[index], subject) { found.append(index) }
+        return found
     }
 
     /// The subject's roles, sorted by name, each with its reasons.

@@ -54,8 +54,8 @@ public struct DocumentFieldSecurityCombination: AuditRule {
             return pattern
         }
         // Roles as integer ids; each role's read grants computed once.
-        let names = context.merged.roles.keys.sorted()
-        let ids = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
+        let names = context.roleNames
+        let ids = context.roleIDs
         var readGrants = [[Grant]?](repeating: nil, count: names.count)
         func grants(of id: Int) -> [Grant] {
             if let known = readGrants[id] { return known }
@@ -70,7 +70,7 @@ public struct DocumentFieldSecurityCombination: AuditRule {
         let userNames = context.config.internalUsers.keys.sorted()
         var usersOf = [[Int]](repeating: [], count: names.count)
         for (userID, user) in userNames.enumerated() {
-            for role in context.internalUserRoles[user, default: []] { if let id = ids[role] { usersOf[id].append(userID) } }
+            for id in context.internalUserRoleIDs[user, default: []] { usersOf[id].append(userID) }
         }
         // Read-grant patterns of every held role, indexed the way `overlap` compares them.
         var star: [Int] = [], exact: [String: [Int]] = [:], prefixes: [(String, Int)] = [], globs: [(Pattern, Int)] = []

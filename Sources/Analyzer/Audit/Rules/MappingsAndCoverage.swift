@@ -35,7 +35,7 @@ public struct MappingsAndCoverage: AuditRule {
         }
         if context.settings.rolesMappingResolution == .mappingOnly {
             for user in context.config.internalUsers.values.sorted(by: { $0.name < $1.name })
-            where user.enabled && context.internalUserRoles[user.name, default: []].isEmpty {
+            where user.enabled && context.internalUserRoleIDs[user.name, default: []].isEmpty {
                 findings.append(finding("internal user '\(user.name)' has no roles: no mapping matches it and it has no opendistro_security_roles",
                                         at: user.location, help: "give it backend roles that are mapped, or map the user name",
                                         entity: "user:\(user.name)/no-roles", severity: .warning))

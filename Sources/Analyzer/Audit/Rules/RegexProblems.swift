@@ -17,9 +17,10 @@ public struct RegexProblems: AuditRule {
 
     public func check(_ context: AuditContext) -> [Finding] {
         var findings: [Finding] = []
-        func inspect(_ value: Located<String>, _ what: String, _ entity: String) {
+        func inspect(_ value: Located<String>, _ what: String, _ entity: @autoclosure () -> String) {
             let text = value.value
-            guard text.count >= 2, text.hasPrefix("/"), text.hasSuffix("/") else { return }
+            guard text.utf8.first == UInt8(ascii: "/"), text.utf8.last == UInt8(ascii: "/"), text.utf8.count >= 2 else { return }
+            let entity = entity()
             switch Pattern.compile(text) {
             case .failure(let error):
                 findings.append(finding("\(what) \(text) is not a valid regular expression (\(error.reason)); the plugin drops it",

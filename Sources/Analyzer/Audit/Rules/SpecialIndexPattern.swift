@@ -35,6 +35,7 @@ public struct SpecialIndexPattern: AuditRule {
                 let explicit = permission.allowedActions.contains { context.groups.resolve([$0.value]).contains("system:admin/system_index") }
                 for located in permission.indexPatterns where located.value != "*" && !located.value.utf8.contains(UInt8(ascii: "$")) {
                     let (matchesSecurity, hits) = verdict(located.value)
+                    guard matchesSecurity || !hits.isEmpty else { continue }
                     let entity = "role:\(role.name)/index_patterns/\(located.value)"
                     if matchesSecurity {
                         findings.append(finding("index pattern '\(located.value)' of role '\(role.name)' matches the security index \(security), which no role is ever granted",
