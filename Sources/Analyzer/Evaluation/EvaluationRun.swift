@@ -1,7 +1,7 @@
 import PermissionCatalog
 
 /// The state of one decision while the evaluator works through the plugin's steps in order.
-struct Run {
+final class Run {
     let evaluator: Evaluator
     let request: AccessRequest
     let explain: Bool
@@ -41,13 +41,18 @@ struct Run {
 
     // MARK: steps
 
-    mutating func evaluate() {
+    /// Adds an explanation; skipped (not even built) when only the outcome is wanted.
+    func note(_ text: @autoclosure () -> String) {
+        if explain { notes.append(text()) }
+    }
+
+    func evaluate() {
         if checkedAction != request.action {
-            notes.append("the plugin checks \(request.action) as \(checkedAction)")
+            note("the plugin checks \(request.action) as \(checkedAction)")
         }
         if checkedAction.hasPrefix("indices:admin/seq_no") || checkedAction == "cluster:admin/opendistro_security/whoami" {
             outcome = .allow
-            notes.append("\(checkedAction) is always allowed by the security filter, whatever the roles")
+            note("\(checkedAction) is always allowed by the security filter, whatever the roles")
             return
         }
         if checkedAction.hasPrefix("kibana:") {
@@ -66,10 +71,10 @@ struct Run {
         }
     }
 
-    mutating func cluster() {
+    func cluster() {
         if request.subject.isServiceAccount {
             deny(.cluster(checkedAction), missing: [checkedAction])
-            notes.append("\(request.subject.name) is a service account; service accounts get no cluster actions")
+            note("\(request.subject.name) is a service account; service accounts get no cluster actions")
             return
         }
         guard hasClusterPrivilege(checkedAction) else {
@@ -83,32 +88,32 @@ struct Run {
         if checkedAction == "cluster:admin/snapshot/restore" {
             snapshotRestore()
         } else if let subActions = Evaluator.subActions[checkedAction], !request.indices.isEmpty {
-            notes.append("\(checkedAction) passed at cluster level; its sub-requests need \(subActions.joined(separator: ", ")) on each target index")
+            note("\(checkedAction) passed at cluster level; its sub-requests need \(subActions.joined(separator: ", ")) on each target index")
             index(actions: subActions, expressions: request.indices)
         } else if !request.indices.isEmpty {
-            notes.append("\(checkedAction) is a cluster action; the index names do not scope it")
+            note("\(checkedAction) is a cluster action; the index names do not scope it")
         }
     }
 
-    mutating func explicitCluster() {
+    func explicitCluster() {
         let rule = profile.explicitPrivilegeRule
         let granting = compiled.filter { $0.cluster.grantsExplicitly(checkedAction, rule: rule) }
         guard !granting.isEmpty else {
             deny(.explicitCluster(checkedAction), missing: [checkedAction])
             let wildcard = compiled.filter { $0.cluster.grants(checkedAction) }.map(\.name)
             if !wildcard.isEmpty {
-                notes.append("\(wildcard.joined(separator: ", ")) grant\(wildcard.count == 1 ? "s" : "") it only through the bare '*', which does not count for \(checkedAction): it needs an explicit grant")
+                note("\(wildcard.joined(separator: ", ")) grant\(wildcard.count == 1 ? "s" : "") it only through the bare '*', which does not count for \(checkedAction): it needs an explicit grant")
             }
             return
         }
         outcome = .allow
         if explain { grants += granting.compactMap { clusterGrant($0, explicitOnly: true) } }
         if !evaluator.settings.restAdminEnabled {
-            notes.append("the Security REST API honours restapi:admin/* permissions only with \(profile.settingsPrefix).restapi.admin.enabled: true")
+            note("the Security REST API honours restapi:admin/* permissions only with \(profile.settingsPrefix).restapi.admin.enabled: true")
         }
     }
 
-    mutating func snapshotRestore() {
+    func snapshotRestore() {
         let settings = evaluator.settings
         guard settings.snapshotRestorePrivilegeEnabled else {
             deny(.special("snapshot restore by regular users is disabled (enable_snapshot_restore_privilege: false)"), missing: [])
@@ -120,16 +125,16 @@ struct Run {
             return
         }
         if settings.checkSnapshotRestoreWritePrivileges {
-            notes.append("restored indices also need indices:admin/create and indices:data/write/index (check_snapshot_restore_write_privileges)")
+            note("restored indices also need indices:admin/create and indices:data/write/index (check_snapshot_restore_write_privileges)")
             index(actions: ["indices:admin/create", "indices:data/write/index"], expressions: request.indices)
         }
     }
 
     // MARK: index level
 
-    mutating func index(actions: [String], expressions: [String]) {
+    func index(actions: [String], expressions: [String]) {
         let resolution = IndexResolution(expressions: expressions, metadata: evaluator.metadata, now: evaluator.now)
-        notes += resolution.notes
+        if explain { notes += resolution.notes }
         resolved = resolution.names
         if let failure = resolution.failures.first {
             deny(.special(failure), missing: [])
@@ -137,11 +142,11 @@ struct Run {
         }
         if resolution.names.isEmpty, !resolution.isLocalAll, !resolution.remote.isEmpty {
             outcome = .allow
-            notes.append("only remote indices (\(resolution.remote.joined(separator: ", "))): the remote cluster checks them")
+            note("only remote indices (\(resolution.remote.joined(separator: ", "))): the remote cluster checks them")
             return
         }
         if !resolution.remote.isEmpty {
-            notes.append("remote indices \(resolution.remote.joined(separator: ", ")) are checked by the remote cluster")
+            note("remote indices \(resolution.remote.joined(separator: ", ")) are checked by the remote cluster")
         }
         if request.subject.isServiceAccount, evaluator.special.permissionMode,
            resolution.isLocalAll || resolution.names.contains(where: { !evaluator.special.isSystemIndex($0) }) {
@@ -161,13 +166,13 @@ struct Run {
         if resolution.isLocalAll, wildcardShortcut(actions) {
             outcome = .allow
             allowed = resolution.names
-            notes.append("a mapped role grants \(actions.joined(separator: ", ")) on '*', which covers every index")
+            note("a mapped role grants \(actions.joined(separator: ", ")) on '*', which covers every index")
             markBlankedReads(actions)
             return
         }
         if resolution.isLocalAll, evaluator.metadata == nil {
             deny(.index(actions: actions, indices: ["*"]), missing: actions)
-            notes.append("the request covers all indices; without --cluster-metadata only a grant on '*' can cover that")
+            note("the request covers all indices; without --cluster-metadata only a grant on '*' can cover that")
             return
         }
         checkTable(actions: actions, names: resolution.names)
@@ -189,31 +194,38 @@ struct Run {
         return compiled.contains { $0.cluster.grants(action) }
     }
 
-    /// One cell of the check table: does any held role grant `action` on the index (under any of its names)?
-    func isGranted(_ action: String, names: [String]) -> Bool {
+    /// One cell of the check table: does any held role grant `action` on the index, under its own
+    /// name or (with cluster metadata) an alias or data stream of it?
+    func isGranted(_ action: String, index: String) -> Bool {
+        let context = self.context, evaluator = self.evaluator
         let render = { (template: String) in context.render(template, evaluator: evaluator) }
         guard let table = evaluator.tables.indexByAction[action] else {
             if evaluator.catalogActions.contains(action) { return false }
-            return compiled.contains { role in
+            let names = evaluator.matchNames(index)
+            return context.roles.contains { role in
                 role.grants(for: action).contains { grant in names.contains { grant.matchingPattern($0, render: render) != nil } }
             }
         }
         let roles = context.roleSet
         if roles.containsAny(table.everything) { return true }
-        for name in names {
-            if let ids = table.exact[name], roles.containsAny(ids) { return true }
-            let length = name.utf8.count
-            for prefixLength in table.prefixLengths {
-                if prefixLength > length { break }
-                if let ids = table.prefixes[String(decoding: name.utf8.prefix(prefixLength), as: UTF8.self)], roles.containsAny(ids) { return true }
-            }
-            if context.patternGrants(for: action, in: table).contains(where: { $0.matchesOther(name, render: render) }) { return true }
+        if grantedByTable(table, action: action, name: index, render: render) { return true }
+        return evaluator.otherMatchNames(index).contains { grantedByTable(table, action: action, name: $0, render: render) }
+    }
+
+    private func grantedByTable(_ table: PrivilegeTables.IndexTable, action: String, name: String, render: (String) -> Pattern) -> Bool {
+        let roles = context.roleSet
+        if let ids = table.exact[name], roles.containsAny(ids) { return true }
+        let length = name.utf8.count
+        for prefixLength in table.prefixLengths {
+            if prefixLength > length { break }
+            if let ids = table.prefixes[String(decoding: name.utf8.prefix(prefixLength), as: UTF8.self)], roles.containsAny(ids) { return true }
         }
-        return false
+        return context.patternGrants(for: action, in: table).contains { $0.matchesOther(name, render: render) }
     }
 
     /// The grant and written pattern behind an allowed cell (for explanations only).
     func grantBehind(_ action: String, names: [String]) -> (IndexGrant, String)? {
+        let context = self.context, evaluator = self.evaluator
         let render = { (template: String) in context.render(template, evaluator: evaluator) }
         for role in compiled {
             for grant in role.grants(for: action) {
@@ -226,11 +238,10 @@ struct Run {
     }
 
     /// The CheckTable of §6: each (index, action) cell ticked by any role.
-    mutating func checkTable(actions: [String], names: [String]) {
+    func checkTable(actions: [String], names: [String]) {
         var granted: [String: [String]] = [:]
         for name in names {
-            let candidates = evaluator.matchNames(name)
-            granted[name] = actions.filter { isGranted($0, names: candidates) }
+            granted[name] = actions.filter { isGranted($0, index: name) }
         }
         let allowedNames = names.filter { granted[$0]?.count == actions.count }
         if explain {
@@ -249,7 +260,7 @@ struct Run {
             outcome = .partial
             allowed = allowedNames
             let dropped = names.filter { !allowedNames.contains($0) }
-            notes.append("do_not_fail_on_forbidden: the request runs on \(allowedNames.isEmpty ? "no index (empty result)" : allowedNames.joined(separator: ", ")) only; \(dropped.joined(separator: ", ")) silently left out")
+            note("do_not_fail_on_forbidden: the request runs on \(allowedNames.isEmpty ? "no index (empty result)" : allowedNames.joined(separator: ", ")) only; \(dropped.joined(separator: ", ")) silently left out")
         } else {
             let incomplete = actions.filter { action in names.contains { granted[$0]?.contains(action) != true } }
             let listed = profile.missingPrivilegesStyle == .onlyMissing ? incomplete : actions
@@ -260,7 +271,7 @@ struct Run {
         markBlankedReads(actions)
     }
 
-    mutating func explicitIndex(_ resolution: IndexResolution) {
+    func explicitIndex(_ resolution: IndexResolution) {
         let names = resolution.names
         let granted = names.filter(hasSystemIndexPermission)
         if granted.count == names.count, !names.isEmpty {
@@ -269,7 +280,7 @@ struct Run {
         } else {
             allowed = granted
             deny(.index(actions: ["system:admin/system_index"], indices: names.filter { !granted.contains($0) }), missing: ["system:admin/system_index"])
-            notes.append("system:admin/system_index needs an explicit grant: a bare '*' in allowed_actions does not give it")
+            note("system:admin/system_index needs an explicit grant: a bare '*' in allowed_actions does not give it")
         }
     }
 
@@ -285,29 +296,29 @@ struct Run {
     }
 
     /// Reads of the security index and of system indices are served empty (§2.7).
-    mutating func markBlankedReads(_ actions: [String]) {
+    func markBlankedReads(_ actions: [String]) {
         guard actions.contains(where: { $0.hasPrefix("indices:data/read/") }) else { return }
         let blanked = allowed.filter { evaluator.special.readIsBlanked($0, hasSystemIndexPermission: hasSystemIndexPermission) }
         guard !blanked.isEmpty else { return }
         if blanked.count == allowed.count {
             outcome = .empty
-            notes.append("\(blanked.joined(separator: ", ")) \(blanked.count == 1 ? "is a" : "are") system or security \(blanked.count == 1 ? "index" : "indices"): the read passes authorization but returns no documents")
+            note("\(blanked.joined(separator: ", ")) \(blanked.count == 1 ? "is a" : "are") system or security \(blanked.count == 1 ? "index" : "indices"): the read passes authorization but returns no documents")
         } else {
-            notes.append("documents of \(blanked.joined(separator: ", ")) are hidden from this user (system or security indices)")
+            note("documents of \(blanked.joined(separator: ", ")) are hidden from this user (system or security indices)")
         }
     }
 
     // MARK: outcome
 
-    mutating func deny(_ denial: Denial, missing: [String]) {
+    func deny(_ denial: Denial, missing: [String]) {
         outcome = .deny
         self.missing = missing
         self.denial = denial
-        if case .special(let reason) = denial { notes.append(reason) }
+        if case .special(let reason) = denial { note(reason) }
     }
 
     func decision() -> Decision {
-        let forbidden = outcome == .deny
+        let forbidden = outcome == .deny && explain
             ? profile.forbiddenMessage(missing: missing, userName: request.subject.name, backendRoles: request.subject.backendRoles,
                                        requestedTenant: request.subject.requestedTenant)
             : nil

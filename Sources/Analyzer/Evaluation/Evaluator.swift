@@ -2,10 +2,16 @@ import Foundation
 import PermissionCatalog
 import Synchronization
 
-/// A resolved subject bound to one evaluator, with its roles already mapped.
-public struct PreparedSubject: Sendable {
+/// A resolved subject bound to one evaluator, with its roles already mapped. A class, so that
+/// handing it to every evaluation costs one reference.
+public final class PreparedSubject: Sendable {
     public let resolved: ResolvedSubject
     let context: SubjectContext
+
+    init(resolved: ResolvedSubject, context: SubjectContext) {
+        self.resolved = resolved
+        self.context = context
+    }
 }
 
 /// Decides requests the way the security plugin's default (legacy) privilege evaluator does, for
@@ -72,7 +78,7 @@ public final class Evaluator: Sendable {
     // MARK: entry point
 
     public func evaluate(_ request: AccessRequest, explain: Bool = true) -> Decision {
-        var run = Run(evaluator: self, request: request, explain: explain)
+        let run = Run(evaluator: self, request: request, explain: explain)
         run.evaluate()
         return run.decision()
     }
@@ -90,7 +96,7 @@ public final class Evaluator: Sendable {
 
     public func evaluate(_ prepared: PreparedSubject, action: String, indices: [String], explain: Bool = true) -> Decision {
         let subject = prepared.resolved
-        var run = Run(evaluator: self, request: AccessRequest(subject: subject.subject, action: action, indices: indices),
+        let run = Run(evaluator: self, request: AccessRequest(subject: subject.subject, action: action, indices: indices),
                       explain: explain, context: prepared.context)
         run.evaluate()
         var decision = run.decision()
@@ -119,7 +125,7 @@ public final class Evaluator: Sendable {
     /// items' operations): one decision, whose 403 lists every missing action of the set.
     public func evaluate(_ prepared: PreparedSubject, indexActions actions: [String], indices: [String], explain: Bool = true) -> Decision {
         guard actions.count > 1 else { return evaluate(prepared, action: actions.first ?? "", indices: indices, explain: explain) }
-        var run = Run(evaluator: self, request: AccessRequest(subject: prepared.resolved.subject, action: actions[0], indices: indices),
+        let run = Run(evaluator: self, request: AccessRequest(subject: prepared.resolved.subject, action: actions[0], indices: indices),
                       explain: explain, context: prepared.context)
         run.index(actions: actions.map(Evaluator.rename), expressions: indices)
         var decision = run.decision()
@@ -144,6 +150,15 @@ public final class Evaluator: Sendable {
         let pattern = Pattern(text)
         rendered.withLock { $0[text] = pattern }
         return pattern
+    }
+
+    /// Names an index is matched under besides its own (§3, legacy): the aliases pointing at it and
+    /// its data stream. Empty without cluster metadata.
+    func otherMatchNames(_ index: String) -> [String] {
+        guard let metadata else { return [] }
+        var names = metadata.aliasesOfIndex[index] ?? []
+        if let stream = metadata.parentDataStream[index] { names.append(stream) }
+        return names
     }
 
     /// Names an index is matched under (§3, legacy): itself, the aliases pointing at it, its data stream.
