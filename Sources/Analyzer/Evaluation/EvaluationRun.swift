@@ -239,11 +239,18 @@ final class Run {
 
     /// The CheckTable of §6: each (index, action) cell ticked by any role.
     func checkTable(actions: [String], names: [String]) {
-        var granted: [String: [String]] = [:]
+        // The CheckTable as flat arrays: which names have every action, which actions miss somewhere.
+        var actionMissing = [Bool](repeating: false, count: actions.count)
+        var allowedNames: [String] = []
+        allowedNames.reserveCapacity(names.count)
         for name in names {
-            granted[name] = actions.filter { isGranted($0, index: name) }
+            var complete = true
+            for (position, action) in actions.enumerated() where !isGranted(action, index: name) {
+                complete = false
+                actionMissing[position] = true
+            }
+            if complete { allowedNames.append(name) }
         }
-        let allowedNames = names.filter { granted[$0]?.count == actions.count }
         if explain {
             var cells: [String: [String: (IndexGrant, String)]] = [:]
             for name in allowedNames {
@@ -262,7 +269,7 @@ final class Run {
             let dropped = names.filter { !allowedNames.contains($0) }
             note("do_not_fail_on_forbidden: the request runs on \(allowedNames.isEmpty ? "no index (empty result)" : allowedNames.joined(separator: ", ")) only; \(dropped.joined(separator: ", ")) silently left out")
         } else {
-            let incomplete = actions.filter { action in names.contains { granted[$0]?.contains(action) != true } }
+            let incomplete = actions.enumerated().filter { actionMissing[$0.offset] }.map(\.element)
             let listed = profile.missingPrivilegesStyle == .onlyMissing ? incomplete : actions
             allowed = allowedNames
             deny(.index(actions: incomplete.isEmpty ? actions : incomplete, indices: names.filter { !allowedNames.contains($0) }), missing: listed)
