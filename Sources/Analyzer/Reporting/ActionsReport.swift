@@ -36,36 +36,13 @@ public enum ActionsReport {
     }
 
     struct JSONRequirement: Encodable {
-        let action: String, level: String, indices: [String], grantedBy: [String], conditional: String?, note: String?, decision: String?
-        enum CodingKeys: String, CodingKey { case action, level, indices, grantedBy, conditional, note, decision }
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(action, forKey: .action)
-            try container.encode(level, forKey: .level)
-            try container.encode(indices, forKey: .indices)
-            try container.encode(grantedBy, forKey: .grantedBy)
-            try container.encode(conditional, forKey: .conditional)
-            try container.encodeIfPresent(note, forKey: .note)
-            try container.encode(decision, forKey: .decision)
-        }
+        let action: String, level: String, indices: [String], grantedBy: [String]
+        let conditional: JSONNullable<String>, note: String?, decision: JSONNullable<String>
     }
 
     struct JSONRequest: Encodable {
-        let line: Int, method: String, path: String, route: String?, unknownRoute: Bool, closestRoute: String?
-        let requirements: [JSONRequirement], notes: [String], forbiddenMessage: String?
-        enum CodingKeys: String, CodingKey { case line, method, path, route, unknownRoute, closestRoute, requirements, notes, forbiddenMessage }
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(line, forKey: .line)
-            try container.encode(method, forKey: .method)
-            try container.encode(path, forKey: .path)
-            try container.encode(route, forKey: .route)
-            try container.encode(unknownRoute, forKey: .unknownRoute)
-            try container.encodeIfPresent(closestRoute, forKey: .closestRoute)
-            try container.encode(requirements, forKey: .requirements)
-            try container.encode(notes, forKey: .notes)
-            try container.encode(forbiddenMessage, forKey: .forbiddenMessage)
-        }
+        let line: Int, method: String, path: String, route: JSONNullable<String>, unknownRoute: Bool, closestRoute: String?
+        let requirements: [JSONRequirement], notes: [String], forbiddenMessage: JSONNullable<String>
     }
 
     struct JSONRoot: Encodable {
@@ -79,15 +56,15 @@ public enum ActionsReport {
             let plan = result.plan
             return JSONRequest(
                 line: plan.request.line, method: plan.request.method, path: plan.request.path,
-                route: plan.route.map { "\($0.method) \($0.path)" }, unknownRoute: plan.route == nil,
+                route: JSONNullable(plan.route.map { "\($0.method) \($0.path)" }), unknownRoute: plan.route == nil,
                 closestRoute: plan.closestRoute.map { "\($0.method) \($0.path)" },
                 requirements: result.requirements.map { item in
                     JSONRequirement(action: item.requirement.action, level: item.requirement.level.rawValue, indices: item.requirement.indices,
-                                    grantedBy: item.grantedBy, conditional: item.requirement.conditional, note: item.requirement.note,
-                                    decision: item.decision?.outcome.rawValue)
+                                    grantedBy: item.grantedBy, conditional: JSONNullable(item.requirement.conditional), note: item.requirement.note,
+                                    decision: JSONNullable(item.decision?.outcome.rawValue))
                 },
                 notes: plan.notes + (plan.allowedMethods.isEmpty ? [] : ["method not accepted; known methods: \(plan.allowedMethods.joined(separator: ", "))"]),
-                forbiddenMessage: result.firstDenial)
+                forbiddenMessage: JSONNullable(result.firstDenial))
         }))
     }
 }

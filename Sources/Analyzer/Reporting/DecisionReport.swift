@@ -134,38 +134,12 @@ public enum DecisionReport {
         let resolvedIndices: [String]
         let allowedIndices: [String]
         let missingPrivileges: [String]
-        let forbiddenMessage: String?
+        let forbiddenMessage: JSONNullable<String>
         let grants: [JSONGrant]
         let fix: [JSONFix]
         let notes: [String]
         var expected: String?
         var disagreement: String?
-
-        enum CodingKeys: String, CodingKey {
-            case id, line, schemaVersion, decision, user, action, checkedAction, indices, resolvedIndices, allowedIndices
-            case missingPrivileges, forbiddenMessage, grants, fix, notes, expected, disagreement
-        }
-
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encodeIfPresent(id, forKey: .id)
-            try container.encodeIfPresent(line, forKey: .line)
-            try container.encodeIfPresent(schemaVersion, forKey: .schemaVersion)
-            try container.encode(decision, forKey: .decision)
-            try container.encode(user, forKey: .user)
-            try container.encode(action, forKey: .action)
-            try container.encode(checkedAction, forKey: .checkedAction)
-            try container.encode(indices, forKey: .indices)
-            try container.encode(resolvedIndices, forKey: .resolvedIndices)
-            try container.encode(allowedIndices, forKey: .allowedIndices)
-            try container.encode(missingPrivileges, forKey: .missingPrivileges)
-            try container.encode(forbiddenMessage, forKey: .forbiddenMessage)  // null when allowed
-            try container.encode(grants, forKey: .grants)
-            try container.encode(fix, forKey: .fix)
-            try container.encode(notes, forKey: .notes)
-            try container.encodeIfPresent(expected, forKey: .expected)
-            try container.encodeIfPresent(disagreement, forKey: .disagreement)
-        }
     }
 
     static func jsonValue(_ decision: Decision) -> JSONDecision {
@@ -177,7 +151,7 @@ public enum DecisionReport {
                            ignoredRoles: decision.missingRoles),
             action: decision.action, checkedAction: decision.checkedAction, indices: decision.requestedIndices,
             resolvedIndices: decision.resolvedIndices, allowedIndices: decision.allowedIndices,
-            missingPrivileges: decision.missingPrivileges, forbiddenMessage: decision.forbiddenMessage,
+            missingPrivileges: decision.missingPrivileges, forbiddenMessage: JSONNullable(decision.forbiddenMessage),
             grants: decision.grants.map {
                 JSONGrant(role: $0.role, level: $0.level.rawValue, action: $0.action, permission: $0.permission, via: $0.via,
                           indexPattern: $0.indexPattern, indices: $0.indices, location: $0.location?.description)

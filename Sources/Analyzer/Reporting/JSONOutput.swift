@@ -23,6 +23,21 @@ extension JSONOutput {
     }
 }
 
+/// An optional that JSON shows as `null` instead of leaving the key out: the CLI contract lists
+/// keys such as `forbiddenMessage` and `decision` that scripts read even when they have no value.
+public struct JSONNullable<Wrapped: Encodable & Sendable>: Encodable, Sendable {
+    public let value: Wrapped?
+
+    public init(_ value: Wrapped?) {
+        self.value = value
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value { try container.encode(value) } else { try container.encodeNil() }
+    }
+}
+
 /// Plain-text tables: columns padded to the widest cell, two spaces apart.
 public enum TextTable {
     public static func render(_ rows: [[String]]) -> String {
