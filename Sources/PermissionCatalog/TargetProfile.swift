@@ -65,7 +65,6 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    private func since(_ release: Version) -> Bool { behaviour >= release }
     private func since(_ major: Int, _ minor: Int) -> Bool { behaviour.isAtLeast(major, minor) }
 
     // MARK: Names
@@ -100,13 +99,13 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
     /// Action patterns (WildcardMatcher syntax) for which `do_not_fail_on_forbidden` may reduce
     /// the requested indices to the allowed ones.
     public var dnfofActionPatterns: [String] {
-        if flavor == .opendistro || behaviour < "2.0" {
+        if flavor == .opendistro || !since(2, 0) {
             return ["/indices:(data/read/.*|(admin/(mappings/fields/get.*|shards/search_shards|resolve/index)))/"]
         }
         var patterns = ["indices:data/read/*", "indices:admin/mappings/fields/get*",
                         "indices:admin/shards/search_shards", "indices:admin/resolve/index"]
-        if since("2.10") { patterns += ["indices:monitor/settings/get", "indices:monitor/stats"] }
-        if since("2.15") { patterns.append("indices:admin/aliases/get") }
+        if since(2, 10) { patterns += ["indices:monitor/settings/get", "indices:monitor/stats"] }
+        if since(2, 15) { patterns.append("indices:admin/aliases/get") }
         return patterns
     }
 
@@ -175,7 +174,7 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
     // MARK: Configuration files (§1.1, §7, §8)
 
     /// Whether config_version 1 files (Search Guard 6 style) can still be loaded.
-    public var acceptsConfigVersion1: Bool { flavor == .opendistro || behaviour < "3.0" }
+    public var acceptsConfigVersion1: Bool { flavor == .opendistro || !since(3, 0) }
 
     /// The config_version assumed for a document without `_meta`.
     public var configVersionWithoutMeta: Int { acceptsConfigVersion1 ? 1 : 2 }
@@ -187,7 +186,7 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
         case staticEntryWins
     }
 
-    public var staticNameClash: StaticNameClash { since("3.4") ? .staticEntryWins : .configFailsToLoad }
+    public var staticNameClash: StaticNameClash { since(3, 4) ? .staticEntryWins : .configFailsToLoad }
 
     /// Config types this release reads (doc id → file name).
     public var configFiles: [(type: String, file: String)] {
@@ -196,8 +195,8 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
             ("internalusers", "internal_users.yml"), ("actiongroups", "action_groups.yml"),
             ("tenants", "tenants.yml"), ("nodesdn", "nodes_dn.yml"), ("audit", "audit.yml"),
         ]
-        if flavor == .opendistro || behaviour < "3.0" { files.append(("whitelist", "whitelist.yml")) }
-        if flavor != .opendistro, since("2.1") { files.append(("allowlist", "allowlist.yml")) }
+        if flavor == .opendistro || !since(3, 0) { files.append(("whitelist", "whitelist.yml")) }
+        if flavor != .opendistro, since(2, 1) { files.append(("allowlist", "allowlist.yml")) }
         return files
     }
 }
