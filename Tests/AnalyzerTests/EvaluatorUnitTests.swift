@@ -168,3 +168,38 @@ struct SubjectTests {
         #expect(try SubjectResolver.resolve(request, config: config).subject.backendRoles == ["extra"])
     }
 }
+
+@Suite("Node settings (§2.7, §4, §8.1)")
+struct NodeSettingsTests {
+    @Test("only the profile's prefix is read: plugins.security.* for OpenSearch, opendistro_security.* for Open Distro")
+    func prefixes() throws {
+        let values: [String: ConfigValue] = [
+            "plugins.security.system_indices.enabled": .bool(true),
+            "opendistro_security.system_indices.indices": .list([.string(".odfe-index")]),
+            "plugins.security.roles_mapping_resolution": .string("both"),
+            "plugins.security.system_indices.permission.enabled": .string("true"),
+        ]
+        let openSearch = try NodeSettings(values: values, profile: .default, origin: "opensearch.yml")
+        #expect(openSearch.systemIndicesEnabled)
+        #expect(openSearch.systemIndexPermissionEnabled)
+        #expect(openSearch.systemIndices.isEmpty)
+        #expect(openSearch.rolesMappingResolution == .both)
+        let odfe = try NodeSettings(values: values, profile: TargetProfile(parsing: "opendistro-1.13")!, origin: "elasticsearch.yml")
+        #expect(!odfe.systemIndicesEnabled)
+        #expect(odfe.systemIndices == [".odfe-index"])
+        #expect(odfe.rolesMappingResolution == .mappingOnly)
+    }
+
+    @Test("wrong value types are input errors naming the key")
+    func badValues() {
+        #expect(throws: InputError.self) {
+            try NodeSettings(values: ["plugins.security.system_indices.enabled": .string("maybe")], profile: .default, origin: "opensearch.yml")
+        }
+    }
+
+    @Test("an invalid roles_mapping_resolution falls back to MAPPING_ONLY, as the plugin does (§4)")
+    func invalidResolution() throws {
+        let settings = try NodeSettings(values: ["plugins.security.roles_mapping_resolution": .string("sometimes")], profile: .default, origin: "x")
+        #expect(settings.rolesMappingResolution == .mappingOnly)
+    }
+}
