@@ -203,3 +203,22 @@ struct NodeSettingsTests {
         #expect(settings.rolesMappingResolution == .mappingOnly)
     }
 }
+
+@Suite("Special indices with several actions checked together (§2.7)")
+struct SpecialIndexGroupTests {
+    @Test("restoring onto a system index is refused: the write action of the group counts, not just the first")
+    func restoreOntoSystemIndex() throws {
+        let loader = ConfigLoader()
+        var config = try loader.load(text: "_meta: {type: roles, config_version: 2}\nr:\n  cluster_permissions: [manage_snapshots]\n  index_permissions:\n  - index_patterns: ['*']\n    allowed_actions: ['*']\n", name: "roles.yml").config
+        config.roleMappings = try loader.load(text: "_meta: {type: rolesmapping, config_version: 2}\nr:\n  users: [u]\n", name: "m.yml").config.roleMappings
+        var settings = NodeSettings()
+        settings.systemIndicesEnabled = true
+        settings.systemIndices = [".plugin-state"]
+        let e = Evaluator(config: config, catalog: Catalog(), settings: settings)
+        let decision = e.evaluate(AccessRequest(subject: Subject(name: "u"), action: "cluster:admin/snapshot/restore", indices: [".plugin-state"]))
+        #expect(decision.outcome == .deny)
+        #expect(decision.missingPrivileges == [])
+        let regular = e.evaluate(AccessRequest(subject: Subject(name: "u"), action: "cluster:admin/snapshot/restore", indices: ["logs"]))
+        #expect(regular.outcome == .allow)
+    }
+}

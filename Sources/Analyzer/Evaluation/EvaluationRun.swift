@@ -153,8 +153,9 @@ final class Run {
             deny(.special("service accounts may only touch system indices when system index permissions are enabled"), missing: [])
             return
         }
-        let verdict = evaluator.special.check(action: actions[0], resolution: resolution, roles: compiled.map(\.name),
-                                              hasSystemIndexPermission: hasSystemIndexPermission)
+        let special = evaluator.special
+        let verdict = special.check(actions: actions, resolution: resolution, hasSystemIndexPermission: hasSystemIndexPermission,
+                                    holdsProtectedRole: { self.compiled.contains { special.protectedRoles.matches($0.name) } })
         if case .deny(let reason) = verdict {
             deny(.special(reason), missing: [])
             return

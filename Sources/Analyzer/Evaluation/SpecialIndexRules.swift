@@ -37,11 +37,15 @@ struct SpecialIndexRules: Sendable {
         case deny(String)
     }
 
-    /// Checks the rules in the plugin's order. `hasSystemIndexPermission` answers whether the
-    /// subject holds `system:admin/system_index` explicitly on a system index.
-    func check(action: String, resolution: IndexResolution, roles: [String],
-               hasSystemIndexPermission: (String) -> Bool) -> Verdict {
+    /// Checks the rules in the plugin's order for every action checked together (a write anywhere in
+    /// the set makes it a write). `hasSystemIndexPermission` answers whether the subject holds
+    /// `system:admin/system_index` explicitly on a system index; `holdsProtectedRole` is asked only
+    /// when protected indices are enabled.
+    func check(actions: [String], resolution: IndexResolution, hasSystemIndexPermission: (String) -> Bool,
+               holdsProtectedRole: () -> Bool) -> Verdict {
         let names = resolution.names
+        // The write-type action of the set if there is one; it decides and names the denial.
+        guard let action = actions.first(where: deniedActions.matches) ?? actions.first else { return .pass }
         let denied = deniedActions.matches(action)
         if permissionMode {
             if names.contains(where: isSecurityIndex) {
@@ -62,7 +66,7 @@ struct SpecialIndexRules: Sendable {
                 return .deny("\(index) is a system index; \(action) is a write-type action refused on it (system index permissions are not enabled)")
             }
         }
-        if settings.protectedIndicesEnabled, !roles.contains(where: protectedRoles.matches) {
+        if settings.protectedIndicesEnabled, !holdsProtectedRole() {
             if !resolution.isLocalAll, let index = names.first(where: protectedPatterns.matches) {
                 return .deny("\(index) is a protected index; only the roles in protected_indices.roles may touch it")
             }
