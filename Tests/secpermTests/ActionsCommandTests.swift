@@ -83,6 +83,15 @@ struct ActionsCommandTests {
                 == "no permissions for [indices:data/write/index] and User [name=logstash_writer, backend_roles=[logstash], requestedTenant=null]")
     }
 
+    @Test("dry run of a restore checks the restored indices, as the plugin's restore evaluator does (§2.7)")
+    func restoreDryRun() throws {
+        let file = try temporary("restore.txt", "POST _snapshot/backups/nightly/_restore\n{\"indices\": \"logs-1\"}")
+        let result = try CLI.run(["actions", file.path, "--config", "data/samples/acme", "--user", "carol", "--format", "json"])
+        #expect(result.status == 0, "\(result.stdout)")
+        let request = try #require((try CLI.json(result.stdout)["requests"] as? [[String: Any]])?.first)
+        #expect(((request["requirements"] as? [[String: Any]]) ?? []).compactMap { $0["decision"] as? String } == ["allow", "allow", "allow"])
+    }
+
     @Test("text output for the README example is pinned")
     func textGolden() throws {
         let result = try CLI.run(["actions", "--request", "GET _cat/shards", "--request", "DELETE logs-old"])

@@ -45,7 +45,12 @@ public struct ActionsAnalysis: Sendable {
                     let decision: Decision?
                     switch first.level {
                     case .rest: decision = nil
-                    case .cluster: decision = evaluator.evaluate(subject, action: first.action, indices: [])
+                    case .cluster:
+                        // The restore check also looks at the restored indices (SnapshotRestoreEvaluator);
+                        // without them it would read the request as "restore everything".
+                        let scope = first.action == "cluster:admin/snapshot/restore"
+                            ? plan.requirements.first { $0.level == .index }?.indices ?? [] : []
+                        decision = evaluator.evaluate(subject, action: first.action, indices: scope)
                     case .index: decision = evaluator.evaluate(subject, indexActions: members.map(\.action), indices: first.indices)
                     }
                     decisions[group] = decision
