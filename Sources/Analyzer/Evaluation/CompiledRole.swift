@@ -96,12 +96,21 @@ final class IndexGrant: Sendable {
     let invalid: [PatternError]
     let hasDLS: Bool
     let hasFLS: Bool
+    /// The catalog actions (by position in the catalog's action list) that `actions` grants.
+    let actionBits: BitSet
+    /// Some pattern needs a real match (glob, regex, template, date math): the shared exact and
+    /// prefix tables cannot answer for it.
+    let needsMatching: Bool
 
-    init(role: String, position: Int, permission: IndexPermission, groups: FlattenedActionGroups) {
+    init(role: String, position: Int, permission: IndexPermission, groups: FlattenedActionGroups, catalogActions: [String]) {
         self.role = role
         self.position = position
         location = permission.location
-        actions = ActionSet(written: permission.allowedActions.map(\.value), groups: groups)
+        let actions = ActionSet(written: permission.allowedActions.map(\.value), groups: groups)
+        self.actions = actions
+        var bits = BitSet(capacity: catalogActions.count)
+        for (id, action) in catalogActions.enumerated() where actions.grants(action) { bits.insert(id) }
+        actionBits = bits
         written = permission.indexPatterns.map(\.value)
         var exact = Set<String>(), prefixes: [String] = [], others: [Pattern] = [], templates: [String] = [], dates: [String] = []
         var invalid: [PatternError] = [], everything = false
@@ -129,15 +138,7 @@ final class IndexGrant: Sendable {
         self.invalid = invalid
         hasDLS = permission.dls != nil
         hasFLS = !permission.fls.isEmpty || !permission.maskedFields.isEmpty
-    }
-
-    /// Whether a glob, regex, template or date-math pattern of this grant matches `name`
-    /// (exact names, prefixes and `*` are answered by the shared tables).
-    func matchesOther(_ name: String, render: (String) -> Pattern) -> Bool {
-        if others.contains(where: { $0.matches(name) }) { return true }
-        for template in templates where render(template).matches(name) { return true }
-        for expression in dateMath where render(expression).matches(name) { return true }
-        return false
+        needsMatching = !others.isEmpty || !templates.isEmpty || !dates.isEmpty
     }
 
     /// The written pattern that matches `name`, or nil. `render` turns templates and date math
@@ -167,11 +168,13 @@ final class CompiledRole: Sendable {
         self.tabulated = tabulated
         name = role.name
         cluster = ActionSet(written: role.clusterPermissions.map(\.value), groups: groups)
-        let grants = role.indexPermissions.enumerated().map { IndexGrant(role: role.name, position: $0.offset, permission: $0.element, groups: groups) }
+        let grants = role.indexPermissions.enumerated().map {
+            IndexGrant(role: role.name, position: $0.offset, permission: $0.element, groups: groups, catalogActions: catalogActions)
+        }
         indexGrants = grants
         var table: [String: [Int]] = [:]
         for (position, grant) in grants.enumerated() {
-            for action in catalogActions where grant.actions.grants(action) { table[action, default: []].append(position) }
+            for (id, action) in catalogActions.enumerated() where grant.actionBits.contains(id) { table[action, default: []].append(position) }
         }
         grantsByAction = table
     }

@@ -3,10 +3,15 @@ import PermissionCatalog
 /// The state of one decision while the evaluator works through the plugin's steps in order.
 final class Run {
     let evaluator: Evaluator
-    let request: AccessRequest
+    /// The action and index expressions as asked.
+    let action: String
+    let indices: [String]
     let explain: Bool
     let context: SubjectContext
-    let checkedAction: String
+    let plan: ActionPlan
+    var checkedAction: String { plan.name }
+    /// Borrowed, not copied: a copy would retain every field of the subject on each access.
+    var subject: Subject { _read { yield context.subject } }
 
     var mapped: [MappedRole] { context.mapped }
     var compiled: [CompiledRole] { context.roles }
@@ -29,12 +34,13 @@ final class Run {
         case special(String)
     }
 
-    init(evaluator: Evaluator, request: AccessRequest, explain: Bool, context: SubjectContext? = nil) {
+    init(evaluator: Evaluator, context: SubjectContext, action: String, indices: [String], explain: Bool) {
         self.evaluator = evaluator
-        self.request = request
+        self.context = context
+        self.action = action
+        self.indices = indices
         self.explain = explain
-        self.context = context ?? evaluator.context(for: request.subject)
-        checkedAction = Evaluator.rename(request.action)
+        plan = evaluator.plans.plan(for: action)
     }
 
     var profile: TargetProfile { evaluator.profile }
@@ -47,37 +53,31 @@ final class Run {
     }
 
     func evaluate() {
-        if checkedAction != request.action {
-            note("the plugin checks \(request.action) as \(checkedAction)")
+        if checkedAction != action {
+            note("the plugin checks \(action) as \(checkedAction)")
         }
-        if checkedAction.hasPrefix("indices:admin/seq_no") || checkedAction == "cluster:admin/opendistro_security/whoami" {
+        switch plan.route {
+        case .alwaysAllowed:
             outcome = .allow
             note("\(checkedAction) is always allowed by the security filter, whatever the roles")
-            return
-        }
-        if checkedAction.hasPrefix("kibana:") {
+        case .tenant:
             // Tenant actions are granted per tenant through tenant_permissions, not by this check;
             // refusing is safer than answering from cluster_permissions.
             deny(.special("\(checkedAction) is a Dashboards tenant action: the plugin grants it per tenant through tenant_permissions, which `check` does not evaluate"),
                  missing: [checkedAction])
-            return
-        }
-        if checkedAction.hasPrefix("restapi:") {
-            explicitCluster()
-        } else if checkedAction != "system:admin/system_index", profile.isClusterAction(checkedAction) {
-            cluster()
-        } else {
-            index(actions: [checkedAction], expressions: request.indices)
+        case .explicitCluster: explicitCluster()
+        case .cluster: cluster()
+        case .index: index(actions: [plan], expressions: indices)
         }
     }
 
     func cluster() {
-        if request.subject.isServiceAccount {
+        if subject.isServiceAccount {
             deny(.cluster(checkedAction), missing: [checkedAction])
-            note("\(request.subject.name) is a service account; service accounts get no cluster actions")
+            note("\(subject.name) is a service account; service accounts get no cluster actions")
             return
         }
-        guard hasClusterPrivilege(checkedAction) else {
+        guard hasClusterPrivilege(plan) else {
             deny(.cluster(checkedAction), missing: [checkedAction])
             return
         }
@@ -87,10 +87,10 @@ final class Run {
         }
         if checkedAction == "cluster:admin/snapshot/restore" {
             snapshotRestore()
-        } else if let subActions = Evaluator.subActions[checkedAction], !request.indices.isEmpty {
-            note("\(checkedAction) passed at cluster level; its sub-requests need \(subActions.joined(separator: ", ")) on each target index")
-            index(actions: subActions, expressions: request.indices)
-        } else if !request.indices.isEmpty {
+        } else if !plan.subActions.isEmpty, !indices.isEmpty {
+            note("\(checkedAction) passed at cluster level; its sub-requests need \(plan.subActions.map(\.name).joined(separator: ", ")) on each target index")
+            index(actions: plan.subActions, expressions: indices)
+        } else if !indices.isEmpty {
             note("\(checkedAction) is a cluster action; the index names do not scope it")
         }
     }
@@ -119,20 +119,20 @@ final class Run {
             deny(.special("snapshot restore by regular users is disabled (enable_snapshot_restore_privilege: false)"), missing: [])
             return
         }
-        let resolution = IndexResolution(expressions: request.indices, metadata: evaluator.metadata, now: evaluator.now)
+        let resolution = IndexResolution(expressions: indices, metadata: evaluator.metadata, now: evaluator.now)
         if resolution.isLocalAll || resolution.names.contains(where: evaluator.special.isSecurityIndex) {
             deny(.special("restoring all indices or the security index is refused (it would overwrite the security configuration)"), missing: [])
             return
         }
         if settings.checkSnapshotRestoreWritePrivileges {
             note("restored indices also need indices:admin/create and indices:data/write/index (check_snapshot_restore_write_privileges)")
-            index(actions: ["indices:admin/create", "indices:data/write/index"], expressions: request.indices)
+            index(actions: ["indices:admin/create", "indices:data/write/index"].map(evaluator.plans.plan(for:)), expressions: indices)
         }
     }
 
     // MARK: index level
 
-    func index(actions: [String], expressions: [String]) {
+    func index(actions plans: [ActionPlan], expressions: [String]) {
         let resolution = IndexResolution(expressions: expressions, metadata: evaluator.metadata, now: evaluator.now)
         if explain { notes += resolution.notes }
         resolved = resolution.names
@@ -148,80 +148,73 @@ final class Run {
         if !resolution.remote.isEmpty {
             note("remote indices \(resolution.remote.joined(separator: ", ")) are checked by the remote cluster")
         }
-        if request.subject.isServiceAccount, evaluator.special.permissionMode,
+        if subject.isServiceAccount, evaluator.special.permissionMode,
            resolution.isLocalAll || resolution.names.contains(where: { !evaluator.special.isSystemIndex($0) }) {
             deny(.special("service accounts may only touch system indices when system index permissions are enabled"), missing: [])
             return
         }
         let special = evaluator.special
-        let verdict = special.check(actions: actions, resolution: resolution, hasSystemIndexPermission: hasSystemIndexPermission,
+        let verdict = special.check(actions: plans, resolution: resolution, hasSystemIndexPermission: hasSystemIndexPermission,
                                     holdsProtectedRole: { self.compiled.contains { special.protectedRoles.matches($0.name) } })
         if case .deny(let reason) = verdict {
             deny(.special(reason), missing: [])
             return
         }
-        if actions == ["system:admin/system_index"] {
+        if plans.count == 1, plans[0].isSystemIndexPermission {
             explicitIndex(resolution)
             return
         }
-        if resolution.isLocalAll, wildcardShortcut(actions) {
+        if resolution.isLocalAll, wildcardShortcut(plans) {
             outcome = .allow
             allowed = resolution.names
-            note("a mapped role grants \(actions.joined(separator: ", ")) on '*', which covers every index")
-            markBlankedReads(actions)
+            note("a mapped role grants \(plans.map(\.name).joined(separator: ", ")) on '*', which covers every index")
+            markBlankedReads(plans)
             return
         }
         if resolution.isLocalAll, evaluator.metadata == nil {
+            let actions = plans.map(\.name)
             deny(.index(actions: actions, indices: ["*"]), missing: actions)
             note("the request covers all indices; without --cluster-metadata only a grant on '*' can cover that")
             return
         }
-        checkTable(actions: actions, names: resolution.names)
+        checkTable(actions: plans, names: resolution.names)
     }
 
-    private func wildcardShortcut(_ actions: [String]) -> Bool {
-        actions.allSatisfy { action in
-            if let table = evaluator.tables.indexByAction[action] { return context.roleSet.containsAny(table.everything) }
-            if evaluator.catalogActions.contains(action) { return false }
-            return compiled.contains { role in role.grants(for: action).contains(where: \.matchesEverything) }
+    private func wildcardShortcut(_ plans: [ActionPlan]) -> Bool {
+        plans.allSatisfy { plan in
+            if let table = plan.indexTable { return context.roleSet.intersects(table.everything) }
+            if plan.isTabulated { return false }
+            return compiled.contains { role in role.grants(for: plan.name).contains(where: \.matchesEverything) }
         }
     }
 
     /// Cluster privilege: the precomputed action → roles table, or the roles' matchers for actions
     /// the catalog does not know.
-    func hasClusterPrivilege(_ action: String) -> Bool {
-        if let ids = evaluator.tables.clusterByAction[action] { return context.roleSet.containsAny(ids) }
-        if evaluator.catalogActions.contains(action) { return false }
-        return compiled.contains { $0.cluster.grants(action) }
+    func hasClusterPrivilege(_ plan: ActionPlan) -> Bool {
+        if let roles = plan.clusterRoles { return context.roleSet.intersects(roles) }
+        return compiled.contains { $0.cluster.grants(plan.name) }
     }
 
-    /// One cell of the check table: does any held role grant `action` on the index, under its own
+    /// One cell of the check table: does any held role grant the action on the index, under its own
     /// name or (with cluster metadata) an alias or data stream of it?
-    func isGranted(_ action: String, index: String) -> Bool {
-        let context = self.context, evaluator = self.evaluator
-        let render = { (template: String) in context.render(template, evaluator: evaluator) }
-        guard let table = evaluator.tables.indexByAction[action] else {
-            if evaluator.catalogActions.contains(action) { return false }
+    func isGranted(_ plan: ActionPlan, index: String) -> Bool {
+        guard let id = plan.id else {
+            let context = self.context, evaluator = self.evaluator
+            let render = { (template: String) in context.render(template, evaluator: evaluator) }
             let names = evaluator.matchNames(index)
             return context.roles.contains { role in
-                role.grants(for: action).contains { grant in names.contains { grant.matchingPattern($0, render: render) != nil } }
+                role.grants(for: plan.name).contains { grant in names.contains { grant.matchingPattern($0, render: render) != nil } }
             }
         }
-        let roles = context.roleSet
-        if roles.containsAny(table.everything) { return true }
-        if grantedByTable(table, action: action, name: index, render: render) { return true }
-        return evaluator.otherMatchNames(index).contains { grantedByTable(table, action: action, name: $0, render: render) }
+        if granted(plan, id: id, name: index) { return true }
+        guard evaluator.metadata != nil else { return false }
+        return evaluator.otherMatchNames(index).contains { granted(plan, id: id, name: $0) }
     }
 
-    private func grantedByTable(_ table: PrivilegeTables.IndexTable, action: String, name: String, render: (String) -> Pattern) -> Bool {
-        let roles = context.roleSet
-        if let ids = table.exact[name], roles.containsAny(ids) { return true }
-        let length = name.utf8.count
-        for prefixLength in table.prefixLengths {
-            if prefixLength > length { break }
-            if let ids = table.prefixes[String(decoding: name.utf8.prefix(prefixLength), as: UTF8.self)], roles.containsAny(ids) { return true }
-        }
-        return context.patternGrants(for: action, in: table).contains { $0.matchesOther(name, render: render) }
+    /// The shared tables (`*`, exact names, prefixes), then this subject's other patterns.
+    private func granted(_ plan: ActionPlan, id: Int, name: String) -> Bool {
+        if let table = plan.indexTable, table.grants(name, to: context.roleSet) { return true }
+        return context.matchingGrantCovers(actionID: id, name: name)
     }
 
     /// The grant and written pattern behind an allowed cell (for explanations only).
@@ -239,20 +232,32 @@ final class Run {
     }
 
     /// The CheckTable of §6: each (index, action) cell ticked by any role.
-    func checkTable(actions: [String], names: [String]) {
+    func checkTable(actions plans: [ActionPlan], names: [String]) {
+        // The common case, one action on one index, without the table's arrays.
+        if plans.count == 1, names.count == 1, !explain {
+            if isGranted(plans[0], index: names[0]) {
+                outcome = .allow
+                allowed = names
+                markBlankedReads(plans)
+            } else {
+                decideIncomplete(plans, names: names, allowedNames: [], actionMissing: [])
+            }
+            return
+        }
         // The CheckTable as flat arrays: which names have every action, which actions miss somewhere.
-        var actionMissing = [Bool](repeating: false, count: actions.count)
+        var actionMissing = [Bool](repeating: false, count: plans.count)
         var allowedNames: [String] = []
         allowedNames.reserveCapacity(names.count)
         for name in names {
             var complete = true
-            for (position, action) in actions.enumerated() where !isGranted(action, index: name) {
+            for (position, plan) in plans.enumerated() where !isGranted(plan, index: name) {
                 complete = false
                 actionMissing[position] = true
             }
             if complete { allowedNames.append(name) }
         }
         if explain {
+            let actions = plans.map(\.name)
             var cells: [String: [String: (IndexGrant, String)]] = [:]
             for name in allowedNames {
                 let candidates = evaluator.matchNames(name)
@@ -263,20 +268,28 @@ final class Run {
         if allowedNames.count == names.count, !names.isEmpty {
             outcome = .allow
             allowed = names
-        } else if evaluator.config.dynamic.doNotFailOnForbidden, actions.allSatisfy(evaluator.dnfofActions.matches),
-                  !allowedNames.isEmpty || evaluator.config.dynamic.doNotFailOnForbiddenEmpty {
+            markBlankedReads(plans)
+        } else {
+            decideIncomplete(plans, names: names, allowedNames: allowedNames, actionMissing: actionMissing)
+        }
+    }
+
+    /// Some cell is missing: DNFOF may reduce the request to the allowed indices, else it is denied.
+    private func decideIncomplete(_ plans: [ActionPlan], names: [String], allowedNames: [String], actionMissing: [Bool]) {
+        if evaluator.config.dynamic.doNotFailOnForbidden, plans.allSatisfy(\.isDnfof),
+           !allowedNames.isEmpty || evaluator.config.dynamic.doNotFailOnForbiddenEmpty {
             outcome = .partial
             allowed = allowedNames
-            let dropped = names.filter { !allowedNames.contains($0) }
-            note("do_not_fail_on_forbidden: the request runs on \(allowedNames.isEmpty ? "no index (empty result)" : allowedNames.joined(separator: ", ")) only; \(dropped.joined(separator: ", ")) silently left out")
-        } else {
-            let incomplete = actions.enumerated().filter { actionMissing[$0.offset] }.map(\.element)
-            let listed = profile.missingPrivilegesStyle == .onlyMissing ? incomplete : actions
-            allowed = allowedNames
-            deny(.index(actions: incomplete.isEmpty ? actions : incomplete, indices: names.filter { !allowedNames.contains($0) }), missing: listed)
+            note("do_not_fail_on_forbidden: the request runs on \(allowedNames.isEmpty ? "no index (empty result)" : allowedNames.joined(separator: ", ")) only; \(names.filter { !allowedNames.contains($0) }.joined(separator: ", ")) silently left out")
+            markBlankedReads(plans)
             return
         }
-        markBlankedReads(actions)
+        let actions = plans.count == 1 ? [plans[0].name] : plans.map(\.name)
+        let incomplete = plans.count == 1 ? actions : actions.enumerated().filter { actionMissing[$0.offset] }.map(\.element)
+        let listed = profile.missingPrivilegesStyle == .onlyMissing ? incomplete : actions
+        allowed = allowedNames
+        let denied = allowedNames.isEmpty ? names : names.filter { !allowedNames.contains($0) }
+        deny(.index(actions: incomplete.isEmpty ? actions : incomplete, indices: denied), missing: listed)
     }
 
     func explicitIndex(_ resolution: IndexResolution) {
@@ -304,8 +317,10 @@ final class Run {
     }
 
     /// Reads of the security index and of system indices are served empty (§2.7).
-    func markBlankedReads(_ actions: [String]) {
-        guard actions.contains(where: { $0.hasPrefix("indices:data/read/") }) else { return }
+    func markBlankedReads(_ plans: [ActionPlan]) {
+        guard plans.contains(where: \.isRead) else { return }
+        let special = evaluator.special
+        guard allowed.contains(where: { special.isSecurityIndex($0) || special.isSystemIndex($0) }) else { return }
         let blanked = allowed.filter { evaluator.special.readIsBlanked($0, hasSystemIndexPermission: hasSystemIndexPermission) }
         guard !blanked.isEmpty else { return }
         if blanked.count == allowed.count {
@@ -327,13 +342,13 @@ final class Run {
 
     func decision() -> Decision {
         let forbidden = outcome == .deny && explain
-            ? profile.forbiddenMessage(missing: missing, userName: request.subject.name, backendRoles: request.subject.backendRoles,
-                                       requestedTenant: request.subject.requestedTenant)
+            ? profile.forbiddenMessage(missing: missing, userName: subject.name, backendRoles: subject.backendRoles,
+                                       requestedTenant: subject.requestedTenant)
             : nil
         let fix = (outcome == .deny && explain) ? FixPlanner(run: self).plan() : []
-        return Decision(outcome: outcome, subject: request.subject, roles: mapped.filter(\.exists),
-                        missingRoles: mapped.filter { !$0.exists }.map(\.name), action: request.action, checkedAction: checkedAction,
-                        requestedIndices: request.indices, resolvedIndices: resolved, allowedIndices: allowed, missingPrivileges: missing,
+        return Decision(outcome: outcome, subject: subject, roles: context.held,
+                        missingRoles: context.missingRoleNames, action: action, checkedAction: checkedAction,
+                        requestedIndices: indices, resolvedIndices: resolved, allowedIndices: allowed, missingPrivileges: missing,
                         forbiddenMessage: forbidden, grants: grants, fix: fix, notes: notes)
     }
 

@@ -28,29 +28,13 @@ public final class Evaluator: Sendable {
     let groups: FlattenedActionGroups
     let roles: [String: CompiledRole]
     let mapper: RoleMapper
-    let dnfofActions: PatternSet
     let special: SpecialIndexRules
     let tables: PrivilegeTables
-    let catalogActions: Set<String>
+    let plans: ActionPlans
+    /// Built-in action groups with the catalog actions each grants, smallest first (for fixes).
+    let staticGroupGrants: [(name: String, type: String?, actions: Set<String>)]
     private let rendered = Mutex<[String: Pattern]>([:])
     private let contexts = Mutex<[Subject: SubjectContext]>([:])
-
-    /// Multi-item actions: checked at cluster level, then their sub-requests at index level (§2.3–2.4).
-    static let subActions: [String: [String]] = [
-        "indices:data/write/bulk": ["indices:data/write/bulk[s]"],
-        "indices:data/read/mget": ["indices:data/read/mget[shard]"],
-        "indices:data/read/mtv": ["indices:data/read/mtv[shard]"],
-        "indices:data/read/msearch": ["indices:data/read/search"],
-        "indices:data/read/msearch/template": ["indices:data/read/search"],
-    ]
-
-    /// Renamed before checking (§2.4).
-    static func rename(_ action: String) -> String {
-        if action == "indices:admin/auto_create" { return "indices:admin/create" }
-        if action == "indices:admin/mapping/auto_put" { return "indices:admin/mapping/put" }
-        if action.hasPrefix("internal:indices/admin/upgrade") { return "indices:admin/upgrade" }
-        return action
-    }
 
     /// `config` is the configuration as loaded; the profile's built-in entries are added here.
     public init(config: SecurityConfig, catalog: Catalog, settings: NodeSettings = NodeSettings(),
@@ -69,16 +53,20 @@ public final class Evaluator: Sendable {
         let compiled = merged.roles.mapValues { CompiledRole(role: $0, groups: groups, catalogActions: actions, tabulated: tabulated) }
         roles = compiled
         tables = PrivilegeTables(roles: compiled, catalogActions: actions)
-        catalogActions = tabulated
         mapper = RoleMapper(config: merged, resolution: settings.rolesMappingResolution)
-        dnfofActions = PatternSet(profile.dnfofActionPatterns)
-        special = SpecialIndexRules(settings: settings, metadata: metadata)
+        let dnfof = PatternSet(profile.dnfofActionPatterns)
+        let special = SpecialIndexRules(settings: settings, metadata: metadata)
+        self.special = special
+        plans = ActionPlans(catalogActions: actions, tables: tables, profile: profile, dnfof: dnfof, special: special)
+        let expander = ActionExpander(catalog: catalog, groups: groups)
+        staticGroupGrants = catalog.staticActionGroups.map { ($0.name, $0.type, Set(expander.expand([$0.name]).actions)) }
+            .sorted { ($0.actions.count, $0.name) < ($1.actions.count, $1.name) }
     }
 
     // MARK: entry point
 
     public func evaluate(_ request: AccessRequest, explain: Bool = true) -> Decision {
-        let run = Run(evaluator: self, request: request, explain: explain)
+        let run = Run(evaluator: self, context: context(for: request.subject), action: request.action, indices: request.indices, explain: explain)
         run.evaluate()
         return run.decision()
     }
@@ -95,12 +83,33 @@ public final class Evaluator: Sendable {
     }
 
     public func evaluate(_ prepared: PreparedSubject, action: String, indices: [String], explain: Bool = true) -> Decision {
-        let subject = prepared.resolved
-        let run = Run(evaluator: self, request: AccessRequest(subject: subject.subject, action: action, indices: indices),
-                      explain: explain, context: prepared.context)
+        let run = Run(evaluator: self, context: prepared.context, action: action, indices: indices, explain: explain)
         run.evaluate()
+        return decision(of: run, for: prepared.resolved)
+    }
+
+    /// The outcome alone, for callers that act on it without reading why (the same steps as
+    /// `evaluate(_:action:indices:explain:)` with `explain: false`, without assembling a Decision).
+    public func outcome(_ prepared: PreparedSubject, action: String, indices: [String]) -> Decision.Outcome {
+        guard prepared.resolved.canAuthenticate else { return .deny }
+        let run = Run(evaluator: self, context: prepared.context, action: action, indices: indices, explain: false)
+        run.evaluate()
+        return run.outcome
+    }
+
+    /// Index actions the plugin checks together on the same indices (e.g. `bulk[s]` with the bulk
+    /// items' operations): one decision, whose 403 lists every missing action of the set.
+    public func evaluate(_ prepared: PreparedSubject, indexActions actions: [String], indices: [String], explain: Bool = true) -> Decision {
+        guard actions.count > 1 else { return evaluate(prepared, action: actions.first ?? "", indices: indices, explain: explain) }
+        let run = Run(evaluator: self, context: prepared.context, action: actions[0], indices: indices, explain: explain)
+        run.index(actions: actions.map(plans.plan(for:)), expressions: indices)
+        return decision(of: run, for: prepared.resolved)
+    }
+
+    /// The run's decision with the subject's notes first; a user who cannot authenticate is refused.
+    private func decision(of run: Run, for subject: ResolvedSubject) -> Decision {
         var decision = run.decision()
-        decision.notes = subject.notes + decision.notes
+        if run.explain, !subject.notes.isEmpty { decision.notes = subject.notes + decision.notes }
         if !subject.canAuthenticate {
             decision.outcome = .deny
             decision.forbiddenMessage = nil
@@ -119,18 +128,6 @@ public final class Evaluator: Sendable {
             cache[subject] = context
         }
         return context
-    }
-
-    /// Index actions the plugin checks together on the same indices (e.g. `bulk[s]` with the bulk
-    /// items' operations): one decision, whose 403 lists every missing action of the set.
-    public func evaluate(_ prepared: PreparedSubject, indexActions actions: [String], indices: [String], explain: Bool = true) -> Decision {
-        guard actions.count > 1 else { return evaluate(prepared, action: actions.first ?? "", indices: indices, explain: explain) }
-        let run = Run(evaluator: self, request: AccessRequest(subject: prepared.resolved.subject, action: actions[0], indices: indices),
-                      explain: explain, context: prepared.context)
-        run.index(actions: actions.map(Evaluator.rename), expressions: indices)
-        var decision = run.decision()
-        decision.notes = prepared.resolved.notes + decision.notes
-        return decision
     }
 
     // MARK: shared lookups

@@ -10,7 +10,7 @@ struct FixPlanner {
         guard let denial = run.denial else { return [] }
         switch denial {
         case .cluster(let action):
-            if run.request.subject.isServiceAccount {
+            if run.subject.isServiceAccount {
                 return [FixStep(role: nil, isNewRole: false, section: .none, indexPatterns: [], allowedActions: [],
                                 alternative: nil, explanation: "service accounts cannot be granted cluster actions; use a regular user")]
             }
@@ -35,8 +35,8 @@ struct FixPlanner {
         let groups = explicit ? (exact: nil, covering: nil) : staticGroups(for: actions, section: section)
         let granted = groups.exact.map { [$0] } ?? actions
         var explanation = isNew
-            ? "create role \(role) and map it to \(run.request.subject.name)"
-            : "add to role \(role), which \(run.request.subject.name) already holds"
+            ? "create role \(role) and map it to \(run.subject.name)"
+            : "add to role \(role), which \(run.subject.name) already holds"
         if section == .indexPermissions {
             explanation += ": index_permissions entry for \(patterns.joined(separator: ", ")) with \(granted.joined(separator: ", "))"
         } else {
@@ -59,7 +59,7 @@ struct FixPlanner {
                 : !role.cluster.written.isEmpty
         }
         if let chosen = related ?? editable.first { return (chosen.name, false) }
-        let safeName = run.request.subject.name.map { $0.isLetter || $0.isNumber ? $0 : "_" }
+        let safeName = run.subject.name.map { $0.isLetter || $0.isNumber ? $0 : "_" }
         return ("\(String(safeName))_access", true)
     }
 
@@ -67,16 +67,13 @@ struct FixPlanner {
     /// Only groups whose (UI) type fits the section are proposed: cluster groups for
     /// cluster_permissions, index groups for index_permissions.
     private func staticGroups(for actions: [String], section: FixStep.Section) -> (exact: String?, covering: String?) {
-        let expander = ActionExpander(catalog: run.evaluator.catalog, groups: run.evaluator.groups)
         let fitting = section == .clusterPermissions ? ["cluster", "all"] : ["index", "all"]
-        let builtIn = Set(run.evaluator.catalog.staticActionGroups.filter { fitting.contains($0.type ?? "all") }.map(\.name))
         let needed = Set(actions)
         var exact: String?, covering: String?
-        for group in actions.map(expander.groupsGranting).reduce(into: [String](), { $0 += $1 }) where builtIn.contains(group) {
-            let granted = Set(expander.expand([group]).actions)
-            guard needed.isSubset(of: granted) else { continue }
-            if granted == needed, exact == nil { exact = group }
-            if covering == nil { covering = group }
+        // Smallest first, then by name: the first covering group is the smallest one.
+        for group in run.evaluator.staticGroupGrants where fitting.contains(group.type ?? "all") && needed.isSubset(of: group.actions) {
+            if group.actions == needed, exact == nil { exact = group.name }
+            if covering == nil { covering = group.name }
         }
         return (exact, covering)
     }

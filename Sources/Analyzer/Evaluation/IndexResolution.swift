@@ -14,8 +14,12 @@ struct IndexResolution: Sendable {
     init(expressions: [String], metadata: ClusterMetadata?, now: Date) {
         // Fast path: plain names, no metadata (the common single-index check).
         if metadata == nil, !expressions.isEmpty, expressions.allSatisfy(IndexResolution.isPlainName) {
-            var seen = Set<String>()
-            names = expressions.filter { seen.insert($0).inserted }
+            if expressions.count == 1 {
+                names = expressions
+            } else {
+                var seen = Set<String>()
+                names = expressions.filter { seen.insert($0).inserted }
+            }
             return
         }
         let split = expressions.flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }

@@ -1,37 +1,71 @@
-/// A set of role ids as a bitset.
-struct RoleSet: Sendable, Hashable {
+/// A set of small integers (role ids, action ids) as a bitset.
+struct BitSet: Sendable, Hashable {
     private(set) var words: [UInt64]
 
     init(capacity: Int) {
-        words = [UInt64](repeating: 0, count: (capacity + 63) / 64)
+        words = [UInt64](repeating: 0, count: max(1, (capacity + 63) / 64))
     }
 
     mutating func insert(_ id: Int) { words[id >> 6] |= 1 << UInt64(id & 63) }
-    func contains(_ id: Int) -> Bool { words[id >> 6] & (1 << UInt64(id & 63)) != 0 }
+
+    func contains(_ id: Int) -> Bool {
+        let word = id >> 6
+        return word < words.count && words[word] & (1 << UInt64(id & 63)) != 0
+    }
+
     func containsAny(_ ids: [Int]) -> Bool { ids.contains(where: contains) }
+
+    /// Whether the two sets share a member.
+    func intersects(_ other: BitSet) -> Bool {
+        for index in 0..<min(words.count, other.words.count) where words[index] & other.words[index] != 0 { return true }
+        return false
+    }
+
+    var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
 }
 
 /// The precomputed action → index-pattern → roles tables of the plugin's optimized evaluator (§6),
-/// built once per configuration. Exact names and prefixes are hash lookups shared by all roles; only
-/// globs, regexes, templates and date math stay per role (and are few).
+/// built once per configuration. Exact names and prefixes are hash lookups shared by all roles;
+/// globs, regexes, templates and date math are matched per subject (see `SubjectContext`).
 struct PrivilegeTables: Sendable {
     /// One action's table. A class, so that a lookup hands out a reference instead of copying
     /// (and retaining) every dictionary inside.
     final class IndexTable: Sendable {
         /// Roles granting the action on `*`.
-        let everything: [Int]
+        let everything: BitSet
         let exact: [String: [Int]]
         let prefixes: [String: [Int]]
         let prefixLengths: [Int]
-        /// Role id → its grants of this action whose patterns need a real match.
-        let others: [Int: [IndexGrant]]
+        /// Whether some prefix starts with this byte: most names are rejected before any lookup.
+        let prefixFirstBytes: [Bool]
 
-        init(_ draft: Draft) {
-            everything = draft.everything
+        init(_ draft: Draft, roleCount: Int) {
+            var everything = BitSet(capacity: roleCount)
+            for id in draft.everything { everything.insert(id) }
+            self.everything = everything
             exact = draft.exact
             prefixes = draft.prefixes
             prefixLengths = Set(draft.prefixes.keys.map(\.utf8.count)).sorted()
-            others = draft.others
+            var firstBytes = [Bool](repeating: false, count: 256)
+            for prefix in draft.prefixes.keys {
+                // The empty prefix (`*`) is answered by `everything`; it never reaches this table.
+                if let first = prefix.utf8.first { firstBytes[Int(first)] = true }
+            }
+            prefixFirstBytes = firstBytes
+        }
+
+        /// Whether a role of `roles` grants the action on `name` through `*`, an exact name or a prefix.
+        func grants(_ name: String, to roles: BitSet) -> Bool {
+            if roles.intersects(everything) { return true }
+            if let ids = exact[name], roles.containsAny(ids) { return true }
+            let bytes = name.utf8
+            guard let first = bytes.first, prefixFirstBytes[Int(first)] else { return false }
+            let length = bytes.count
+            for prefixLength in prefixLengths {
+                if prefixLength > length { break }
+                if let ids = prefixes[String(decoding: bytes.prefix(prefixLength), as: UTF8.self)], roles.containsAny(ids) { return true }
+            }
+            return false
         }
     }
 
@@ -39,14 +73,15 @@ struct PrivilegeTables: Sendable {
         var everything: [Int] = []
         var exact: [String: [Int]] = [:]
         var prefixes: [String: [Int]] = [:]
-        var others: [Int: [IndexGrant]] = [:]
     }
 
     /// Role name ↔ id.
     let roleIDs: [String: Int]
     let roles: [CompiledRole]
+    /// Catalog action → id (its position in the catalog's action list); ids index `IndexGrant.actionBits`.
+    let actionIDs: [String: Int]
     /// Catalog cluster action → roles granting it (non-explicit rules).
-    let clusterByAction: [String: [Int]]
+    let clusterByAction: [String: BitSet]
     /// Catalog action → index table.
     let indexByAction: [String: IndexTable]
 
@@ -54,10 +89,13 @@ struct PrivilegeTables: Sendable {
         let ordered = compiled.keys.sorted().map { compiled[$0]! }
         roles = ordered
         roleIDs = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($0.element.name, $0.offset) })
-        var cluster: [String: [Int]] = [:]
+        actionIDs = Dictionary(catalogActions.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        var cluster: [String: BitSet] = [:]
         var tables: [String: Draft] = [:]
         for (id, role) in ordered.enumerated() {
-            for action in catalogActions where role.cluster.grants(action) { cluster[action, default: []].append(id) }
+            for action in catalogActions where role.cluster.grants(action) {
+                cluster[action, default: BitSet(capacity: ordered.count)].insert(id)
+            }
             for (action, positions) in role.grantsByAction {
                 // Mutated in place: copying a table out and back would copy its dictionaries.
                 for position in positions {
@@ -65,13 +103,10 @@ struct PrivilegeTables: Sendable {
                     if grant.matchesEverything { tables[action, default: Draft()].everything.append(id) }
                     for name in grant.exactNames { tables[action, default: Draft()].exact[name, default: []].append(id) }
                     for prefix in grant.prefixes { tables[action, default: Draft()].prefixes[prefix, default: []].append(id) }
-                    if !grant.others.isEmpty || !grant.templates.isEmpty || !grant.dateMath.isEmpty {
-                        tables[action, default: Draft()].others[id, default: []].append(grant)
-                    }
                 }
             }
         }
         clusterByAction = cluster
-        indexByAction = tables.mapValues(IndexTable.init)
+        indexByAction = tables.mapValues { IndexTable($0, roleCount: ordered.count) }
     }
 }

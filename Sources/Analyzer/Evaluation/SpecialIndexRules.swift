@@ -3,19 +3,22 @@ import PermissionCatalog
 /// The security index, system indices and protected indices (§2.7, legacy
 /// `SystemIndexAccessEvaluator` / `ProtectedIndexAccessEvaluator`): rules that hold whatever the
 /// roles say. Their denials list no privilege: the 403 reads `no permissions for [] and User […]`.
-struct SpecialIndexRules: Sendable {
+final class SpecialIndexRules: Sendable {
     let settings: NodeSettings
     let systemPatterns: PatternSet
     let protectedPatterns: PatternSet
     let protectedRoles: PatternSet
     /// Write-type actions refused on the security index and (without permission mode) system indices.
     let deniedActions: PatternSet
+    /// First bytes a system index name can start with; nil when a pattern could match any start.
+    private let systemFirstBytes: FirstBytes?
 
     init(settings: NodeSettings, metadata: ClusterMetadata?) {
         self.settings = settings
         var system = settings.systemIndices
         if settings.systemIndicesEnabled { system += (metadata?.systemIndices ?? []).sorted() }
         systemPatterns = PatternSet(system)
+        systemFirstBytes = FirstBytes(systemPatterns.patterns)
         protectedPatterns = PatternSet(settings.protectedIndices)
         protectedRoles = PatternSet(settings.protectedIndicesRoles)
         var denied = ["indices:data/write*", "indices:admin/delete*", "indices:admin/mapping/delete*", "indices:admin/mapping/put*",
@@ -29,7 +32,9 @@ struct SpecialIndexRules: Sendable {
     func isSecurityIndex(_ name: String) -> Bool { name == settings.securityIndexName }
 
     func isSystemIndex(_ name: String) -> Bool {
-        settings.systemIndicesEnabled && !isSecurityIndex(name) && systemPatterns.matches(name)
+        guard settings.systemIndicesEnabled else { return false }
+        if let systemFirstBytes, !systemFirstBytes.admits(name) { return false }
+        return !isSecurityIndex(name) && systemPatterns.matches(name)
     }
 
     enum Verdict: Equatable {
@@ -41,12 +46,14 @@ struct SpecialIndexRules: Sendable {
     /// the set makes it a write). `hasSystemIndexPermission` answers whether the subject holds
     /// `system:admin/system_index` explicitly on a system index; `holdsProtectedRole` is asked only
     /// when protected indices are enabled.
-    func check(actions: [String], resolution: IndexResolution, hasSystemIndexPermission: (String) -> Bool,
+    func check(actions: [ActionPlan], resolution: IndexResolution, hasSystemIndexPermission: (String) -> Bool,
                holdsProtectedRole: () -> Bool) -> Verdict {
         let names = resolution.names
         // The write-type action of the set if there is one; it decides and names the denial.
-        guard let action = actions.first(where: deniedActions.matches) ?? actions.first else { return .pass }
-        let denied = deniedActions.matches(action)
+        guard let plan = actions.first(where: \.isWriteType) ?? actions.first else { return .pass }
+        let action = plan.name, denied = plan.isWriteType
+        // Nothing below can apply to a read while neither mode is on.
+        if !denied, !permissionMode, !settings.protectedIndicesEnabled { return .pass }
         if permissionMode {
             if names.contains(where: isSecurityIndex) {
                 return .deny("\(settings.securityIndexName) is the security index; with system index permissions enabled no role may touch it")
@@ -82,5 +89,32 @@ struct SpecialIndexRules: Sendable {
         if isSecurityIndex(name) { return true }
         guard isSystemIndex(name) else { return false }
         return !(permissionMode && hasSystemIndexPermission(name))
+    }
+}
+
+/// The bytes a set of patterns' matches can start with, for rejecting most names before any
+/// pattern runs. Only exact, prefix and glob patterns with a literal first character qualify.
+struct FirstBytes: Sendable {
+    private let allowed: [Bool]
+
+    /// Nil when some pattern could match a name starting with anything (a leading wildcard, a
+    /// regex, `*`).
+    init?(_ patterns: [Pattern]) {
+        var allowed = [Bool](repeating: false, count: 256)
+        for pattern in patterns {
+            switch pattern.form {
+            case .nothing: continue
+            case .exact, .prefix, .glob:
+                guard let first = pattern.source.utf8.first, first != UInt8(ascii: "*"), first != UInt8(ascii: "?") else { return nil }
+                allowed[Int(first)] = true
+            case .anything, .contains, .regex: return nil
+            }
+        }
+        self.allowed = allowed
+    }
+
+    func admits(_ name: String) -> Bool {
+        guard let first = name.utf8.first else { return false }
+        return allowed[Int(first)]
     }
 }

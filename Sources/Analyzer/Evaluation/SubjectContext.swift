@@ -1,36 +1,55 @@
 import Synchronization
 
 /// Everything about a subject that does not depend on the request: its roles (mapped once), the
-/// template variables, and its rendered `${…}` patterns. Cached by the evaluator per subject.
+/// template variables, and its index grants whose patterns need a real match, with `${…}` and
+/// date math already rendered. Cached by the evaluator per subject.
 final class SubjectContext: Sendable {
+    let subject: Subject
     let mapped: [MappedRole]
+    /// The mapped roles that exist, and the names of those that do not.
+    let held: [MappedRole]
+    let missingRoleNames: [String]
     let roles: [CompiledRole]
-    let roleIDs: [Int]
-    let roleSet: RoleSet
+    let roleSet: BitSet
     let variables: [String: String]
+    /// The held roles' index grants with glob, regex, template or date-math patterns.
+    let matchingGrants: [MatchingGrant]
     private let rendered = Mutex<[String: Pattern]>([:])
-    private let patternGrants = Mutex<[String: [IndexGrant]]>([:])
 
-    /// The grants of `action` among this subject's roles whose patterns need a real match (globs,
-    /// regexes, templates, date math), flattened once per action.
-    func patternGrants(for action: String, in table: PrivilegeTables.IndexTable) -> [IndexGrant] {
-        if let cached = patternGrants.withLock({ $0[action] }) { return cached }
-        let grants = roleIDs.flatMap { table.others[$0] ?? [] }
-        patternGrants.withLock { $0[action] = grants }
-        return grants
+    /// One index grant's patterns that the shared tables cannot answer, ready to match for this subject.
+    struct MatchingGrant: Sendable {
+        let actionBits: BitSet
+        let patterns: [Pattern]
     }
 
     init(subject: Subject, evaluator: Evaluator) {
+        self.subject = subject
         let mapped = evaluator.mapper.map(subject)
         self.mapped = mapped
-        let existing = mapped.filter(\.exists).map(\.name)
+        held = mapped.filter(\.exists)
+        missingRoleNames = mapped.filter { !$0.exists }.map(\.name)
+        let existing = held.map(\.name)
         roles = evaluator.compiledRoles(existing)
-        let ids = existing.compactMap { evaluator.tables.roleIDs[$0] }
-        roleIDs = ids
-        var set = RoleSet(capacity: max(1, evaluator.tables.roles.count))
-        for id in ids { set.insert(id) }
+        var set = BitSet(capacity: evaluator.tables.roles.count)
+        for id in existing.compactMap({ evaluator.tables.roleIDs[$0] }) { set.insert(id) }
         roleSet = set
-        variables = UserAttributes.variables(for: subject, mappedRoles: existing)
+        let variables = UserAttributes.variables(for: subject, mappedRoles: existing)
+        self.variables = variables
+        // Templates depend only on the subject, date math only on the evaluator's clock: both are
+        // rendered once here instead of at every match.
+        matchingGrants = roles.flatMap(\.indexGrants).filter(\.needsMatching).map { grant in
+            let rendered = (grant.templates + grant.dateMath).map { evaluator.render($0, variables: variables) }
+            return MatchingGrant(actionBits: grant.actionBits, patterns: grant.others + rendered)
+        }
+    }
+
+    /// Whether a held grant of the catalog action `actionID` matches `name` through a pattern the
+    /// shared tables do not hold.
+    func matchingGrantCovers(actionID: Int, name: String) -> Bool {
+        for grant in matchingGrants where grant.actionBits.contains(actionID) {
+            for pattern in grant.patterns where pattern.matches(name) { return true }
+        }
+        return false
     }
 
     /// A template pattern rendered for this subject (date math is rendered by the evaluator).

@@ -255,7 +255,7 @@ public struct RequestPlanner: Sendable {
                 if row.condition.contains("privileges_evaluation_type=v4") { continue }
                 if row.condition.hasPrefix("remote cluster targets"), !pathIndices.contains(where: { $0.contains(":") }) { continue }
                 let indices = path.hasPrefix("/_bulk") || path == "/_reindex" ? requirements.filter { $0.level == .index }.flatMap(\.indices) : pathIndices
-                add(row.actions.map(Evaluator.rename), indices: Array(Set(indices)).sorted(), conditional: row.condition)
+                add(row.actions.map(ActionPlan.rename), indices: Array(Set(indices)).sorted(), conditional: row.condition)
             }
         }
     }

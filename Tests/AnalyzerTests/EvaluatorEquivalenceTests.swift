@@ -1,0 +1,181 @@
+import Foundation
+import PermissionCatalog
+import Testing
+@testable import Analyzer
+
+/// The evaluator answers from precomputed tables, per-subject caches and shortcuts. These tests
+/// hold it against a deliberately naive reading of the rules (§2.2–§3 of
+/// shared/reference/opensearch-security-semantics.md) on thousands of generated requests: any
+/// shortcut that changes a decision fails here.
+@Suite("Evaluator against a naive oracle")
+struct EvaluatorEquivalenceTests {
+    /// The rules read straight off the role definitions, with no table, cache or shortcut:
+    /// a cluster action needs a cluster_permissions entry (groups resolved) that matches it; an
+    /// index cell needs one index_permissions entry whose allowed_actions match the action and one
+    /// of whose index patterns (templates substituted, date math resolved) matches the index.
+    final class Oracle {
+        let config: SecurityConfig
+        let groups: FlattenedActionGroups
+        let profile: TargetProfile
+        let now: Date
+
+        init(evaluator: Evaluator) {
+            config = evaluator.config
+            groups = FlattenedActionGroups(evaluator.config.actionGroups)
+            profile = evaluator.catalog.profile
+            now = evaluator.now
+        }
+
+        /// Resolved entry lists, remembered only to keep a debug-build test quick.
+        var resolved: [[String]: [Pattern]] = [:]
+
+        func grants(_ entries: [Located<String>], _ action: String) -> Bool {
+            let written = entries.map(\.value)
+            if resolved[written] == nil { resolved[written] = groups.resolve(written).map(Pattern.init) }
+            return resolved[written]!.contains { $0.matches(action) }
+        }
+
+        func indexPattern(_ text: String, variables: [String: String]) -> Pattern {
+            if DateMath.isExpression(text) {
+                guard case .success(let resolved) = DateMath.resolve(text, now: now) else { return Pattern("") }
+                return Pattern(resolved)
+            }
+            return Pattern(UserAttributes.substitute(text, variables, defaults: profile.attributeDefaultValues))
+        }
+
+        func cluster(roles: [String], action: String) -> Bool {
+            roles.contains { config.roles[$0].map { grants($0.clusterPermissions, action) } ?? false }
+        }
+
+        func cell(roles: [String], variables: [String: String], action: String, index: String) -> Bool {
+            roles.contains { name in
+                config.roles[name]?.indexPermissions.contains { entry in
+                    grants(entry.allowedActions, action)
+                        && entry.indexPatterns.contains { indexPattern($0.value, variables: variables).matches(index) }
+                } ?? false
+            }
+        }
+
+        /// The expected outcome and allowed indices of a request without cluster metadata.
+        func expect(subject: Subject, roles: [String], action asked: String, indices: [String]) -> (Decision.Outcome, [String]) {
+            let action = ActionPlan.rename(asked)
+            var indexActions = [action]
+            if profile.isClusterAction(action) {
+                // Multi-item actions are checked again per target index with their shard-level action (§2.3–2.4).
+                guard cluster(roles: roles, action: action) else { return (.deny, []) }
+                guard let subActions = ActionPlan.subActionNames[action], !indices.isEmpty else { return (.allow, []) }
+                indexActions = subActions
+            }
+            let variables = UserAttributes.variables(for: subject, mappedRoles: roles)
+            var names: [String] = []
+            for index in indices where !names.contains(index) { names.append(index) }
+            let allowed = names.filter { index in
+                indexActions.allSatisfy { cell(roles: roles, variables: variables, action: $0, index: index) }
+            }
+            if allowed.count == names.count { return (.allow, names) }
+            let dynamic = config.dynamic
+            if dynamic.doNotFailOnForbidden, indexActions.allSatisfy(PatternSet(profile.dnfofActionPatterns).matches),
+               !allowed.isEmpty || dynamic.doNotFailOnForbiddenEmpty {
+                return (.partial, allowed)
+            }
+            return (.deny, allowed)
+        }
+    }
+
+    /// A generated configuration with extra roles for what the generator does not write: date
+    /// math, a regex with a group, an underscore template, an unknown action pattern, `*` grants.
+    static func configuration(doNotFailOnForbidden: Bool) -> SecurityConfig {
+        var size = SyntheticConfig.Size()
+        size.roles = 150
+        size.patterns = 1_500
+        size.users = 300
+        size.actionGroups = 40
+        size.backendRoles = 40
+        var config = SyntheticConfig(size: size, seed: 7).config
+        let here = SourceLocation(file: "<test>", line: 1)
+        func located(_ values: [String]) -> [Located<String>] { values.map { Located($0, at: here) } }
+        let extra: [(String, [String], [String], [String])] = [
+            ("dated", ["<logs-{now/d}>", "<audit-{now/M{yyyy.MM}}>"], ["read"], ["br_1"]),
+            ("regex_group", ["/(svc|ops)-[0-9]+-.*/"], ["indices:data/read/*", "indices:data/write/index"], ["br_2"]),
+            ("underscore", ["home-${user_name}", "dept-${attr_internal_dept}-*"], ["crud"], ["br_3"]),
+            ("custom_actions", ["app-1*"], ["indices:data/read/custom*"], ["br_4"]),
+            ("star_reader", ["*"], ["indices:data/read/get"], ["br_5"]),
+            ("star_everything", ["team7-*"], ["*"], ["br_6"]),
+        ]
+        for (name, patterns, actions, backend) in extra {
+            let cluster = name == "star_everything" ? ["*"] : ["cluster:admin/custom/*"]
+            config.roles[name] = Role(name: name, location: here, clusterPermissions: located(cluster),
+                                      indexPermissions: [IndexPermission(location: here, indexPatterns: located(patterns), allowedActions: located(actions))])
+            config.roleMappings[name] = RoleMapping(roleName: name, location: here, backendRoles: located(backend))
+        }
+        config.dynamic.doNotFailOnForbidden = doNotFailOnForbidden
+        return config
+    }
+
+    /// Requests mixing catalog and unknown actions, renamed actions, one to three indices, names
+    /// the patterns were written for, dot-names and near misses.
+    static func requests(count: Int, users: Int, now: Date) -> [(String, String, [String])] {
+        var random = SyntheticConfig.Random(state: 99)
+        let day = DateMath.resolve("<logs-{now/d}>", now: now)
+        let month = DateMath.resolve("<audit-{now/M{yyyy.MM}}>", now: now)
+        let actions = SyntheticConfig.indexActions + SyntheticConfig.clusterActions
+            + ["indices:admin/auto_create", "indices:data/read/custom_read", "cluster:admin/custom/thing", "indices:monitor/settings/get"]
+        return (0..<count).map { _ in
+            let user = "user_\(random.below(users))"
+            let action = random.pick(actions)
+            let indices: [String] = (0..<(1 + random.below(3))).map { _ in
+                let n = random.below(2_000)
+                switch random.below(12) {
+                case 0: return "app-\(n)-logs"
+                case 1: return "team\(n % 400)-\(n)"
+                case 2: return "x-\(n)-2\(n % 10)"
+                case 3: return "\(user)-notes"
+                case 4: return "svc-\(n % 100)-\(n)"
+                case 5: return "dept-d\(random.below(50))-\(n % 20)"
+                case 6: return "home-\(user)"
+                case 7: return (try? day.get()) ?? "logs"
+                case 8: return (try? month.get()) ?? "audit"
+                case 9: return "ops-\(n)-x"
+                case 10: return ".hidden-\(n % 5)"
+                default: return "team7-\(n)"
+                }
+            }
+            return (user, action, SyntheticConfig.clusterActions.contains(action) && random.below(2) == 0 ? [] : indices)
+        }
+    }
+
+    @Test("decisions equal the naive oracle on generated requests, with and without DNFOF (§2.2–§3)", arguments: [false, true])
+    func generated(doNotFailOnForbidden: Bool) throws {
+        let config = Self.configuration(doNotFailOnForbidden: doNotFailOnForbidden)
+        var settings = NodeSettings()
+        settings.systemIndicesEnabled = true
+        settings.systemIndices = [".kibana_*", ".plugins-ml-*"]
+        let evaluator = Evaluator(config: config, catalog: Catalog(), settings: settings)
+        let oracle = Oracle(evaluator: evaluator)
+        var prepared: [String: PreparedSubject] = [:]
+        var outcomes: [Decision.Outcome: Int] = [:]
+        var disagreements: [String] = []
+        for (user, action, indices) in Self.requests(count: 3_000, users: 300, now: evaluator.now) {
+            if prepared[user] == nil {
+                prepared[user] = evaluator.prepare(try SubjectResolver.resolve(SubjectRequest(user: user), config: evaluator.config))
+            }
+            let subject = prepared[user]!
+            let lean = evaluator.evaluate(subject, action: action, indices: indices, explain: false)
+            let explained = evaluator.evaluate(subject, action: action, indices: indices, explain: true)
+            let (outcome, allowed) = oracle.expect(subject: subject.resolved.subject, roles: explained.roles.map(\.name), action: action, indices: indices)
+            outcomes[outcome, default: 0] += 1
+            for decision in [lean, explained] where decision.outcome != outcome || (outcome != .deny && decision.allowedIndices != allowed) {
+                disagreements.append("\(user) \(action) \(indices): expected \(outcome) \(allowed), got \(decision.outcome) \(decision.allowedIndices)")
+            }
+            if explained.outcome == .deny {
+                #expect(explained.forbiddenMessage != nil)
+                #expect(!explained.fix.isEmpty)
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.count) disagreements, first: \(disagreements.prefix(5).joined(separator: "\n"))")
+        // The generated requests must exercise every outcome the setting allows, or this test proves little.
+        #expect((outcomes[.allow] ?? 0) > 300)
+        #expect((outcomes[.deny] ?? 0) > 300)
+        #expect(doNotFailOnForbidden ? (outcomes[.partial] ?? 0) > 50 : outcomes[.partial] == nil)
+    }
+}
