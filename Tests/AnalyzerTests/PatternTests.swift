@@ -26,6 +26,8 @@ struct PatternTests {
         ("a\\*b", "a\\xxb", true), ("a\\*b", "a*b", false),
         // no character classes in globs
         ("[ab]*", "[ab]x", true), ("[ab]*", "ax", false),
+        // a '*' in the text is an ordinary character; the pattern's star still spans it
+        ("a*", "a*b", true), ("a*c", "a*b*c", true), ("a?", "a*", true),
         // /regex/ must match the whole text
         ("/index_[ab]\\d/", "index_a1", true), ("/index_[ab]\\d/", "xindex_a1", false), ("/index_[ab]\\d/", "index_a12", false),
         ("/a|ab/", "ab", true), ("/logs-\\d{4}/", "logs-2024", true), ("/Logs/", "logs", false),
@@ -34,6 +36,32 @@ struct PatternTests {
     ])
     func table(pattern: String, text: String, expected: Bool) {
         #expect(Pattern(pattern).matches(text) == expected)
+        // The evaluator's flat layout must answer the same.
+        #expect(FlatPatterns([Pattern(pattern)]).matchesAny(0..<1, text) == expected)
+    }
+
+    /// FlatPatterns matches ASCII on bytes and hands the rest to Pattern: on random patterns and
+    /// names over a small alphabet (wildcards, a regex, non-ASCII letters) both must agree.
+    @Test("the flat layout answers exactly as Pattern on random patterns and names")
+    func flatEquivalence() {
+        var random = SyntheticConfig.Random(state: 5)
+        let pieces = ["a", "b", "-", "*", "?", "é", "1"]
+        func word(_ length: Int) -> String { (0..<length).map { _ in random.pick(pieces) }.joined() }
+        let regexes = ["/a[b-]+1?/", "/é.*/", "/ab\\d+/"]
+        var patterns: [Pattern] = (0..<200).map { _ in Pattern(word(1 + random.below(5))) }
+        patterns += regexes.map(Pattern.init)
+        let flat = FlatPatterns(patterns)
+        var matched = 0
+        for _ in 0..<400 {
+            let text = random.below(10) == 0 ? "" : word(random.below(7)).replacingOccurrences(of: "*", with: "").replacingOccurrences(of: "?", with: "")
+            for (position, pattern) in patterns.enumerated() {
+                let expected = pattern.matches(text)
+                if expected { matched += 1 }
+                #expect(flat.matchesAny(position..<(position + 1), text) == expected, "\(pattern.source) against \(text)")
+            }
+            #expect(flat.matchesAny(0..<patterns.count, text) == patterns.contains { $0.matches(text) })
+        }
+        #expect(matched > 1_000)
     }
 
     @Test("forms are classified like WildcardMatcher.from")

@@ -206,15 +206,9 @@ final class Run {
                 role.grants(for: plan.name).contains { grant in names.contains { grant.matchingPattern($0, render: render) != nil } }
             }
         }
-        if granted(plan, id: id, name: index) { return true }
+        if context.grants(plan, id: id, name: index) { return true }
         guard evaluator.metadata != nil else { return false }
-        return evaluator.otherMatchNames(index).contains { granted(plan, id: id, name: $0) }
-    }
-
-    /// The shared tables (`*`, exact names, prefixes), then this subject's other patterns.
-    private func granted(_ plan: ActionPlan, id: Int, name: String) -> Bool {
-        if let table = plan.indexTable, table.grants(name, to: context.roleSet) { return true }
-        return context.matchingGrantCovers(actionID: id, name: name)
+        return evaluator.otherMatchNames(index).contains { context.grants(plan, id: id, name: $0) }
     }
 
     /// The grant and written pattern behind an allowed cell (for explanations only).

@@ -13,14 +13,8 @@ final class SubjectContext: Sendable {
     let roleSet: BitSet
     let variables: [String: String]
     /// The held roles' index grants with glob, regex, template or date-math patterns.
-    let matchingGrants: [MatchingGrant]
+    let matching: MatchingPatterns
     private let rendered = Mutex<[String: Pattern]>([:])
-
-    /// One index grant's patterns that the shared tables cannot answer, ready to match for this subject.
-    struct MatchingGrant: Sendable {
-        let actionBits: BitSet
-        let patterns: [Pattern]
-    }
 
     init(subject: Subject, evaluator: Evaluator) {
         self.subject = subject
@@ -37,19 +31,17 @@ final class SubjectContext: Sendable {
         self.variables = variables
         // Templates depend only on the subject, date math only on the evaluator's clock: both are
         // rendered once here instead of at every match.
-        matchingGrants = roles.flatMap(\.indexGrants).filter(\.needsMatching).map { grant in
+        matching = MatchingPatterns(roles.flatMap(\.indexGrants).filter(\.needsMatching).map { grant in
             let rendered = (grant.templates + grant.dateMath).map { evaluator.render($0, variables: variables) }
-            return MatchingGrant(actionBits: grant.actionBits, patterns: grant.others + rendered)
-        }
+            return (grant.actionBits, grant.others + rendered)
+        })
     }
 
-    /// Whether a held grant of the catalog action `actionID` matches `name` through a pattern the
-    /// shared tables do not hold.
-    func matchingGrantCovers(actionID: Int, name: String) -> Bool {
-        for grant in matchingGrants where grant.actionBits.contains(actionID) {
-            for pattern in grant.patterns where pattern.matches(name) { return true }
-        }
-        return false
+    /// Whether a held role grants the catalog action of `plan` (position `id`) on `name`: the
+    /// shared tables first (`*`, exact names, prefixes), then this subject's own patterns.
+    func grants(_ plan: ActionPlan, id: Int, name: String) -> Bool {
+        if let table = plan.indexTable, table.grants(name, to: roleSet) { return true }
+        return matching.covers(actionID: id, name: name)
     }
 
     /// A template pattern rendered for this subject (date math is rendered by the evaluator).
@@ -58,5 +50,47 @@ final class SubjectContext: Sendable {
         let pattern = evaluator.render(template, variables: variables)
         if !DateMath.isExpression(template) { rendered.withLock { $0[template] = pattern } }
         return pattern
+    }
+}
+
+/// One subject's index grants whose patterns the shared tables cannot answer: per grant, its
+/// action bits and the end of its patterns, in one buffer; the patterns in another.
+struct MatchingPatterns: Sendable {
+    /// Words of action bits per grant; each grant takes `stride + 1` words, the last one being
+    /// the end of its patterns in `patterns`.
+    private let stride: Int
+    private let grants: [UInt64]
+    private let patterns: FlatPatterns
+
+    init(_ grants: [(actions: BitSet, patterns: [Pattern])]) {
+        let stride = grants.map(\.actions.words.count).max() ?? 1
+        self.stride = stride
+        var words: [UInt64] = [], patterns: [Pattern] = []
+        for grant in grants {
+            words += grant.actions.words + [UInt64](repeating: 0, count: stride - grant.actions.words.count)
+            patterns += grant.patterns
+            words.append(UInt64(patterns.count))
+        }
+        self.grants = words
+        self.patterns = FlatPatterns(patterns)
+    }
+
+    /// Whether a grant of the catalog action `actionID` has a pattern matching `name`.
+    func covers(actionID: Int, name: String) -> Bool {
+        let word = actionID >> 6, mask = UInt64(1) << UInt64(actionID & 63)
+        let width = stride + 1
+        guard word < stride, !grants.isEmpty else { return false }
+        return grants.withUnsafeBufferPointer { grants in
+            // Only grants of this action are looked at; the name is prepared once, when one is found.
+            let count = grants.count / width
+            guard let first = (0..<count).first(where: { grants[$0 &* width &+ word] & mask != 0 }) else { return false }
+            return patterns.scan(name) { scanner in
+                for grant in first..<count where grants[grant &* width &+ word] & mask != 0 {
+                    let start = grant == 0 ? 0 : Int(grants[grant &* width &- 1])
+                    if scanner.matchesAny(start..<Int(grants[grant &* width &+ stride])) { return true }
+                }
+                return false
+            }
+        }
     }
 }

@@ -94,19 +94,21 @@ public struct Pattern: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Iterative glob with single-star backtracking: never exponential.
-    static func globMatches<C: RandomAccessCollection>(_ pattern: [UInt16], _ text: C) -> Bool
-    where C.Element: BinaryInteger, C.Index == Int {
-        let star = UInt16(UInt8(ascii: "*")), question = UInt16(UInt8(ascii: "?"))
-        var p = 0, t = text.startIndex
+    static func globMatches<P: RandomAccessCollection, C: RandomAccessCollection>(_ pattern: P, _ text: C) -> Bool
+    where P.Element: BinaryInteger, P.Index == Int, C.Element: BinaryInteger, C.Index == Int {
+        let star = P.Element(UInt8(ascii: "*")), question = P.Element(UInt8(ascii: "?"))
+        let end = pattern.endIndex
+        var p = pattern.startIndex, t = text.startIndex
         var starAt = -1, resumeAt = t
         while t < text.endIndex {
-            if p < pattern.count, pattern[p] == question || pattern[p] == UInt16(text[t]) {
-                p += 1
-                t += 1
-            } else if p < pattern.count, pattern[p] == star {
+            // The star is tested first: a literal '*' in the text must not consume the pattern's star.
+            if p < end, pattern[p] == star {
                 starAt = p
                 resumeAt = t
                 p += 1
+            } else if p < end, pattern[p] == question || UInt32(pattern[p]) == UInt32(text[t]) {
+                p += 1
+                t += 1
             } else if starAt >= 0 {
                 p = starAt + 1
                 resumeAt += 1
@@ -115,8 +117,8 @@ public struct Pattern: Hashable, Sendable, CustomStringConvertible {
                 return false
             }
         }
-        while p < pattern.count, pattern[p] == star { p += 1 }
-        return p == pattern.count
+        while p < end, pattern[p] == star { p += 1 }
+        return p == end
     }
 
     public var description: String { source }

@@ -1,0 +1,176 @@
+/// A list of patterns packed into one buffer, for testing many of them against one name in the
+/// evaluator's hot loop: no `Pattern` is copied (so nothing is reference counted) and the whole
+/// list sits in one allocation (one cache miss, not one per array).
+///
+/// Answers exactly as `Pattern.matches` does. ASCII names against ASCII exact, prefix, contains
+/// and glob patterns are matched here on bytes (for ASCII text, `Pattern`'s comparison is byte
+/// equality and its glob runs on the same units); everything else — regexes, non-ASCII patterns,
+/// non-ASCII names — is handed to `Pattern.matches`. A regex's literal prefix is checked here
+/// first, as `BoundedRegex` would.
+struct FlatPatterns: Sendable {
+    fileprivate enum Kind: UInt64 {
+        case nothing, anything, exact, prefix, contains, glob
+        /// Handed to `Pattern.matches`; the bytes hold a literal prefix every match starts with.
+        case delegated
+    }
+
+    /// Two words per pattern — kind | shortest matching length << 8 | byte count << 32, then the
+    /// byte offset of its literal — followed by all literals' bytes.
+    private let storage: [UInt64]
+    /// The patterns themselves, for delegated ones and for non-ASCII names (the cold path).
+    private let originals: [Pattern]
+
+    var count: Int { originals.count }
+
+    init(_ patterns: [Pattern]) {
+        originals = patterns
+        var records: [UInt64] = [], bytes: [UInt8] = []
+        records.reserveCapacity(patterns.count * 2)
+        let recordBytes = patterns.count * 2 * 8
+        for pattern in patterns {
+            let ascii = pattern.source.utf8.allSatisfy { $0 < 0x80 }
+            var kind = Kind.delegated, literal: [UInt8] = [], minimum = 0
+            switch pattern.form {
+            case .nothing: kind = .nothing
+            case .anything: kind = .anything
+            case .exact(let value) where ascii: (kind, literal, minimum) = (.exact, Array(value.utf8), value.utf8.count)
+            case .prefix(let value) where ascii: (kind, literal, minimum) = (.prefix, Array(value.utf8), value.utf8.count)
+            case .contains(let value) where ascii: (kind, literal, minimum) = (.contains, Array(value.utf8), value.utf8.count)
+            case .glob where ascii:
+                (kind, literal) = (.glob, Array(pattern.source.utf8))
+                minimum = literal.count { $0 != UInt8(ascii: "*") }
+            case .regex(let regex): literal = Array(regex.requiredPrefix.utf8)
+            default: break
+            }
+            records.append(kind.rawValue | UInt64(min(minimum, 0xFF_FFFF)) << 8 | UInt64(literal.count) << 32)
+            records.append(UInt64(recordBytes + bytes.count))
+            bytes += literal
+        }
+        while bytes.count % 8 != 0 { bytes.append(0) }
+        var storage = records
+        storage.reserveCapacity(records.count + bytes.count / 8)
+        for start in stride(from: 0, to: bytes.count, by: 8) {
+            var word: UInt64 = 0
+            for index in 0..<8 { word |= UInt64(bytes[start + index]) << (8 * UInt64(index)) }
+            storage.append(UInt64(littleEndian: word))
+        }
+        self.storage = storage
+    }
+
+    /// Whether a pattern in `range` (positions in the order given) matches `name`.
+    func matchesAny(_ range: Range<Int>, _ name: String) -> Bool {
+        scan(name) { $0.matchesAny(range) }
+    }
+
+    /// Runs `body` with a scanner over `name`, for testing several ranges against one name at the
+    /// cost of one look at the name. The scanner must not escape `body`.
+    func scan<Result>(_ name: String, _ body: (Scanner) -> Result) -> Result {
+        originals.withUnsafeBufferPointer { originals in
+            storage.withUnsafeBufferPointer { words in
+                let fast = name.utf8.withContiguousStorageIfAvailable { text -> Result? in
+                    guard !text.contains(where: { $0 >= 0x80 }) else { return nil }
+                    return body(Scanner(originals: originals, name: name, text: text, records: words, bytes: UnsafeRawBufferPointer(words)))
+                }
+                if let fast, let result = fast { return result }
+                return body(Scanner(originals: originals, name: name, text: nil, records: words, bytes: UnsafeRawBufferPointer(words)))
+            }
+        }
+    }
+
+    /// One name, ready to be tested against ranges of patterns.
+    struct Scanner {
+        fileprivate let originals: UnsafeBufferPointer<Pattern>
+        fileprivate let name: String
+        /// Nil for a name that is not ASCII (or not contiguous): every test goes to `Pattern`.
+        fileprivate let text: UnsafeBufferPointer<UInt8>?
+        fileprivate let records: UnsafeBufferPointer<UInt64>
+        fileprivate let bytes: UnsafeRawBufferPointer
+
+        func matchesAny(_ range: Range<Int>) -> Bool {
+            guard let text else { return originals[range].contains { $0.matches(name) } }
+            for position in range {
+                let record = records[2 &* position]
+                guard text.count >= Int((record >> 8) & 0xFF_FFFF) else { continue }
+                let start = Int(records[2 &* position &+ 1])
+                let literal = UnsafeRawBufferPointer(rebasing: bytes[start ..< start + Int(record >> 32)])
+                switch Kind(rawValue: record & 0xFF) {
+                case .nothing, .none: continue
+                case .anything: return true
+                case .exact: if text.count == literal.count, FlatPatterns.hasPrefix(text, literal) { return true }
+                case .prefix: if FlatPatterns.hasPrefix(text, literal) { return true }
+                case .contains: if FlatPatterns.contains(text, literal) { return true }
+                case .glob: if FlatPatterns.globMatches(literal, text) { return true }
+                case .delegated:
+                    if FlatPatterns.hasPrefix(text, literal), originals[position].matches(name) { return true }
+                }
+            }
+            return false
+        }
+    }
+
+    /// Glob matching by segments: the pattern split at its stars is a head that must start the
+    /// text, a tail that must end it, and middle pieces found left to right in between. Pieces
+    /// have a fixed width (`?` is one byte here, all text being ASCII), so the leftmost place for
+    /// each piece is always a right choice. Agrees with `Pattern.globMatches`, which backtracks.
+    fileprivate static func globMatches(_ pattern: UnsafeRawBufferPointer, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let star = UInt8(ascii: "*")
+        guard let firstStar = pattern.firstIndex(of: star) else {
+            return pattern.count == text.count && piece(pattern, 0..<pattern.count, matches: text, at: 0)
+        }
+        let lastStar = pattern.lastIndex(of: star)!
+        let headLength = firstStar, tailLength = pattern.count - lastStar - 1
+        guard text.count >= headLength + tailLength,
+              piece(pattern, 0..<firstStar, matches: text, at: 0),
+              piece(pattern, (lastStar + 1)..<pattern.count, matches: text, at: text.count - tailLength) else { return false }
+        var position = headLength
+        let limit = text.count - tailLength
+        var start = firstStar + 1
+        while start < lastStar {
+            var end = start
+            while pattern[end] != star { end += 1 }
+            let width = end - start
+            if width > 0 {
+                var found = false
+                while position + width <= limit {
+                    if piece(pattern, start..<end, matches: text, at: position) {
+                        found = true
+                        break
+                    }
+                    position += 1
+                }
+                guard found else { return false }
+                position += width
+            }
+            start = end + 1
+        }
+        return true
+    }
+
+    /// Whether `pattern[range]` (no stars; `?` is any byte) equals the text at `offset`.
+    private static func piece(_ pattern: UnsafeRawBufferPointer, _ range: Range<Int>, matches text: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        let question = UInt8(ascii: "?")
+        var index = offset
+        for position in range {
+            let byte = pattern[position]
+            if byte != question, byte != text[index] { return false }
+            index += 1
+        }
+        return true
+    }
+
+    fileprivate static func hasPrefix(_ text: UnsafeBufferPointer<UInt8>, _ prefix: UnsafeRawBufferPointer) -> Bool {
+        guard prefix.count <= text.count else { return false }
+        for index in 0..<prefix.count where text[index] != prefix[index] { return false }
+        return true
+    }
+
+    fileprivate static func contains(_ text: UnsafeBufferPointer<UInt8>, _ part: UnsafeRawBufferPointer) -> Bool {
+        guard !part.isEmpty else { return true }
+        guard part.count <= text.count else { return false }
+        outer: for start in 0...(text.count - part.count) {
+            for index in 0..<part.count where text[start + index] != part[index] { continue outer }
+            return true
+        }
+        return false
+    }
+}
