@@ -84,6 +84,9 @@ final class ActionPlan: Sendable {
 /// are built when asked.
 struct ActionPlans: Sendable {
     private let byName: [String: ActionPlan]
+    /// The same, as positions in `ordered`: a byte-wise lookup, cheaper than hashing a String.
+    private let positions: NameTable
+    private let ordered: [ActionPlan]
     private let build: @Sendable (String, [ActionPlan]) -> ActionPlan
 
     init(catalogActions: [String], tables: PrivilegeTables, profile: TargetProfile, dnfof: PatternSet, special: SpecialIndexRules) {
@@ -105,11 +108,14 @@ struct ActionPlans: Sendable {
             plans[from] = plans[to] ?? build(to, [])
         }
         byName = plans
+        let names = plans.keys.sorted()
+        ordered = names.map { plans[$0]! }
+        positions = NameTable(names.enumerated().map { ($0.element, $0.offset) })
     }
 
     /// The plan for `action` as a request names it (renames applied).
     func plan(for action: String) -> ActionPlan {
-        if let plan = byName[action] { return plan }
+        if let position = positions.value(for: action) { return ordered[position] }
         let checked = ActionPlan.rename(action)
         if let plan = byName[checked] { return plan }
         return build(checked, (ActionPlan.subActionNames[checked] ?? []).compactMap { byName[$0] })

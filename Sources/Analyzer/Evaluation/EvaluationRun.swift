@@ -7,6 +7,9 @@ final class Run {
     let action: String
     let indices: [String]
     let explain: Bool
+    /// False when only the outcome is wanted: what a Decision record would list (missing
+    /// privileges, the denial for the fix planner) is then not assembled.
+    let records: Bool
     let context: SubjectContext
     let plan: ActionPlan
     var checkedAction: String { plan.name }
@@ -34,16 +37,17 @@ final class Run {
         case special(String)
     }
 
-    init(evaluator: Evaluator, context: SubjectContext, action: String, indices: [String], explain: Bool) {
+    init(evaluator: Evaluator, context: SubjectContext, action: String, indices: [String], explain: Bool, records: Bool = true) {
         self.evaluator = evaluator
         self.context = context
         self.action = action
         self.indices = indices
         self.explain = explain
+        self.records = records || explain
         plan = evaluator.plans.plan(for: action)
     }
 
-    var profile: TargetProfile { evaluator.profile }
+    var profile: TargetProfile { _read { yield evaluator.profile } }
 
     // MARK: steps
 
@@ -119,7 +123,7 @@ final class Run {
             deny(.special("snapshot restore by regular users is disabled (enable_snapshot_restore_privilege: false)"), missing: [])
             return
         }
-        let resolution = IndexResolution(expressions: indices, metadata: evaluator.metadata, now: evaluator.now)
+        let resolution = evaluator.resolve(indices)
         if resolution.isLocalAll || resolution.names.contains(where: evaluator.special.isSecurityIndex) {
             deny(.special("restoring all indices or the security index is refused (it would overwrite the security configuration)"), missing: [])
             return
@@ -133,7 +137,7 @@ final class Run {
     // MARK: index level
 
     func index(actions plans: [ActionPlan], expressions: [String]) {
-        let resolution = IndexResolution(expressions: expressions, metadata: evaluator.metadata, now: evaluator.now)
+        let resolution = evaluator.resolve(expressions)
         if explain { notes += resolution.notes }
         resolved = resolution.names
         if let failure = resolution.failures.first {
@@ -278,10 +282,14 @@ final class Run {
             markBlankedReads(plans)
             return
         }
+        allowed = allowedNames
+        guard records else {
+            outcome = .deny
+            return
+        }
         let actions = plans.count == 1 ? [plans[0].name] : plans.map(\.name)
         let incomplete = plans.count == 1 ? actions : actions.enumerated().filter { actionMissing[$0.offset] }.map(\.element)
         let listed = profile.missingPrivilegesStyle == .onlyMissing ? incomplete : actions
-        allowed = allowedNames
         let denied = allowedNames.isEmpty ? names : names.filter { !allowedNames.contains($0) }
         deny(.index(actions: incomplete.isEmpty ? actions : incomplete, indices: denied), missing: listed)
     }
@@ -327,9 +335,11 @@ final class Run {
 
     // MARK: outcome
 
-    func deny(_ denial: Denial, missing: [String]) {
+    func deny(_ denial: @autoclosure () -> Denial, missing: @autoclosure () -> [String]) {
         outcome = .deny
-        self.missing = missing
+        guard records else { return }
+        self.missing = missing()
+        let denial = denial()
         self.denial = denial
         if case .special(let reason) = denial { note(reason) }
     }

@@ -23,6 +23,7 @@ public final class Evaluator: Sendable {
     public let config: SecurityConfig
     public let settings: NodeSettings
     public let metadata: ClusterMetadata?
+    let hasMetadata: Bool
     public let now: Date
     let profile: TargetProfile
     let groups: FlattenedActionGroups
@@ -45,6 +46,7 @@ public final class Evaluator: Sendable {
         self.config = merged
         self.settings = settings
         self.metadata = metadata
+        hasMetadata = metadata != nil
         self.now = now
         let groups = FlattenedActionGroups(merged.actionGroups)
         self.groups = groups
@@ -92,7 +94,7 @@ public final class Evaluator: Sendable {
     /// `evaluate(_:action:indices:explain:)` with `explain: false`, without assembling a Decision).
     public func outcome(_ prepared: PreparedSubject, action: String, indices: [String]) -> Decision.Outcome {
         guard prepared.resolved.canAuthenticate else { return .deny }
-        let run = Run(evaluator: self, context: prepared.context, action: action, indices: indices, explain: false)
+        let run = Run(evaluator: self, context: prepared.context, action: action, indices: indices, explain: false, records: false)
         run.evaluate()
         return run.outcome
     }
@@ -131,6 +133,13 @@ public final class Evaluator: Sendable {
     }
 
     // MARK: shared lookups
+
+    /// The concrete names of a request's index expressions (without copying the cluster
+    /// metadata for the common plain-name case).
+    func resolve(_ expressions: [String]) -> IndexResolution {
+        if !hasMetadata, let plain = IndexResolution.plain(expressions) { return plain }
+        return IndexResolution(expressions: expressions, metadata: metadata, now: now)
+    }
 
     func compiledRoles(_ names: [String]) -> [CompiledRole] { names.compactMap { roles[$0] } }
 

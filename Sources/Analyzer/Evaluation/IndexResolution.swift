@@ -11,15 +11,22 @@ struct IndexResolution: Sendable {
     var notes: [String] = []
     var failures: [String] = []
 
+    /// Plain names without cluster metadata (the common single-index check) resolve to
+    /// themselves; nil when the expressions need the full resolution.
+    static func plain(_ expressions: [String]) -> IndexResolution? {
+        guard !expressions.isEmpty, expressions.allSatisfy(isPlainName) else { return nil }
+        if expressions.count == 1 { return IndexResolution(names: expressions) }
+        var seen = Set<String>()
+        return IndexResolution(names: expressions.filter { seen.insert($0).inserted })
+    }
+
+    private init(names: [String]) {
+        self.names = names
+    }
+
     init(expressions: [String], metadata: ClusterMetadata?, now: Date) {
-        // Fast path: plain names, no metadata (the common single-index check).
-        if metadata == nil, !expressions.isEmpty, expressions.allSatisfy(IndexResolution.isPlainName) {
-            if expressions.count == 1 {
-                names = expressions
-            } else {
-                var seen = Set<String>()
-                names = expressions.filter { seen.insert($0).inserted }
-            }
+        if metadata == nil, let plain = IndexResolution.plain(expressions) {
+            self = plain
             return
         }
         let split = expressions.flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
@@ -80,10 +87,13 @@ struct IndexResolution: Sendable {
 
     /// No wildcard, list, exclusion, date math, remote prefix, and not `_all`.
     static func isPlainName(_ name: String) -> Bool {
-        !name.isEmpty && name != "_all" && !name.utf8.contains { byte in
+        let bytes = name.utf8
+        guard let first = bytes.first, first != UInt8(ascii: "-") else { return false }
+        if bytes.count == 4, bytes.elementsEqual("_all".utf8) { return false }
+        return !bytes.contains { byte in
             byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: ",") || byte == UInt8(ascii: ":")
                 || byte == UInt8(ascii: "<")
-        } && name.utf8.first != UInt8(ascii: "-")
+        }
     }
 
     private func expand(_ name: String, _ metadata: ClusterMetadata) -> [String] {

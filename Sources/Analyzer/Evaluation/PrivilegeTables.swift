@@ -29,22 +29,33 @@ struct BitSet: Sendable, Hashable {
 /// globs, regexes, templates and date math are matched per subject (see `SubjectContext`).
 struct PrivilegeTables: Sendable {
     /// One action's table. A class, so that a lookup hands out a reference instead of copying
-    /// (and retaining) every dictionary inside.
+    /// (and retaining) every array inside.
     final class IndexTable: Sendable {
         /// Roles granting the action on `*`.
         let everything: BitSet
-        let exact: [String: [Int]]
-        let prefixes: [String: [Int]]
+        /// Name or prefix → `start << 32 | count` of its roles in `roleIDs`.
+        let exact: NameTable
+        let prefixes: NameTable
         let prefixLengths: [Int]
         /// Whether some prefix starts with this byte: most names are rejected before any lookup.
         let prefixFirstBytes: [Bool]
+        private let roleIDs: [Int32]
 
         init(_ draft: Draft, roleCount: Int) {
             var everything = BitSet(capacity: roleCount)
             for id in draft.everything { everything.insert(id) }
             self.everything = everything
-            exact = draft.exact
-            prefixes = draft.prefixes
+            var roleIDs: [Int32] = []
+            func ranges(_ table: [String: [Int]]) -> [(key: String, value: Int)] {
+                table.keys.sorted().map { key in
+                    let ids = table[key]!
+                    defer { roleIDs += ids.map { Int32($0) } }
+                    return (key, roleIDs.count << 32 | ids.count)
+                }
+            }
+            exact = NameTable(ranges(draft.exact))
+            prefixes = NameTable(ranges(draft.prefixes))
+            self.roleIDs = roleIDs
             prefixLengths = Set(draft.prefixes.keys.map(\.utf8.count)).sorted()
             var firstBytes = [Bool](repeating: false, count: 256)
             for prefix in draft.prefixes.keys {
@@ -54,18 +65,37 @@ struct PrivilegeTables: Sendable {
             prefixFirstBytes = firstBytes
         }
 
-        /// Whether a role of `roles` grants the action on `name` through `*`, an exact name or a prefix.
+        /// Whether a role of `roles` grants the action on `name` through `*`, an exact name or a
+        /// prefix. One pass over the name hashes it and every prefix length in the table.
         func grants(_ name: String, to roles: BitSet) -> Bool {
             if roles.intersects(everything) { return true }
-            if let ids = exact[name], roles.containsAny(ids) { return true }
-            let bytes = name.utf8
-            guard let first = bytes.first, prefixFirstBytes[Int(first)] else { return false }
-            let length = bytes.count
-            for prefixLength in prefixLengths {
-                if prefixLength > length { break }
-                if let ids = prefixes[String(decoding: bytes.prefix(prefixLength), as: UTF8.self)], roles.containsAny(ids) { return true }
+            return NameTable.withBytes(name) { bytes in
+                var hash = NameTable.seed, hashed = 0
+                if let first = bytes.first, prefixFirstBytes[Int(first)] {
+                    for length in prefixLengths {
+                        if length > bytes.count { break }
+                        while hashed < length {
+                            hash = NameTable.step(hash, bytes[hashed])
+                            hashed += 1
+                        }
+                        if let range = prefixes.value(UnsafeBufferPointer(rebasing: bytes[0..<length]), hash: hash),
+                           holds(range, roles) { return true }
+                    }
+                }
+                while hashed < bytes.count {
+                    hash = NameTable.step(hash, bytes[hashed])
+                    hashed += 1
+                }
+                if let range = exact.value(bytes, hash: hash), holds(range, roles) { return true }
+                return false
             }
-            return false
+        }
+
+        private func holds(_ range: Int, _ roles: BitSet) -> Bool {
+            let start = range >> 32, count = range & 0xFFFF_FFFF
+            return roleIDs.withUnsafeBufferPointer { ids in
+                (start..<(start + count)).contains { roles.contains(Int(ids[$0])) }
+            }
         }
     }
 

@@ -29,7 +29,12 @@ final class SpecialIndexRules: Sendable {
 
     var permissionMode: Bool { settings.systemIndicesEnabled && settings.systemIndexPermissionEnabled }
 
-    func isSecurityIndex(_ name: String) -> Bool { name == settings.securityIndexName }
+    /// Code-unit equality, as Java's `String.equals` (no Unicode normalization); the length test
+    /// rejects almost every name at once.
+    func isSecurityIndex(_ name: String) -> Bool {
+        let security = settings.securityIndexName.utf8
+        return name.utf8.count == security.count && name.utf8.elementsEqual(security)
+    }
 
     func isSystemIndex(_ name: String) -> Bool {
         guard settings.systemIndicesEnabled else { return false }

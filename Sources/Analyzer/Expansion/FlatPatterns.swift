@@ -15,7 +15,8 @@ struct FlatPatterns: Sendable {
     }
 
     /// Two words per pattern — kind | shortest matching length << 8 | byte count << 32, then the
-    /// byte offset of its literal — followed by all literals' bytes.
+    /// byte offset of its literal | first star << 32 | last star << 48 (globs) — followed by all
+    /// literals' bytes.
     private let storage: [UInt64]
     /// The patterns themselves, for delegated ones and for non-ASCII names (the cold path).
     private let originals: [Pattern]
@@ -36,14 +37,17 @@ struct FlatPatterns: Sendable {
             case .exact(let value) where ascii: (kind, literal, minimum) = (.exact, Array(value.utf8), value.utf8.count)
             case .prefix(let value) where ascii: (kind, literal, minimum) = (.prefix, Array(value.utf8), value.utf8.count)
             case .contains(let value) where ascii: (kind, literal, minimum) = (.contains, Array(value.utf8), value.utf8.count)
-            case .glob where ascii:
+            case .glob where ascii && pattern.source.utf8.count < 0xFFFF:
                 (kind, literal) = (.glob, Array(pattern.source.utf8))
                 minimum = literal.count { $0 != UInt8(ascii: "*") }
             case .regex(let regex): literal = Array(regex.requiredPrefix.utf8)
             default: break
             }
             records.append(kind.rawValue | UInt64(min(minimum, 0xFF_FFFF)) << 8 | UInt64(literal.count) << 32)
-            records.append(UInt64(recordBytes + bytes.count))
+            // A glob without a star keeps 0xFFFF for both: "no star".
+            let firstStar = UInt64(literal.firstIndex(of: UInt8(ascii: "*")) ?? 0xFFFF)
+            let lastStar = UInt64(literal.lastIndex(of: UInt8(ascii: "*")) ?? 0xFFFF)
+            records.append(UInt64(recordBytes + bytes.count) | (kind == .glob ? firstStar << 32 | lastStar << 48 : 0))
             bytes += literal
         }
         while bytes.count % 8 != 0 { bytes.append(0) }
@@ -91,7 +95,8 @@ struct FlatPatterns: Sendable {
             for position in range {
                 let record = records[2 &* position]
                 guard text.count >= Int((record >> 8) & 0xFF_FFFF) else { continue }
-                let start = Int(records[2 &* position &+ 1])
+                let place = records[2 &* position &+ 1]
+                let start = Int(place & 0xFFFF_FFFF)
                 let literal = UnsafeRawBufferPointer(rebasing: bytes[start ..< start + Int(record >> 32)])
                 switch Kind(rawValue: record & 0xFF) {
                 case .nothing, .none: continue
@@ -99,7 +104,8 @@ struct FlatPatterns: Sendable {
                 case .exact: if text.count == literal.count, FlatPatterns.hasPrefix(text, literal) { return true }
                 case .prefix: if FlatPatterns.hasPrefix(text, literal) { return true }
                 case .contains: if FlatPatterns.contains(text, literal) { return true }
-                case .glob: if FlatPatterns.globMatches(literal, text) { return true }
+                case .glob:
+                    if FlatPatterns.globMatches(literal, text, firstStar: Int((place >> 32) & 0xFFFF), lastStar: Int(place >> 48)) { return true }
                 case .delegated:
                     if FlatPatterns.hasPrefix(text, literal), originals[position].matches(name) { return true }
                 }
@@ -112,12 +118,11 @@ struct FlatPatterns: Sendable {
     /// text, a tail that must end it, and middle pieces found left to right in between. Pieces
     /// have a fixed width (`?` is one byte here, all text being ASCII), so the leftmost place for
     /// each piece is always a right choice. Agrees with `Pattern.globMatches`, which backtracks.
-    fileprivate static func globMatches(_ pattern: UnsafeRawBufferPointer, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    fileprivate static func globMatches(_ pattern: UnsafeRawBufferPointer, _ text: UnsafeBufferPointer<UInt8>, firstStar: Int, lastStar: Int) -> Bool {
         let star = UInt8(ascii: "*")
-        guard let firstStar = pattern.firstIndex(of: star) else {
+        guard firstStar != 0xFFFF else {
             return pattern.count == text.count && piece(pattern, 0..<pattern.count, matches: text, at: 0)
         }
-        let lastStar = pattern.lastIndex(of: star)!
         let headLength = firstStar, tailLength = pattern.count - lastStar - 1
         guard text.count >= headLength + tailLength,
               piece(pattern, 0..<firstStar, matches: text, at: 0),
