@@ -105,6 +105,30 @@ struct EvaluatorUnitTests {
         #expect(e.evaluate(AccessRequest(subject: Subject(name: "u"), action: "indices:data/read/search", indices: ["logs-2026.11.21"])).outcome == .deny)
         #expect(e.evaluate(AccessRequest(subject: Subject(name: "u"), action: "indices:data/read/search", indices: ["<logs-{now/d}>"])).outcome == .allow)
     }
+
+    /// §2.1: WildcardMatcher compares Java strings, code unit by code unit; a name spelt with a
+    /// combining accent is not the precomposed name a role grants (Swift's String == would say it is).
+    @Test("index names compare code unit by code unit, in tables, patterns and explanations (§2.1)")
+    func codeUnitEquality() throws {
+        let roles = """
+            r:
+              index_permissions:
+              - index_patterns: ["caf\u{E9}", "caf\u{E9}-*", "*-caf\u{E9}-*"]
+                allowed_actions: ["indices:data/read/get"]
+            """
+        let e = try evaluator(roles, mapping: "r:\n  users: [u]\n")
+        func outcome(_ index: String) -> Decision.Outcome {
+            e.evaluate(AccessRequest(subject: Subject(name: "u"), action: "indices:data/read/get", indices: [index])).outcome
+        }
+        #expect(outcome("caf\u{E9}") == .allow)
+        #expect(outcome("caf\u{E9}-1") == .allow)
+        #expect(outcome("x-caf\u{E9}-1") == .allow)
+        #expect(outcome("cafe\u{301}") == .deny)
+        #expect(outcome("cafe\u{301}-1") == .deny)
+        #expect(outcome("x-cafe\u{301}-1") == .deny)
+        let explained = e.evaluate(AccessRequest(subject: Subject(name: "u"), action: "indices:data/read/get", indices: ["caf\u{E9}"]))
+        #expect(explained.grants.map { $0.indexPattern } == ["caf\u{E9}"])
+    }
 }
 
 @Suite("Date math (§3)")

@@ -26,6 +26,9 @@ struct PatternTests {
         ("a\\*b", "a\\xxb", true), ("a\\*b", "a*b", false),
         // no character classes in globs
         ("[ab]*", "[ab]x", true), ("[ab]*", "ax", false),
+        // code-unit equality, as Java's String.equals: canonically equivalent spellings differ
+        ("caf\u{E9}", "cafe\u{301}", false), ("caf\u{E9}", "caf\u{E9}", true), ("\u{212A}*", "Kx", false),
+        ("*\u{E9}*", "xe\u{301}x", false), ("*\u{E9}*", "x\u{E9}x", true), ("caf?", "caf\u{E9}", true),
         // a '*' in the text is an ordinary character; the pattern's star still spans it
         ("a*", "a*b", true), ("a*c", "a*b*c", true), ("a?", "a*", true),
         // /regex/ must match the whole text

@@ -145,8 +145,9 @@ final class IndexGrant: Sendable {
     /// into patterns for the current subject and time.
     func matchingPattern(_ name: String, render: (String) -> Pattern) -> String? {
         if matchesEverything { return "*" }
-        if exactNames.contains(name) { return name }
-        if let prefix = prefixes.first(where: { name.hasPrefix($0) }) { return prefix + "*" }
+        // Code-unit comparisons, as the tables and the plugin (see Pattern.matches).
+        if exactNames.contains(name), let exact = exactNames.first(where: { $0.utf8.elementsEqual(name.utf8) }) { return exact }
+        if let prefix = prefixes.first(where: { name.utf8.starts(with: $0.utf8) }) { return prefix + "*" }
         if let pattern = others.first(where: { $0.matches(name) }) { return pattern.source }
         for template in templates + dateMath where render(template).matches(name) { return template }
         return nil

@@ -74,11 +74,22 @@ public struct Pattern: Hashable, Sendable, CustomStringConvertible {
         switch form {
         case .nothing: false
         case .anything: true
-        case .exact(let value): text == value
-        case .prefix(let value): text.hasPrefix(value)
-        case .contains(let value): value.isEmpty || text.contains(value)
+        // Code-unit comparisons, as Java's equals/startsWith/contains: Swift's String == and
+        // hasPrefix would also accept canonically equivalent spellings ("é" as e + U+0301, or
+        // the Kelvin sign for K), which the plugin does not.
+        case .exact(let value): text.utf8.elementsEqual(value.utf8)
+        case .prefix(let value): text.utf8.starts(with: value.utf8)
+        case .contains(let value): value.isEmpty || Pattern.containsBytes(text, value)
         case .glob(let pattern): Pattern.globMatches(pattern, text)
         case .regex(let regex): regex.evaluate(text) == .match
+        }
+    }
+
+    static func containsBytes(_ text: String, _ part: String) -> Bool {
+        let text = Array(text.utf8), part = Array(part.utf8)
+        guard part.count <= text.count else { return false }
+        return (0...(text.count - part.count)).contains { start in
+            (0..<part.count).allSatisfy { text[start + $0] == part[$0] }
         }
     }
 
