@@ -14,8 +14,10 @@ struct IndexResolution: Sendable {
     /// Plain names without cluster metadata (the common single-index check) resolve to
     /// themselves; nil when the expressions need the full resolution.
     static func plain(_ expressions: [String]) -> IndexResolution? {
+        if expressions.count == 1 {
+            return isPlainName(expressions[0]) ? IndexResolution(names: expressions) : nil
+        }
         guard !expressions.isEmpty, expressions.allSatisfy(isPlainName) else { return nil }
-        if expressions.count == 1 { return IndexResolution(names: expressions) }
         var seen = Set<String>()
         return IndexResolution(names: expressions.filter { seen.insert($0).inserted })
     }
@@ -87,12 +89,16 @@ struct IndexResolution: Sendable {
 
     /// No wildcard, list, exclusion, date math, remote prefix, and not `_all`.
     static func isPlainName(_ name: String) -> Bool {
-        let bytes = name.utf8
-        guard let first = bytes.first, first != UInt8(ascii: "-") else { return false }
-        if bytes.count == 4, bytes.elementsEqual("_all".utf8) { return false }
-        return !bytes.contains { byte in
-            byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: ",") || byte == UInt8(ascii: ":")
-                || byte == UInt8(ascii: "<")
+        NameTable.withBytes(name) { bytes in
+            guard let first = bytes.first, first != UInt8(ascii: "-") else { return false }
+            if bytes.count == 4, bytes.elementsEqual("_all".utf8) { return false }
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: "<"): return false
+                default: continue
+                }
+            }
+            return true
         }
     }
 

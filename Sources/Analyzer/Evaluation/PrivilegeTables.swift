@@ -31,8 +31,8 @@ struct PrivilegeTables: Sendable {
     /// One action's table. A class, so that a lookup hands out a reference instead of copying
     /// (and retaining) every array inside.
     final class IndexTable: Sendable {
-        /// Roles granting the action on `*`.
-        let everything: BitSet
+        /// Roles granting the action on `*` (few, most often none).
+        let everything: [Int]
         /// Name or prefix → `start << 32 | count` of its roles in `roleIDs`.
         let exact: NameTable
         let prefixes: NameTable
@@ -42,9 +42,7 @@ struct PrivilegeTables: Sendable {
         private let roleIDs: [Int32]
 
         init(_ draft: Draft, roleCount: Int) {
-            var everything = BitSet(capacity: roleCount)
-            for id in draft.everything { everything.insert(id) }
-            self.everything = everything
+            everything = Array(Set(draft.everything)).sorted()
             var roleIDs: [Int32] = []
             func ranges(_ table: [String: [Int]]) -> [(key: String, value: Int)] {
                 table.keys.sorted().map { key in
@@ -68,7 +66,7 @@ struct PrivilegeTables: Sendable {
         /// Whether a role of `roles` grants the action on `name` through `*`, an exact name or a
         /// prefix. One pass over the name hashes it and every prefix length in the table.
         func grants(_ name: String, to roles: BitSet) -> Bool {
-            if roles.intersects(everything) { return true }
+            if !everything.isEmpty, roles.containsAny(everything) { return true }
             return NameTable.withBytes(name) { bytes in
                 var hash = NameTable.seed, hashed = 0
                 if let first = bytes.first, prefixFirstBytes[Int(first)] {

@@ -14,9 +14,9 @@ struct FlatPatterns: Sendable {
         case delegated
     }
 
-    /// Two words per pattern — kind | shortest matching length << 8 | byte count << 32, then the
-    /// byte offset of its literal | first star << 32 | last star << 48 (globs) — followed by all
-    /// literals' bytes.
+    /// Two words per pattern — kind | has a first byte << 8 | first byte << 16 | shortest matching
+    /// length << 24 | byte count << 40, then the byte offset of its literal | first star << 32 |
+    /// last star << 48 (globs) — followed by all literals' bytes.
     private let storage: [UInt64]
     /// The patterns themselves, for delegated ones and for non-ASCII names (the cold path).
     private let originals: [Pattern]
@@ -43,7 +43,16 @@ struct FlatPatterns: Sendable {
             case .regex(let regex): literal = Array(regex.requiredPrefix.utf8)
             default: break
             }
-            records.append(kind.rawValue | UInt64(min(minimum, 0xFF_FFFF)) << 8 | UInt64(literal.count) << 32)
+            if literal.count > 0xFF_FFFF {
+                // Too long for the record: matched by Pattern alone.
+                (kind, literal, minimum) = (.delegated, [], 0)
+            }
+            // The first byte every match starts with, when the pattern fixes it.
+            var first: UInt64 = 0
+            if let byte = literal.first, kind != .contains, byte != UInt8(ascii: "*"), byte != UInt8(ascii: "?") {
+                first = 1 << 8 | UInt64(byte) << 16
+            }
+            records.append(kind.rawValue | first | UInt64(min(minimum, 0xFFFF)) << 24 | UInt64(literal.count) << 40)
             // A glob without a star keeps 0xFFFF for both: "no star".
             let firstStar = UInt64(literal.firstIndex(of: UInt8(ascii: "*")) ?? 0xFFFF)
             let lastStar = UInt64(literal.lastIndex(of: UInt8(ascii: "*")) ?? 0xFFFF)
@@ -72,7 +81,7 @@ struct FlatPatterns: Sendable {
         originals.withUnsafeBufferPointer { originals in
             storage.withUnsafeBufferPointer { words in
                 let fast = name.utf8.withContiguousStorageIfAvailable { text -> Result? in
-                    guard !text.contains(where: { $0 >= 0x80 }) else { return nil }
+                    for byte in text where byte >= 0x80 { return nil }
                     return body(Scanner(originals: originals, name: name, text: text, records: words, bytes: UnsafeRawBufferPointer(words)))
                 }
                 if let fast, let result = fast { return result }
@@ -92,12 +101,14 @@ struct FlatPatterns: Sendable {
 
         func matchesAny(_ range: Range<Int>) -> Bool {
             guard let text else { return originals[range].contains { $0.matches(name) } }
+            let firstByte = text.isEmpty ? nil : UInt64(text[0])
             for position in range {
                 let record = records[2 &* position]
-                guard text.count >= Int((record >> 8) & 0xFF_FFFF) else { continue }
+                guard text.count >= Int((record >> 24) & 0xFFFF) else { continue }
+                if record & (1 << 8) != 0, firstByte != (record >> 16) & 0xFF { continue }
                 let place = records[2 &* position &+ 1]
                 let start = Int(place & 0xFFFF_FFFF)
-                let literal = UnsafeRawBufferPointer(rebasing: bytes[start ..< start + Int(record >> 32)])
+                let literal = UnsafeRawBufferPointer(rebasing: bytes[start ..< start + Int(record >> 40)])
                 switch Kind(rawValue: record & 0xFF) {
                 case .nothing, .none: continue
                 case .anything: return true
