@@ -57,7 +57,7 @@ final class Run {
     }
 
     func evaluate() {
-        if checkedAction != action {
+        if explain, checkedAction != action {
             note("the plugin checks \(action) as \(checkedAction)")
         }
         switch plan.route {

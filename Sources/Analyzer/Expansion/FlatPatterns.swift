@@ -109,16 +109,16 @@ struct FlatPatterns: Sendable {
                 let place = records[2 &* position &+ 1]
                 let start = Int(place & 0xFFFF_FFFF)
                 let literal = UnsafeRawBufferPointer(rebasing: bytes[start ..< start + Int(record >> 40)])
-                switch Kind(rawValue: record & 0xFF) {
-                case .nothing, .none: continue
-                case .anything: return true
-                case .exact: if text.count == literal.count, FlatPatterns.hasPrefix(text, literal) { return true }
-                case .prefix: if FlatPatterns.hasPrefix(text, literal) { return true }
-                case .contains: if FlatPatterns.contains(text, literal) { return true }
-                case .glob:
+                switch record & 0xFF {
+                case Kind.anything.rawValue: return true
+                case Kind.exact.rawValue: if text.count == literal.count, FlatPatterns.hasPrefix(text, literal) { return true }
+                case Kind.prefix.rawValue: if FlatPatterns.hasPrefix(text, literal) { return true }
+                case Kind.contains.rawValue: if FlatPatterns.contains(text, literal) { return true }
+                case Kind.glob.rawValue:
                     if FlatPatterns.globMatches(literal, text, firstStar: Int((place >> 32) & 0xFFFF), lastStar: Int(place >> 48)) { return true }
-                case .delegated:
+                case Kind.delegated.rawValue:
                     if FlatPatterns.hasPrefix(text, literal), originals[position].matches(name) { return true }
+                default: continue
                 }
             }
             return false
