@@ -74,9 +74,15 @@ public struct RoleMapper: Sendable {
     public func mappingIndices(_ subject: Subject) -> [Int] {
         guard resolution != .backendRolesOnly else { return [] }
         var found: [Int] = []
-        for index in exactUsers[subject.name] ?? [] where mappingRoleExists[index] { found.append(index) }
+        // The index is keyed by Swift strings, which equate canonically equivalent spellings; the
+        // patterns compare code units as the plugin does, so each hit is confirmed by them.
+        for index in exactUsers[subject.name] ?? [] where mappingRoleExists[index] && matches(mappings[index], subject) {
+            found.append(index)
+        }
         for role in subject.backendRoles {
-            for index in exactBackendRoles[role] ?? [] where mappingRoleExists[index] { found.append(index) }
+            for index in exactBackendRoles[role] ?? [] where mappingRoleExists[index] && matches(mappings[index], subject) {
+                found.append(index)
+            }
         }
         for index in scanned where mappingRoleExists[index] && matches(mappings[index], subject) { found.append(index) }
         return found
