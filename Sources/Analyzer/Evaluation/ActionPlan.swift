@@ -87,6 +87,9 @@ struct ActionPlans: Sendable {
     /// The same, as positions in `ordered`: a byte-wise lookup, cheaper than hashing a String.
     private let positions: NameTable
     private let ordered: [ActionPlan]
+    /// `[ordered[i]]`, made once: an index check takes a list of actions, and building a
+    /// one-element list per decision would cost an allocation each time.
+    private let alone: [[ActionPlan]]
     private let build: @Sendable (String, [ActionPlan]) -> ActionPlan
 
     init(catalogActions: [String], tables: PrivilegeTables, profile: TargetProfile, dnfof: PatternSet, special: SpecialIndexRules) {
@@ -110,14 +113,18 @@ struct ActionPlans: Sendable {
         byName = plans
         let names = plans.keys.sorted()
         ordered = names.map { plans[$0]! }
+        alone = ordered.map { [$0] }
         positions = NameTable(names.enumerated().map { ($0.element, $0.offset) })
     }
 
     /// The plan for `action` as a request names it (renames applied).
-    func plan(for action: String) -> ActionPlan {
-        if let position = positions.value(for: action) { return ordered[position] }
+    func plan(for action: String) -> ActionPlan { planAlone(for: action)[0] }
+
+    /// The plan for `action` as a one-element list.
+    func planAlone(for action: String) -> [ActionPlan] {
+        if let position = positions.value(for: action) { return alone[position] }
         let checked = ActionPlan.rename(action)
-        if let plan = byName[checked] { return plan }
-        return build(checked, (ActionPlan.subActionNames[checked] ?? []).compactMap { byName[$0] })
+        if let plan = byName[checked] { return [plan] }
+        return [build(checked, (ActionPlan.subActionNames[checked] ?? []).compactMap { byName[$0] })]
     }
 }

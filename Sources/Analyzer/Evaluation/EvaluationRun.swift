@@ -11,7 +11,9 @@ final class Run {
     /// privileges, the denial for the fix planner) is then not assembled.
     let records: Bool
     let context: SubjectContext
-    let plan: ActionPlan
+    /// The checked action's plan, alone in a list (as the index steps take it).
+    let planAlone: [ActionPlan]
+    var plan: ActionPlan { planAlone[0] }
     var checkedAction: String { plan.name }
     /// Borrowed, not copied: a copy would retain every field of the subject on each access.
     var subject: Subject { _read { yield context.subject } }
@@ -44,7 +46,7 @@ final class Run {
         self.indices = indices
         self.explain = explain
         self.records = records || explain
-        plan = evaluator.plans.plan(for: action)
+        planAlone = evaluator.plans.planAlone(for: action)
     }
 
     var profile: TargetProfile { _read { yield evaluator.profile } }
@@ -71,7 +73,7 @@ final class Run {
                  missing: [checkedAction])
         case .explicitCluster: explicitCluster()
         case .cluster: cluster()
-        case .index: index(actions: [plan], expressions: indices)
+        case .index: index(actions: planAlone, expressions: indices)
         }
     }
 
