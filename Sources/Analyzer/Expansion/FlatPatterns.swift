@@ -14,9 +14,10 @@ struct FlatPatterns: Sendable {
         case delegated
     }
 
-    /// Two words per pattern — kind | has a first byte << 8 | first byte << 16 | shortest matching
-    /// length << 24 | byte count << 40, then the byte offset of its literal | first star << 32 |
-    /// last star << 48 (globs) — followed by all literals' bytes.
+    /// Three words per pattern — kind | has a first byte << 8 | first byte << 16 | shortest
+    /// matching length << 24 | byte count << 40; the byte offset of its literal | first star << 32 |
+    /// last star << 48 (globs); a byte every match has at a fixed distance from its end (0 when
+    /// none is known): 1 | byte << 8 | distance << 16 — followed by all literals' bytes.
     private let storage: [UInt64]
     /// The patterns themselves, for delegated ones and for non-ASCII names (the cold path).
     private let originals: [Pattern]
@@ -26,8 +27,8 @@ struct FlatPatterns: Sendable {
     init(_ patterns: [Pattern]) {
         originals = patterns
         var records: [UInt64] = [], bytes: [UInt8] = []
-        records.reserveCapacity(patterns.count * 2)
-        let recordBytes = patterns.count * 2 * 8
+        records.reserveCapacity(patterns.count * 3)
+        let recordBytes = patterns.count * 3 * 8
         for pattern in patterns {
             let ascii = pattern.source.utf8.allSatisfy { $0 < 0x80 }
             var kind = Kind.delegated, literal: [UInt8] = [], minimum = 0
@@ -57,6 +58,15 @@ struct FlatPatterns: Sendable {
             let firstStar = UInt64(literal.firstIndex(of: UInt8(ascii: "*")) ?? 0xFFFF)
             let lastStar = UInt64(literal.lastIndex(of: UInt8(ascii: "*")) ?? 0xFFFF)
             records.append(UInt64(recordBytes + bytes.count) | (kind == .glob ? firstStar << 32 | lastStar << 48 : 0))
+            // The last literal byte of an exact name, or of a glob's tail after its last star.
+            var last: UInt64 = 0
+            if kind == .exact || kind == .glob {
+                let tailStart = kind == .glob ? (literal.lastIndex(of: UInt8(ascii: "*")).map { $0 + 1 } ?? 0) : 0
+                if let position = literal[tailStart...].lastIndex(where: { $0 != UInt8(ascii: "?") }), literal.count - position < 0xFFFF {
+                    last = 1 | UInt64(literal[position]) << 8 | UInt64(literal.count - position) << 16
+                }
+            }
+            records.append(last)
             bytes += literal
         }
         while bytes.count % 8 != 0 { bytes.append(0) }
@@ -103,10 +113,16 @@ struct FlatPatterns: Sendable {
             guard let text else { return originals[range].contains { $0.matches(name) } }
             let firstByte = text.isEmpty ? nil : UInt64(text[0])
             for position in range {
-                let record = records[2 &* position]
+                let record = records[3 &* position]
                 guard text.count >= Int((record >> 24) & 0xFFFF) else { continue }
                 if record & (1 << 8) != 0, firstByte != (record >> 16) & 0xFF { continue }
-                let place = records[2 &* position &+ 1]
+                let last = records[3 &* position &+ 2]
+                if last != 0 {
+                    let distance = Int(last >> 16)
+                    // The shortest-length test above guarantees distance <= text.count.
+                    if UInt64(text[text.count &- distance]) != (last >> 8) & 0xFF { continue }
+                }
+                let place = records[3 &* position &+ 1]
                 let start = Int(place & 0xFFFF_FFFF)
                 let literal = UnsafeRawBufferPointer(rebasing: bytes[start ..< start + Int(record >> 40)])
                 switch record & 0xFF {
