@@ -1,3 +1,5 @@
+import Foundation
+
 /// An immutable hash table from names to integers for the evaluator's lookups (exact index names,
 /// index-name prefixes, action names).
 ///
@@ -82,7 +84,7 @@ struct NameTable: Sendable {
                     let location = entries[entry]
                     let offset = Int(location >> 32), length = Int(location & 0xFFFF_FFFF)
                     if length == key.count, keys.withUnsafeBufferPointer({ keys in
-                        (0..<length).allSatisfy { keys[offset + $0] == key[$0] }
+                        length == 0 || memcmp(keys.baseAddress! + offset, key.baseAddress!, length) == 0
                     }) {
                         return values[entry]
                     }
