@@ -53,43 +53,65 @@ final class SubjectContext: Sendable {
     }
 }
 
-/// One subject's index grants whose patterns the shared tables cannot answer: per grant, its
-/// action bits and the end of its patterns, in one buffer; the patterns in another.
+/// One subject's index grants whose patterns the shared tables cannot answer, laid out for the
+/// question "which of them grant this action?": per catalog action, a bitmask of the grants
+/// (transposed from the grants' action bits), so a check visits only the grants that matter.
 struct MatchingPatterns: Sendable {
-    /// Words of action bits per grant; each grant takes `stride + 1` words, the last one being
-    /// the end of its patterns in `patterns`.
-    private let stride: Int
-    private let grants: [UInt64]
+    /// Words of grant bits per action.
+    private let chunks: Int
+    /// Actions covered: catalog positions below this.
+    private let actionCapacity: Int
+    /// `grantsByAction[action * chunks + chunk]`: bit `g % 64` of chunk `g / 64` set when grant
+    /// `g` grants the action.
+    private let grantsByAction: [UInt64]
+    /// Per grant: start | end << 32 of its patterns in `patterns`.
+    private let bounds: [UInt64]
     private let patterns: FlatPatterns
 
     init(_ grants: [(actions: BitSet, patterns: [Pattern])]) {
-        let stride = grants.map(\.actions.words.count).max() ?? 1
-        self.stride = stride
-        var words: [UInt64] = [], patterns: [Pattern] = []
-        for grant in grants {
-            words += grant.actions.words + [UInt64](repeating: 0, count: stride - grant.actions.words.count)
+        let chunks = max(1, (grants.count + 63) / 64)
+        let capacity = (grants.map(\.actions.words.count).max() ?? 0) * 64
+        var byAction = [UInt64](repeating: 0, count: capacity * chunks)
+        var bounds: [UInt64] = [], patterns: [Pattern] = []
+        for (index, grant) in grants.enumerated() {
+            for (word, bits) in grant.actions.words.enumerated() where bits != 0 {
+                var remaining = bits
+                while remaining != 0 {
+                    let action = word * 64 + remaining.trailingZeroBitCount
+                    remaining &= remaining - 1
+                    byAction[action * chunks + index / 64] |= 1 << UInt64(index % 64)
+                }
+            }
+            let start = patterns.count
             patterns += grant.patterns
-            words.append(UInt64(patterns.count))
+            bounds.append(UInt64(start) | UInt64(patterns.count) << 32)
         }
-        self.grants = words
+        self.chunks = chunks
+        actionCapacity = capacity
+        grantsByAction = byAction
+        self.bounds = bounds
         self.patterns = FlatPatterns(patterns)
     }
 
     /// Whether a grant of the catalog action `actionID` has a pattern matching `name`.
     func covers(actionID: Int, name: String) -> Bool {
-        let word = actionID >> 6, mask = UInt64(1) << UInt64(actionID & 63)
-        let width = stride + 1
-        guard word < stride, !grants.isEmpty else { return false }
-        return grants.withUnsafeBufferPointer { grants in
-            // Only grants of this action are looked at; the name is prepared once, when one is found.
-            let count = grants.count / width
-            guard let first = (0..<count).first(where: { grants[$0 &* width &+ word] & mask != 0 }) else { return false }
-            return patterns.scan(name) { scanner in
-                for grant in first..<count where grants[grant &* width &+ word] & mask != 0 {
-                    let start = grant == 0 ? 0 : Int(grants[grant &* width &- 1])
-                    if scanner.matchesAny(start..<Int(grants[grant &* width &+ stride])) { return true }
+        guard actionID < actionCapacity else { return false }
+        let base = actionID * chunks
+        return grantsByAction.withUnsafeBufferPointer { byAction in
+            // The name is prepared only when some grant of this action has patterns to try.
+            guard (base..<(base + chunks)).contains(where: { byAction[$0] != 0 }) else { return false }
+            return bounds.withUnsafeBufferPointer { bounds in
+                patterns.scan(name) { scanner in
+                    for chunk in 0..<chunks {
+                        var grants = byAction[base + chunk]
+                        while grants != 0 {
+                            let bound = bounds[chunk * 64 + grants.trailingZeroBitCount]
+                            grants &= grants - 1
+                            if scanner.matchesAny(Int(bound & 0xFFFF_FFFF)..<Int(bound >> 32)) { return true }
+                        }
+                    }
+                    return false
                 }
-                return false
             }
         }
     }
