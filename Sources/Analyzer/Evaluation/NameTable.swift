@@ -58,8 +58,6 @@ struct NameTable: Sendable {
         self.values = values
     }
 
-    var isEmpty: Bool { values.isEmpty }
-
     @inline(__always)
     private static func slot(_ hash: UInt64, mask: Int) -> Int {
         var mixed = hash ^ (hash >> 32)

@@ -21,7 +21,6 @@ struct BitSet: Sendable, Hashable {
         return false
     }
 
-    var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
 }
 
 /// The precomputed action → index-pattern → roles tables of the plugin's optimized evaluator (§6),
