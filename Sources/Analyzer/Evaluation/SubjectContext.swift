@@ -54,64 +54,65 @@ final class SubjectContext: Sendable {
 }
 
 /// One subject's index grants whose patterns the shared tables cannot answer, laid out for the
-/// question "which of them grant this action?": per catalog action, a bitmask of the grants
-/// (transposed from the grants' action bits), so a check visits only the grants that matter.
+/// question "which patterns give this action?": the distinct patterns of all those grants, and
+/// per catalog action a bitmask of the patterns that some grant of the action holds, so a check
+/// tries each relevant pattern once and no other.
 struct MatchingPatterns: Sendable {
-    /// Words of grant bits per action.
+    /// Words of pattern bits per action.
     private let chunks: Int
     /// Actions covered: catalog positions below this.
     private let actionCapacity: Int
-    /// `grantsByAction[action * chunks + chunk]`: bit `g % 64` of chunk `g / 64` set when grant
-    /// `g` grants the action.
-    private let grantsByAction: [UInt64]
-    /// Per grant: start | end << 32 of its patterns in `patterns`.
-    private let bounds: [UInt64]
+    /// `patternsByAction[action * chunks + chunk]`: bit `p % 64` of chunk `p / 64` set when
+    /// pattern `p` is held for the action.
+    private let patternsByAction: [UInt64]
     private let patterns: FlatPatterns
 
     init(_ grants: [(actions: BitSet, patterns: [Pattern])]) {
-        let chunks = max(1, (grants.count + 63) / 64)
+        var distinct: [Pattern] = [], positions: [Pattern: Int] = [:]
+        let grantPatterns = grants.map { grant in
+            grant.patterns.map { pattern in
+                if let known = positions[pattern] { return known }
+                positions[pattern] = distinct.count
+                distinct.append(pattern)
+                return distinct.count - 1
+            }
+        }
+        let chunks = max(1, (distinct.count + 63) / 64)
         let capacity = (grants.map(\.actions.words.count).max() ?? 0) * 64
         var byAction = [UInt64](repeating: 0, count: capacity * chunks)
-        var bounds: [UInt64] = [], patterns: [Pattern] = []
-        for (index, grant) in grants.enumerated() {
+        for (grant, held) in zip(grants, grantPatterns) {
             for (word, bits) in grant.actions.words.enumerated() where bits != 0 {
                 var remaining = bits
                 while remaining != 0 {
                     let action = word * 64 + remaining.trailingZeroBitCount
                     remaining &= remaining - 1
-                    byAction[action * chunks + index / 64] |= 1 << UInt64(index % 64)
+                    for position in held { byAction[action * chunks + position / 64] |= 1 << UInt64(position % 64) }
                 }
             }
-            let start = patterns.count
-            patterns += grant.patterns
-            bounds.append(UInt64(start) | UInt64(patterns.count) << 32)
         }
         self.chunks = chunks
         actionCapacity = capacity
-        grantsByAction = byAction
-        self.bounds = bounds
-        self.patterns = FlatPatterns(patterns)
+        patternsByAction = byAction
+        patterns = FlatPatterns(distinct)
     }
 
     /// Whether a grant of the catalog action `actionID` has a pattern matching `name`.
     func covers(actionID: Int, name: String) -> Bool {
         guard actionID < actionCapacity else { return false }
         let base = actionID * chunks
-        return grantsByAction.withUnsafeBufferPointer { byAction in
-            // The name is prepared only when some grant of this action has patterns to try.
+        return patternsByAction.withUnsafeBufferPointer { byAction in
+            // The name is prepared only when the action has patterns to try.
             guard (base..<(base + chunks)).contains(where: { byAction[$0] != 0 }) else { return false }
-            return bounds.withUnsafeBufferPointer { bounds in
-                patterns.scan(name) { scanner in
-                    for chunk in 0..<chunks {
-                        var grants = byAction[base + chunk]
-                        while grants != 0 {
-                            let bound = bounds[chunk * 64 + grants.trailingZeroBitCount]
-                            grants &= grants - 1
-                            if scanner.matchesAny(Int(bound & 0xFFFF_FFFF)..<Int(bound >> 32)) { return true }
-                        }
+            return patterns.scan(name) { scanner in
+                for chunk in 0..<chunks {
+                    var held = byAction[base + chunk]
+                    while held != 0 {
+                        let position = chunk * 64 + held.trailingZeroBitCount
+                        held &= held - 1
+                        if scanner.matches(position) { return true }
                     }
-                    return false
                 }
+                return false
             }
         }
     }

@@ -69,7 +69,7 @@ public final class BoundedRegex: Hashable, Sendable {
     }
 
     public func evaluate(_ text: String) -> Outcome {
-        if !requiredPrefix.isEmpty, !text.hasPrefix(requiredPrefix) { return .noMatch }
+        if !requiredPrefix.isEmpty, !text.utf8.starts(with: requiredPrefix.utf8) { return .noMatch }
         if let known = memo.withLock({ $0[text] }) { return known ? .match : .noMatch }
         let outcome = evaluateUncached(text)
         if outcome != .timedOut {

@@ -41,7 +41,10 @@ struct FlatPatterns: Sendable {
             case .glob where ascii && pattern.source.utf8.count < 0xFFFF:
                 (kind, literal) = (.glob, Array(pattern.source.utf8))
                 minimum = literal.count { $0 != UInt8(ascii: "*") }
-            case .regex(let regex): literal = Array(regex.requiredPrefix.utf8)
+            case .regex(let regex):
+                // Every match starts with the literal prefix, so it is at least that long.
+                literal = Array(regex.requiredPrefix.utf8)
+                minimum = literal.count
             default: break
             }
             if literal.count > 0xFF_FFFF {
@@ -110,34 +113,35 @@ struct FlatPatterns: Sendable {
         fileprivate let bytes: UnsafeRawBufferPointer
 
         func matchesAny(_ range: Range<Int>) -> Bool {
-            guard let text else { return originals[range].contains { $0.matches(name) } }
-            let firstByte = text.isEmpty ? nil : UInt64(text[0])
-            for position in range {
-                let record = records[3 &* position]
-                guard text.count >= Int((record >> 24) & 0xFFFF) else { continue }
-                if record & (1 << 8) != 0, firstByte != (record >> 16) & 0xFF { continue }
-                let last = records[3 &* position &+ 2]
-                if last != 0 {
-                    let distance = Int(last >> 16)
-                    // The shortest-length test above guarantees distance <= text.count.
-                    if UInt64(text[text.count &- distance]) != (last >> 8) & 0xFF { continue }
-                }
-                let place = records[3 &* position &+ 1]
-                let start = Int(place & 0xFFFF_FFFF)
-                let literal = UnsafeRawBufferPointer(rebasing: bytes[start ..< start + Int(record >> 40)])
-                switch record & 0xFF {
-                case Kind.anything.rawValue: return true
-                case Kind.exact.rawValue: if text.count == literal.count, FlatPatterns.hasPrefix(text, literal) { return true }
-                case Kind.prefix.rawValue: if FlatPatterns.hasPrefix(text, literal) { return true }
-                case Kind.contains.rawValue: if FlatPatterns.contains(text, literal) { return true }
-                case Kind.glob.rawValue:
-                    if FlatPatterns.globMatches(literal, text, firstStar: Int((place >> 32) & 0xFFFF), lastStar: Int(place >> 48)) { return true }
-                case Kind.delegated.rawValue:
-                    if FlatPatterns.hasPrefix(text, literal), originals[position].matches(name) { return true }
-                default: continue
-                }
+            range.contains(where: matches)
+        }
+
+        /// Whether the pattern at `position` matches the name.
+        func matches(_ position: Int) -> Bool {
+            guard let text else { return originals[position].matches(name) }
+            let record = records[3 &* position]
+            guard text.count >= Int((record >> 24) & 0xFFFF) else { return false }
+            // A pattern with a first byte has a shortest length of at least one: text[0] exists.
+            if record & (1 << 8) != 0, text[0] != UInt8(truncatingIfNeeded: record >> 16) { return false }
+            let last = records[3 &* position &+ 2]
+            if last != 0 {
+                let distance = Int(last >> 16)
+                // The shortest-length test above guarantees distance <= text.count.
+                if UInt64(text[text.count &- distance]) != (last >> 8) & 0xFF { return false }
             }
-            return false
+            let place = records[3 &* position &+ 1]
+            let start = Int(place & 0xFFFF_FFFF)
+            let literal = UnsafeRawBufferPointer(rebasing: bytes[start ..< start + Int(record >> 40)])
+            switch record & 0xFF {
+            case Kind.anything.rawValue: return true
+            case Kind.exact.rawValue: return text.count == literal.count && FlatPatterns.hasPrefix(text, literal)
+            case Kind.prefix.rawValue: return FlatPatterns.hasPrefix(text, literal)
+            case Kind.contains.rawValue: return FlatPatterns.contains(text, literal)
+            case Kind.glob.rawValue:
+                return FlatPatterns.globMatches(literal, text, firstStar: Int((place >> 32) & 0xFFFF), lastStar: Int(place >> 48))
+            case Kind.delegated.rawValue: return FlatPatterns.hasPrefix(text, literal) && originals[position].matches(name)
+            default: return false
+            }
         }
     }
 
