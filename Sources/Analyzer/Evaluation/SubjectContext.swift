@@ -57,7 +57,7 @@ final class SubjectContext: Sendable {
 /// question "which patterns give this action?": the distinct patterns of all those grants, and
 /// per catalog action a bitmask of the patterns that some grant of the action holds, so a check
 /// tries each relevant pattern once and no other.
-struct MatchingPatterns: Sendable {
+final class MatchingPatterns: Sendable {
     /// Words of pattern bits per action.
     private let chunks: Int
     /// Actions covered: catalog positions below this.
