@@ -128,3 +128,33 @@ struct RegexPrefixTests {
         }
     }
 }
+
+/// shared/reference/opensearch-security-semantics.md §3: `${…}` variables are replaced by plain
+/// string substitution before the pattern is parsed; unknown variables stay as written.
+@Suite("Template substitution (§3)")
+struct SubstitutionTests {
+    static let variables = ["user.name": "bob", "user_name": "bob", "attr.internal.dept": "d*"]
+
+    @Test("substitution table", arguments: [
+        ("${user.name}-*", false, "bob-*"),
+        ("logs-${user_name}", false, "logs-bob"),
+        ("${user.name}${user_name}", false, "bobbob"),
+        // values are not escaped: a '*' in an attribute widens the pattern
+        ("dept-${attr.internal.dept}", false, "dept-d*"),
+        ("x-${unknown}-y", false, "x-${unknown}-y"),
+        ("a${}b", false, "a${}b"),
+        ("no-close-${user.name", false, "no-close-${user.name"),
+        ("$${user.name}", false, "$bob"),
+        ("${user.name}}", false, "bob}"),
+        ("\u{E9}-${user.name}-\u{FC}", false, "\u{E9}-bob-\u{FC}"),
+        ("plain", false, "plain"),
+        // defaults (3.9+): ${name:-fallback}
+        ("${attr.internal.team:-ops}-*", true, "ops-*"),
+        ("${attr.internal.team:-ops}-*", false, "${attr.internal.team:-ops}-*"),
+        ("${user.name:-nobody}", true, "bob"),
+        ("${user.name:-nobody}", false, "${user.name:-nobody}"),
+    ])
+    func table(text: String, defaults: Bool, expected: String) {
+        #expect(UserAttributes.substitute(text, Self.variables, defaults: defaults) == expected)
+    }
+}

@@ -31,9 +31,16 @@ final class SubjectContext: Sendable {
         self.variables = variables
         // Templates depend only on the subject, date math only on the evaluator's clock: both are
         // rendered once here instead of at every match.
-        matching = MatchingPatterns(roles.flatMap(\.indexGrants).filter(\.needsMatching).map { grant in
-            let rendered = (grant.templates + grant.dateMath).map { evaluator.render($0, variables: variables) }
-            return (grant.actionBits, grant.others + rendered)
+        // The same template often stands in many roles: each is rendered once per subject.
+        var renderedOnce: [String: Pattern] = [:]
+        func render(_ template: String) -> Pattern {
+            if let known = renderedOnce[template] { return known }
+            let pattern = evaluator.render(template, variables: variables)
+            renderedOnce[template] = pattern
+            return pattern
+        }
+        matching = MatchingPatterns(roles.flatMap { $0.indexGrants }.filter { $0.needsMatching }.map { grant in
+            (grant.actionBits, grant.others + (grant.templates + grant.dateMath).map(render))
         })
     }
 
@@ -68,17 +75,18 @@ final class MatchingPatterns: Sendable {
     private let patterns: FlatPatterns
 
     init(_ grants: [(actions: BitSet, patterns: [Pattern])]) {
-        var distinct: [Pattern] = [], positions: [Pattern: Int] = [:]
+        // A pattern is determined by its text, a cheaper key than the compiled pattern.
+        var distinct: [Pattern] = [], positions: [String: Int] = [:]
         let grantPatterns = grants.map { grant in
             grant.patterns.map { pattern in
-                if let known = positions[pattern] { return known }
-                positions[pattern] = distinct.count
+                if let known = positions[pattern.source] { return known }
+                positions[pattern.source] = distinct.count
                 distinct.append(pattern)
                 return distinct.count - 1
             }
         }
         let chunks = max(1, (distinct.count + 63) / 64)
-        let capacity = (grants.map(\.actions.words.count).max() ?? 0) * 64
+        let capacity = (grants.map { $0.actions.words.count }.max() ?? 0) * 64
         var byAction = [UInt64](repeating: 0, count: capacity * chunks)
         for (grant, held) in zip(grants, grantPatterns) {
             for (word, bits) in grant.actions.words.enumerated() where bits != 0 {

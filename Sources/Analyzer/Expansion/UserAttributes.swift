@@ -14,7 +14,7 @@ public enum UserAttributes {
         variables["user_securityRoles"] = securityRoles
         for (key, value) in subject.attributes {
             variables[key] = value
-            variables[key.replacingOccurrences(of: ".", with: "_")] = value
+            variables[String(key.map { $0 == "." ? "_" : $0 })] = value
         }
         return variables
     }
@@ -23,28 +23,33 @@ public enum UserAttributes {
     /// `TargetProfile.attributeDefaultValues`), `${name:-fallback}` uses the fallback when the name
     /// is unknown. Others stay as written.
     public static func substitute(_ text: String, _ variables: [String: String], defaults: Bool = false) -> String {
-        guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
+        let utf8 = text.utf8
+        guard utf8.contains(UInt8(ascii: "$")) else { return text }
         var output = ""
-        var rest = Substring(text)
-        while let start = rest.firstRange(of: "${") {
-            output += rest[..<start.lowerBound]
-            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
-                output += rest[start.lowerBound...]
-                return output
+        var copied = utf8.startIndex, position = utf8.startIndex
+        // '$', '{' and '}' are ASCII, so the byte positions found here are character boundaries.
+        while position < utf8.endIndex {
+            let next = utf8.index(after: position)
+            guard utf8[position] == UInt8(ascii: "$"), next < utf8.endIndex, utf8[next] == UInt8(ascii: "{") else {
+                position = next
+                continue
             }
-            let name = String(rest[start.upperBound..<end])
+            let nameStart = utf8.index(after: next)
+            // No closing brace: the rest stays as written.
+            guard let close = utf8[nameStart...].firstIndex(of: UInt8(ascii: "}")) else { break }
+            output += text[copied..<position]
+            let name = String(text[nameStart..<close])
             if let value = variables[name] {
                 output += value
-            } else if defaults, let split = name.firstRange(of: ":-"), let value = variables[String(name[..<split.lowerBound])] {
-                output += value
             } else if defaults, let split = name.firstRange(of: ":-") {
-                output += name[split.upperBound...]
+                output += variables[String(name[..<split.lowerBound])] ?? String(name[split.upperBound...])
             } else {
-                output += rest[start.lowerBound...end]
+                output += text[position...close]
             }
-            rest = rest[rest.index(after: end)...]
+            position = utf8.index(after: close)
+            copied = position
         }
-        return output + rest
+        return output + text[copied...]
     }
 
     /// Variable names used in a pattern (for audits).
