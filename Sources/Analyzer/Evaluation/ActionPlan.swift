@@ -83,8 +83,7 @@ final class ActionPlan: Sendable {
 /// The plans of one evaluator: every catalog action and every name renamed to one, ready; others
 /// are built when asked.
 struct ActionPlans: Sendable {
-    private let byName: [String: ActionPlan]
-    /// The same, as positions in `ordered`: a byte-wise lookup, cheaper than hashing a String.
+    /// Name → position in `ordered`: a byte-wise lookup, cheaper than hashing a String.
     private let positions: NameTable
     private let ordered: [ActionPlan]
     /// `[ordered[i]]`, made once: an index check takes a list of actions, and building a
@@ -110,7 +109,6 @@ struct ActionPlans: Sendable {
         for (from, to) in [("indices:admin/auto_create", "indices:admin/create"), ("indices:admin/mapping/auto_put", "indices:admin/mapping/put")] {
             plans[from] = plans[to] ?? build(to, [])
         }
-        byName = plans
         let names = plans.keys.sorted()
         ordered = names.map { plans[$0]! }
         alone = ordered.map { [$0] }
@@ -122,9 +120,13 @@ struct ActionPlans: Sendable {
 
     /// The plan for `action` as a one-element list.
     func planAlone(for action: String) -> [ActionPlan] {
-        if let position = positions.value(for: action) { return alone[position] }
+        if let known = known(action) { return known }
         let checked = ActionPlan.rename(action)
-        if let plan = byName[checked] { return [plan] }
-        return [build(checked, (ActionPlan.subActionNames[checked] ?? []).compactMap { byName[$0] })]
+        if let known = known(checked) { return known }
+        return [build(checked, (ActionPlan.subActionNames[checked] ?? []).compactMap { known($0)?[0] })]
+    }
+
+    private func known(_ name: String) -> [ActionPlan]? {
+        positions.value(for: name).map { alone[$0] }
     }
 }

@@ -14,7 +14,8 @@ final class SubjectContext: Sendable {
     let variables: [String: String]
     /// The held roles' index grants with glob, regex, template or date-math patterns.
     let matching: MatchingPatterns
-    private let rendered = Mutex<[String: Pattern]>([:])
+    /// Templates rendered for this subject (date math is left to the evaluator's cache).
+    private let rendered: Mutex<[String: Pattern]>
 
     init(subject: Subject, evaluator: Evaluator) {
         self.subject = subject
@@ -29,9 +30,8 @@ final class SubjectContext: Sendable {
         roleSet = set
         let variables = UserAttributes.variables(for: subject, mappedRoles: existing)
         self.variables = variables
-        // Templates depend only on the subject, date math only on the evaluator's clock: both are
-        // rendered once here instead of at every match.
-        // The same template often stands in many roles: each is rendered once per subject.
+        // Templates depend only on the subject, date math only on the evaluator's clock: each is
+        // rendered once here (a template often stands in many roles), not at every match.
         var renderedOnce: [String: Pattern] = [:]
         func render(_ template: String) -> Pattern {
             if let known = renderedOnce[template] { return known }
@@ -42,6 +42,8 @@ final class SubjectContext: Sendable {
         matching = MatchingPatterns(roles.flatMap { $0.indexGrants }.filter { $0.needsMatching }.map { grant in
             (grant.actionBits, grant.others + (grant.templates + grant.dateMath).map(render))
         })
+        // Explanations ask for the same templates again.
+        rendered = Mutex(renderedOnce.filter { !DateMath.isExpression($0.key) })
     }
 
     /// Whether a held role grants the catalog action of `plan` (position `id`) on `name`: the
