@@ -183,24 +183,12 @@ public struct ConfigLoader: Sendable {
     }
 
     private func read(_ path: String) throws(InputError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(.error("\(path): cannot be read", hint: "check that the file exists and is readable"))
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(.error("\(path): is not UTF-8 text", hint: "security configuration files are UTF-8 YAML or JSON"))
-        }
-        return text
+        try InputText.read(path)
     }
 
     /// Parses YAML (JSON is YAML too); syntax errors and duplicate keys become diagnostics with a line.
     func parse(_ text: String, file: String) throws(InputError) -> Node? {
-        do {
-            return try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw InputError(YAMLErrorDescription.diagnostic(for: error, file: file))
-        } catch {
-            throw InputError(.error("cannot parse: \(error)", at: SourceLocation(file: file, line: 0)))
-        }
+        try YAMLInput.compose(text, file: file)
     }
 }
 
