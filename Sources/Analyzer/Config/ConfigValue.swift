@@ -17,6 +17,18 @@ public indirect enum ConfigValue: Hashable, Sendable {
         }
     }
 
+    /// What kind of value this is, for messages: "a string", "a list" …
+    public var kind: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .list: "a list"
+        case .map: "an object"
+        }
+    }
+
     /// A number as text: whole numbers without a fraction (`5`, not `5.0`), everything else as
     /// Swift prints it. A number out of `Int`'s range, infinite or NaN is never converted to `Int`.
     static func text(of number: Double) -> String {
