@@ -89,10 +89,11 @@ public enum InputText {
         } else {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw InputError(.error("\(path): no such file", hint: "check the path"))
+                throw InputError(.error("no such file", at: SourceLocation(file: path, line: 0), hint: "check the path"))
             }
             guard !isDirectory.boolValue, let opened = FileHandle(forReadingAtPath: path) else {
-                throw InputError(.error("\(path): cannot be read", hint: isDirectory.boolValue ? "this is a directory; give a file" : "check that the file is readable"))
+                throw InputError(.error("cannot be read", at: SourceLocation(file: path, line: 0),
+                                        hint: isDirectory.boolValue ? "this is a directory; give a file" : "check that the file is readable"))
             }
             handle = opened
         }
@@ -101,7 +102,7 @@ public enum InputText {
         do {
             while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
                 guard data.count <= maximumBytes - chunk.count else {
-                    throw InputError(.error("\(name): larger than \(maximumBytes >> 20) MiB; secperm does not read inputs this large",
+                    throw InputError(.error("larger than \(maximumBytes >> 20) MiB; secperm does not read inputs this large", at: SourceLocation(file: name, line: 0),
                                             hint: "split the file, or check that this is the file you meant"))
                 }
                 data.append(chunk)
@@ -109,7 +110,7 @@ public enum InputText {
         } catch let error as InputError {
             throw error
         } catch {
-            throw InputError(.error("\(name): cannot be read: \(error.localizedDescription)"))
+            throw InputError(.error("cannot be read: \(error.localizedDescription)", at: SourceLocation(file: name, line: 0)))
         }
         return try decode(data, file: name)
     }
