@@ -170,6 +170,12 @@ struct HardeningTests {
         ])
     }
 
+    @Test("a bundle with a key that is not text (a YAML complex key) is not a bundle, and no trap")
+    func bundleWithComplexKey() {
+        #expect(messages { _ = try ConfigLoader().load(text: "{roles: {}, ? [a] : 1}\n", name: "bundle.json") }
+                == ["bundle.json:1: error: cannot tell which configuration this is\n  help: name the file after its type (roles.json, rolesmapping.json …), add a _meta section, or bundle types as {\"roles\": {…}, \"rolesmapping\": {…}}"])
+    }
+
     // MARK: reading files
 
     @Test("a non-UTF-8 file is an input error at the line of the first bad byte")

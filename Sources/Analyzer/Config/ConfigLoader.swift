@@ -125,10 +125,9 @@ public struct ConfigLoader: Sendable {
             return
         }
         // A bundle keyed by config type.
-        let bundleTypes = keys.compactMap(ConfigType.init(name:))
-        if !bundleTypes.isEmpty, bundleTypes.count == keys.count {
-            for (keyNode, value) in mapping {
-                let type = ConfigType(name: keyNode.string ?? "")!
+        let bundle = mapping.map { (type: $0.key.string.flatMap(ConfigType.init(name:)), keyNode: $0.key, value: $0.value) }
+        if !bundle.isEmpty, bundle.allSatisfy({ $0.type != nil }) {
+            for case let (type?, keyNode, value) in bundle {
                 if case .scalar(let scalar) = value {
                     try decodeIndexDocument(type, base64: scalar.string, file: name, line: keyNode.mark?.line ?? 0, into: &config, diagnostics: &diagnostics)
                 } else {
