@@ -87,6 +87,13 @@ struct HardeningTests {
                 == ["req.txt:3: error: nested more than 100 levels deep\n  help: security configurations nest a few levels; check that this is the file you meant"])
     }
 
+    @Test("a body past libyaml's nesting limit is reported without libyaml's internals")
+    func veryDeepConsoleBody() {
+        let deep = String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000)
+        #expect(messages { _ = try ConsoleParser.parse("POST _search\n\(deep)\n", file: "req.txt") }
+                == ["req.txt:2: error: malformed JSON body: nested more than 1000 levels deep\n  help: request bodies are JSON; _bulk and _msearch take one JSON object per line"])
+    }
+
     // MARK: date math
 
     /// OpenSearch JavaDateMathParser.parseMath reads the amount with Integer.parseInt: beyond a

@@ -6,8 +6,8 @@ enum YAMLErrorDescription {
         switch error {
         case let .scanner(context, problem, mark, yaml), let .parser(context, problem, mark, yaml), let .composer(context, problem, mark, yaml):
             let location = SourceLocation(file: file, line: mark.line, column: mark.column)
-            if problem.hasPrefix("Maximum nesting level reached") {
-                return .error("invalid YAML: nested more than 1000 levels deep", at: location,
+            if isNestingLimit(problem) {
+                return .error("invalid YAML: \(nestingProblem)", at: location,
                               hint: "security configurations nest a few levels; check that this is the file you meant")
             }
             let detail = context.map { "\(problem) (\($0.text) at line \($0.mark.line))" } ?? problem
@@ -23,6 +23,13 @@ enum YAMLErrorDescription {
         default:
             return .error("invalid YAML: \(error)", at: SourceLocation(file: file, line: 1))
         }
+    }
+
+    /// libyaml's own words for its nesting limit name a C function; secperm says what happened.
+    static let nestingProblem = "nested more than 1000 levels deep"
+
+    static func isNestingLimit(_ problem: String) -> Bool {
+        problem.hasPrefix("Maximum nesting level reached")
     }
 
     private static func hint(for problem: String, at mark: Mark, in yaml: String) -> String {

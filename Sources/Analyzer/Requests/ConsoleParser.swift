@@ -141,7 +141,10 @@ public enum ConsoleParser {
             do {
                 _ = try Yams.compose(yaml: text)
             } catch let error as YamlError {
-                if case let .parser(_, problem, mark, _) = error { errorLine = line + mark.line - 1; detail = problem }
+                if case let .parser(_, problem, mark, _) = error {
+                    errorLine = line + mark.line - 1
+                    detail = YAMLErrorDescription.isNestingLimit(problem) ? YAMLErrorDescription.nestingProblem : problem
+                }
                 if case let .scanner(_, problem, mark, _) = error { errorLine = line + mark.line - 1; detail = problem }
             } catch {}
             throw InputError(.error("malformed JSON body: \(detail)", at: SourceLocation(file: file, line: min(errorLine, lastLine)),
