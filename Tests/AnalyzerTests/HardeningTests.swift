@@ -56,6 +56,14 @@ struct HardeningTests {
         #expect(settings.protectedIndices == ["a", "b"])
     }
 
+    @Test("opensearch.yml values are text as written too: numbers in an index list stay as typed")
+    func settingsFileText() throws {
+        let path = try temporaryFile(Array("plugins.security.system_indices.enabled: true\nplugins.security.system_indices.indices: [.inf, 1e3, 007]\n".utf8), name: "opensearch.yml")
+        let settings = try InputFiles.nodeSettings(path: path, overrides: [], profile: .default)
+        #expect(settings.systemIndicesEnabled)
+        #expect(settings.systemIndices == [".inf", "1e3", "007"])
+    }
+
     // MARK: console query strings
 
     /// OpenSearch RestUtils.decodeQueryString: a parameter with an empty name is dropped, one

@@ -4,16 +4,16 @@ import Yams
 
 /// Reads the small side inputs of an evaluation: cluster metadata and node settings.
 public enum InputFiles {
-    static func readValue(_ path: String) throws(InputError) -> ConfigValue {
+    static func readValue(_ path: String, settings: Bool = false) throws(InputError) -> ConfigValue {
         let text = try InputText.read(path)
         guard let node = try YAMLInput.compose(text, file: path) else { return .map([:]) }
-        return NodeReader.value(node)
+        return settings ? NodeReader.settingsValue(node) : NodeReader.value(node)
     }
 
     /// Node settings from an opensearch.yml (flat dotted keys or nested maps).
     public static func nodeSettings(path: String?, overrides: [String], profile: TargetProfile) throws(InputError) -> NodeSettings {
         var values: [String: ConfigValue] = [:]
-        if let path { values = NodeSettings.flatten(try readValue(path)) }
+        if let path { values = NodeSettings.flatten(try readValue(path, settings: true)) }
         for override in overrides {
             guard let equals = override.firstIndex(of: "=") else {
                 throw InputError(.error("--setting \(override): expected KEY=VALUE", hint: "e.g. --setting plugins.security.system_indices.enabled=true"))
@@ -21,7 +21,7 @@ public enum InputFiles {
             let key = String(override[..<equals]), raw = String(override[override.index(after: equals)...])
             // OpenSearch keeps a setting's text as written (`.inf` is the name ".inf", not a number):
             // only a list (`[a, b]`) is read as structure.
-            let value = (try? YAMLInput.compose(raw, file: "--setting")).flatMap { $0 }.map(NodeReader.value)
+            let value = (try? YAMLInput.compose(raw, file: "--setting")).flatMap { $0 }.map(NodeReader.settingsValue)
             values[key] = value?.list != nil ? value : .string(raw)
         }
         return try NodeSettings(values: values, profile: profile, origin: path ?? "--setting")

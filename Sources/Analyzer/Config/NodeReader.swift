@@ -120,6 +120,17 @@ struct NodeReader {
         }
     }
 
+    /// Converts a node the way OpenSearch reads node settings: every scalar is its text as written
+    /// (`1e3` stays "1e3", `.inf` stays ".inf"); only null, lists and maps keep their structure.
+    static func settingsValue(_ node: Node) -> ConfigValue {
+        switch node {
+        case .scalar(let scalar): node.null != nil ? .null : .string(scalar.string)
+        case .sequence(let sequence): .list(sequence.map(settingsValue))
+        case .mapping(let mapping): .map(Dictionary(mapping.map { ($0.key.string ?? "", settingsValue($0.value)) }) { _, last in last })
+        case .alias: .null
+        }
+    }
+
     /// Converts any node to a ``ConfigValue``.
     static func value(_ node: Node) -> ConfigValue {
         switch node {
