@@ -105,6 +105,54 @@ struct ConfigWriterRoundTripTests {
     }
 }
 
+/// The round trip compares a model with itself; this pins what loading keeps in the first place.
+@Suite("Config loading keeps every field")
+struct LosslessLoadingTests {
+    @Test("every key of every type in writer/every_field is in the model, in file order")
+    func everyField() throws {
+        let directory = Paths.fixtures.appendingPathComponent("writer/every_field").path
+        let config = try ConfigLoader().load(from: directory).config
+        #expect(config.roles.keys == ["zeta_reader", "alpha_writer", "yes", "5", "empty_role"])
+        let zeta = try #require(config.roles["zeta_reader"])
+        #expect(zeta.flags == EntryFlags(reserved: true, hidden: true, isStatic: false))
+        #expect(zeta.indexPermissions[0].maskedFields == ["email::SHA-512", "phone"])
+        #expect(zeta.indexPermissions[0].fls == ["~ssn", "name"])
+        #expect(zeta.indexPermissions[0].dls == #"{"bool": {"must": {"match": {"owner": "${user.name}"}}}}"#)
+        #expect(zeta.indexPermissions[1].indexPatterns.map(\.value).prefix(6) == ["&weird", "*", "yes", "no", "on", "off"])
+        #expect(zeta.tenantPermissions[0].tenantPatterns.map(\.value) == ["analytics", "human_resources"])
+        #expect(config.roles["alpha_writer"]?.flags.isStatic == true)
+
+        let mapping = try #require(config.roleMappings["zeta_reader"])
+        #expect(mapping.description == "everything a mapping has" && mapping.flags.hidden)
+        #expect(config.roleMappings.keys == ["zeta_reader", "alpha_writer", "yes"])
+
+        #expect(config.actionGroups.keys == ["zz_group", "aa_group", "no_actions"])
+        #expect(config.actionGroups["zz_group"]?.type == "index" && config.actionGroups["zz_group"]?.description == "nested: a group in a group")
+
+        let zed = try #require(config.internalUsers["zed"])
+        #expect(zed.passwordHash?.reveal() == "$2y$12$J1vSLYrbbG9N9ZqGmE5aUOUK1cy0W0EUmPPFqsCE0dHtFR0kEkZ5a")
+        #expect(zed.attributes.keys == ["zone", "department", "level", "flag"])
+        #expect(zed.attributes.values == ["eu", "sales", "5", "no"])
+        #expect(zed.flags == EntryFlags(reserved: true, hidden: true, isStatic: true))
+        #expect(config.internalUsers["svc"]?.passwordHash?.reveal() == "")
+        #expect(config.internalUsers["plain"]?.password?.reveal() == "a clear-text password: only REST PUT accepts it")
+
+        #expect(config.tenants.keys == ["human_resources", "analytics"])
+        #expect(config.nodesDN.keys == ["cluster_b", "cluster_a"])
+        #expect(config.nodesDN["cluster_a"]?.nodesDN.map(\.value) == ["CN=node1.a.example.com", "CN=node2.a.example.com"])
+        #expect(config.audit?.content[path: "config.compliance.read_watched_fields"] == .map(["customers*": .list([.string("ssn")])]))
+        #expect(config.allowlist?.content[path: "config.enabled"] == .bool(false))
+        #expect(config.allowlist?.content[path: "config.requests"]?.map?.keys.sorted() == ["/_cat/nodes", "/_cluster/settings"])
+        #expect(config.dynamic.raw[path: "authz.roles_from_myldap.authorization_backend.config.hosts"] == .list([.string("localhost:8389"), .string("yes")]))
+    }
+
+    @Test("nodes_dn entries accept only nodes_dn (upstream NodesDn)")
+    func nodesDNKeys() {
+        let text = "_meta:\n  type: \"nodesdn\"\n  config_version: 2\nc1:\n  nodes_dn: [\"CN=a\"]\n  nodes: [\"CN=b\"]\n"
+        #expect(throws: InputError.self) { try ConfigLoader().load(text: text, name: "nodes_dn.yml") }
+    }
+}
+
 @Suite("Config writer output")
 struct ConfigWriterOutputTests {
     static let here = SourceLocation(file: "test", line: 1)
