@@ -118,7 +118,8 @@ struct LosslessLoadingTests {
         #expect(zeta.indexPermissions[0].maskedFields == ["email::SHA-512", "phone"])
         #expect(zeta.indexPermissions[0].fls == ["~ssn", "name"])
         #expect(zeta.indexPermissions[0].dls == #"{"bool": {"must": {"match": {"owner": "${user.name}"}}}}"#)
-        #expect(zeta.indexPermissions[1].indexPatterns.map(\.value).prefix(6) == ["&weird", "*", "yes", "no", "on", "off"])
+        #expect(zeta.indexPermissions[1].dls == "{\n  \"term\": { \"region\": \"eu\" }\n}\n")
+        #expect(zeta.indexPermissions[2].indexPatterns.map(\.value).prefix(6) == ["&weird", "*", "yes", "no", "on", "off"])
         #expect(zeta.tenantPermissions[0].tenantPatterns.map(\.value) == ["analytics", "human_resources"])
         #expect(config.roles["alpha_writer"]?.flags.isStatic == true)
 
@@ -182,9 +183,11 @@ struct ConfigWriterOutputTests {
     @Test("strings YAML would read as something else are quoted; regexes are written as they are")
     func quoting() throws {
         let role = Role(name: "yes", location: Self.here, description: "a: b # c",
-                        clusterPermissions: Self.located(["on", "5", "null", "&anchor", "*"]),
+                        clusterPermissions: Self.located(["on", "5", "null", "&anchor", "*", "1:20", "<<", "indices:data/read/*"]),
                         indexPermissions: [IndexPermission(location: Self.here, indexPatterns: Self.located(["/metrics-\\d{4}/", "2024-01-01"]),
-                                                           allowedActions: Self.located(["read"]), dls: "{\"term\": {\"a\": 1}}")])
+                                                           allowedActions: Self.located(["read"]), dls: "{\"term\": {\"a\": 1}}"),
+                                           IndexPermission(location: Self.here, indexPatterns: Self.located(["x"]), allowedActions: Self.located(["read"]),
+                                                           dls: "{\n  \"term\": {\"a\": 1}\n}\n")])
         #expect(try ConfigWriter.rolesSnippet([role]) == """
             'yes':
               description: 'a: b # c'
@@ -194,11 +197,22 @@ struct ConfigWriterOutputTests {
               - 'null'
               - '&anchor'
               - '*'
+              - '1:20'
+              - '<<'
+              - indices:data/read/*
               index_permissions:
               - index_patterns:
                 - /metrics-\\d{4}/
                 - '2024-01-01'
                 dls: '{"term": {"a": 1}}'
+                allowed_actions:
+                - read
+              - index_patterns:
+                - x
+                dls: |
+                  {
+                    "term": {"a": 1}
+                  }
                 allowed_actions:
                 - read
 

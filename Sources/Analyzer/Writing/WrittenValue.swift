@@ -34,7 +34,7 @@ indirect enum WrittenValue: Sendable {
 
     var node: Node {
         switch self {
-        case .string(let text): .scalar(text.represented())
+        case .string(let text): .scalar(Self.scalar(text))
         case .bool(let flag): .scalar(flag.represented())
         case .integer(let number): .scalar(number.represented())
         case .number(let number): .scalar(number.represented())
@@ -42,6 +42,14 @@ indirect enum WrittenValue: Sendable {
         case .list(let items): .sequence(Node.Sequence(items.map(\.node)))
         case .map(let pairs): .mapping(Node.Mapping(pairs.map { (Node.scalar($0.key.represented()), $0.value.node) }))
         }
+    }
+
+    /// A string as Yams represents it (quoted when a plain scalar would read as another type); text
+    /// over several lines, such as a DLS query, as a literal block where libyaml can write one.
+    private static func scalar(_ text: String) -> Node.Scalar {
+        var scalar = text.represented()
+        if scalar.style == .any, text.contains("\n") { scalar.style = .literal }
+        return scalar
     }
 
     /// Block-style YAML, no line wrapping, Unicode kept as is.
