@@ -71,6 +71,22 @@ struct ConfigWriterRoundTripTests {
         try Self.expectRoundTrip(try ConfigLoader(profile: profile).load(from: directory).config, profile: profile, directory)
     }
 
+    @Test("a configuration read from security index documents (base64 JSON) round-trips too")
+    func indexDocuments() throws {
+        let writer = ConfigWriter(try ConfigLoader().load(from: Paths.sample).config)
+        var documents: [String] = []
+        for type in [ConfigType.roles, .rolesmapping, .actiongroups, .internalusers, .tenants, .config] {
+            // An index document is the securityadmin document as JSON: _meta, then the entries.
+            var members = ["\"_meta\": {\"type\": \"\(type.rawValue)\", \"config_version\": 2}"]
+            members += try writer.restBodies(type, asAdmin: true).map { "\"\($0.name)\": \($0.body)" }
+            documents.append("\"\(type.rawValue)\": \"\(Data("{\(members.joined(separator: ", "))}".utf8).base64EncodedString())\"")
+        }
+        let loaded = try ConfigLoader().load(text: "{\(documents.joined(separator: ", "))}", name: "docs.json").config
+        #expect(loaded.roles.count == 11 && loaded.internalUsers["alice"]?.hasPasswordHash == true)
+        #expect(loaded.roles.keys == writer.config.roles.keys)
+        try Self.expectRoundTrip(loaded, "index documents")
+    }
+
     @Test("the fixture walk finds the scenario and writer folders")
     func fixtureWalk() {
         let relative = Self.fixtureDirectories.map { String($0.dropFirst(Paths.fixtures.path.count + 1)) }
