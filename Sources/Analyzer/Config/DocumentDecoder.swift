@@ -262,7 +262,8 @@ struct DocumentDecoder {
         return Tenant(name: name, location: location, flags: flags, description: description)
     }
 
-    /// nodes_dn.yml entries: upstream `NodesDn` has the one property `nodes_dn`.
+    /// nodes_dn.yml entries: upstream `NodesDn` has the one property `nodes_dn`, and the plugin's
+    /// `DefaultObjectMapper` fails on unknown properties, so any other key is an error.
     private mutating func decodeNodesDN(_ name: String, _ pairs: [(key: String, keyNode: Node, value: Node)],
                                         _ location: SourceLocation) -> NodesDistinguishedNames {
         reader.rejectUnknownKeys(pairs, allowed: ["nodes_dn"], in: "nodes_dn entry '\(name)'")
