@@ -37,6 +37,8 @@ public struct SyntheticConfig: Sendable {
                                "indices:data/read/field_caps", "indices:admin/refresh"]
     static let clusterActions = ["cluster:monitor/health", "cluster:monitor/state", "indices:data/write/bulk", "indices:data/read/mget",
                                  "cluster:admin/snapshot/create", "cluster:monitor/nodes/stats"]
+    /// A well-formed bcrypt hash that no password matches: the users have a hash, as real ones do.
+    static let passwordHash = Secret("$2y$12$" + String(repeating: "synthetic.", count: 5) + "bcr")
     static let builtInGroups = ["read", "write", "crud", "search", "get", "index", "delete", "manage", "indices_monitor", "create_index"]
 
     public init(size: Size = Size(), seed: UInt64 = 42) {
@@ -79,7 +81,7 @@ public struct SyntheticConfig: Sendable {
         for number in 0..<size.users {
             let name = "user_\(number)"
             let backend = (0..<(1 + random.below(3))).map { _ in "br_\(random.below(size.backendRoles))" }
-            config.internalUsers[name] = InternalUser(name: name, location: here, hasPasswordHash: true, backendRoles: located(backend),
+            config.internalUsers[name] = InternalUser(name: name, location: here, passwordHash: Self.passwordHash, backendRoles: located(backend),
                                                       attributes: ["dept": "d\(random.below(50))"])
         }
         self.config = config

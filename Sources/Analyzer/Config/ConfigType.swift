@@ -33,11 +33,4 @@ public enum ConfigType: String, CaseIterable, Sendable {
         self = alias
     }
 
-    /// The types whose entries secperm models; the others are read for `_meta` only.
-    var isModelled: Bool {
-        switch self {
-        case .config, .roles, .rolesmapping, .internalusers, .actiongroups, .tenants: true
-        default: false
-        }
-    }
 }

@@ -35,10 +35,15 @@ struct DocumentDecoder {
             guard checkMeta(type, root: root, pairs: pairs) else { return }
         }
         pairs.removeAll { $0.key == "_meta" }
-        guard type.isModelled else { return }
-        if type == .config {
+        switch type {
+        case .config:
             decodeConfig(pairs, into: &config)
             return
+        case .audit, .allowlist, .whitelist:
+            decodeSettingsDocument(type, pairs, at: root, into: &config)
+            return
+        default:
+            break
         }
         for pair in pairs {
             guard let entryPairs = reader.pairs(pair.value, "entry '\(pair.key)'") else { continue }
@@ -51,6 +56,7 @@ struct DocumentDecoder {
             case .actiongroups: config.actionGroups[pair.key] = decodeActionGroup(pair.key, entryPairs, location, flags)
             case .internalusers: config.internalUsers[pair.key] = decodeUser(pair.key, entryPairs, location, flags)
             case .tenants: config.tenants[pair.key] = decodeTenant(pair.key, entryPairs, location, flags)
+            case .nodesdn: config.nodesDN[pair.key] = decodeNodesDN(pair.key, entryPairs, location)
             default: break
             }
         }
@@ -223,13 +229,15 @@ struct DocumentDecoder {
                                  in: "internal user '\(name)'") { key in
             key == "roles" ? "config_version 1 syntax; config_version 2 uses 'backend_roles'" : nil
         }
-        var hasHash = false, enabled = true, service = false
+        var hash: Secret?, password: Secret?
+        var enabled = true, service = false
         var backend: [Located<String>] = [], securityRoles: [Located<String>] = []
-        var attributes: [String: String] = [:]
+        var attributes: ConfigEntries<String> = [:]
         var description: String?
         for pair in pairs {
             switch pair.key {
-            case "hash", "password": hasHash = hasHash || !(reader.string(pair.value, pair.key) ?? "").isEmpty
+            case "hash": hash = reader.string(pair.value, pair.key).map(Secret.init)
+            case "password": password = reader.string(pair.value, pair.key).map(Secret.init)
             case "enabled": enabled = reader.bool(pair.value, "enabled") ?? true
             case "service": service = reader.bool(pair.value, "service") ?? false
             case "backend_roles": backend = reader.strings(pair.value, "backend_roles of user '\(name)'")
@@ -243,14 +251,37 @@ struct DocumentDecoder {
             default: break
             }
         }
-        return InternalUser(name: name, location: location, flags: flags, hasPasswordHash: hasHash, enabled: enabled, isService: service,
-                            backendRoles: backend, attributes: attributes, securityRoles: securityRoles, description: description)
+        return InternalUser(name: name, location: location, flags: flags, passwordHash: hash, password: password, enabled: enabled,
+                            isService: service, backendRoles: backend, attributes: attributes, securityRoles: securityRoles,
+                            description: description)
     }
 
     private mutating func decodeTenant(_ name: String, _ pairs: [(key: String, keyNode: Node, value: Node)], _ location: SourceLocation, _ flags: EntryFlags) -> Tenant {
         reader.rejectUnknownKeys(pairs, allowed: ["reserved", "hidden", "static", "description"], in: "tenant '\(name)'")
         let description = pairs.first { $0.key == "description" }.flatMap { reader.string($0.value, "description") }
         return Tenant(name: name, location: location, flags: flags, description: description)
+    }
+
+    /// nodes_dn.yml entries: upstream `NodesDn` has the one property `nodes_dn`, and the plugin's
+    /// `DefaultObjectMapper` fails on unknown properties, so any other key is an error.
+    private mutating func decodeNodesDN(_ name: String, _ pairs: [(key: String, keyNode: Node, value: Node)],
+                                        _ location: SourceLocation) -> NodesDistinguishedNames {
+        reader.rejectUnknownKeys(pairs, allowed: ["nodes_dn"], in: "nodes_dn entry '\(name)'")
+        let names = pairs.first { $0.key == "nodes_dn" }.map { reader.strings($0.value, "nodes_dn of '\(name)'") } ?? []
+        return NodesDistinguishedNames(name: name, location: location, nodesDN: names)
+    }
+
+    /// audit.yml, allowlist.yml, whitelist.yml: kept whole, as values.
+    private func decodeSettingsDocument(_ type: ConfigType, _ pairs: [(key: String, keyNode: Node, value: Node)], at root: Node,
+                                        into config: inout SecurityConfig) {
+        let content = ConfigValue.map(Dictionary(pairs.map { ($0.key, NodeReader.value($0.value)) }) { first, _ in first })
+        let document = SettingsDocument(location: reader.location(root), content: content)
+        switch type {
+        case .audit: config.audit = document
+        case .allowlist: config.allowlist = document
+        case .whitelist: config.whitelist = document
+        default: break
+        }
     }
 
     // MARK: config.yml

@@ -119,28 +119,33 @@ public struct ActionGroup: Hashable, Sendable {
     }
 }
 
-/// A user of the internal user database (internal_users.yml). The password hash is kept only to
-/// know whether one is set; secperm never prints it.
+/// A user of the internal user database (internal_users.yml). Credentials are held as ``Secret``s,
+/// which no renderer can print; ``hasPasswordHash`` says whether one is set.
 public struct InternalUser: Hashable, Sendable {
     public let name: String
     public let location: SourceLocation
     public let flags: EntryFlags
-    public let hasPasswordHash: Bool
+    /// `hash`: the password hash as written (the REST API's GET returns it blanked as "").
+    public let passwordHash: Secret?
+    /// `password`: a clear-text password, which only the REST API's PUT accepts (it hashes it).
+    public let password: Secret?
     public let enabled: Bool
     public let isService: Bool
     public let backendRoles: [Located<String>]
-    public let attributes: [String: String]
+    /// Attributes in the order written.
+    public let attributes: ConfigEntries<String>
     /// `opendistro_security_roles`: security roles given directly, bypassing role mapping.
     public let securityRoles: [Located<String>]
     public let description: String?
 
-    public init(name: String, location: SourceLocation, flags: EntryFlags = EntryFlags(), hasPasswordHash: Bool = false,
-                enabled: Bool = true, isService: Bool = false, backendRoles: [Located<String>] = [],
-                attributes: [String: String] = [:], securityRoles: [Located<String>] = [], description: String? = nil) {
+    public init(name: String, location: SourceLocation, flags: EntryFlags = EntryFlags(), passwordHash: Secret? = nil,
+                password: Secret? = nil, enabled: Bool = true, isService: Bool = false, backendRoles: [Located<String>] = [],
+                attributes: ConfigEntries<String> = [:], securityRoles: [Located<String>] = [], description: String? = nil) {
         self.name = name
         self.location = location
         self.flags = flags
-        self.hasPasswordHash = hasPasswordHash
+        self.passwordHash = passwordHash
+        self.password = password
         self.enabled = enabled
         self.isService = isService
         self.backendRoles = backendRoles
@@ -148,6 +153,9 @@ public struct InternalUser: Hashable, Sendable {
         self.securityRoles = securityRoles
         self.description = description
     }
+
+    /// Whether a non-empty hash or password is set.
+    public var hasPasswordHash: Bool { passwordHash?.isEmpty == false || password?.isEmpty == false }
 }
 
 /// A Dashboards tenant (tenants.yml).
@@ -199,15 +207,46 @@ public struct DynamicSettings: Hashable, Sendable {
     public init() {}
 }
 
+/// A `nodes_dn.yml` entry: distinguished names of certificates accepted as cluster nodes.
+public struct NodesDistinguishedNames: Hashable, Sendable {
+    public let name: String
+    public let location: SourceLocation
+    public let nodesDN: [Located<String>]
+
+    public init(name: String, location: SourceLocation, nodesDN: [Located<String>]) {
+        self.name = name
+        self.location = location
+        self.nodesDN = nodesDN
+    }
+}
+
+/// A settings document secperm keeps as written but does not interpret (audit.yml, allowlist.yml,
+/// whitelist.yml): everything except `_meta`.
+public struct SettingsDocument: Hashable, Sendable {
+    public let location: SourceLocation
+    public let content: ConfigValue
+
+    public init(location: SourceLocation, content: ConfigValue) {
+        self.location = location
+        self.content = content
+    }
+}
+
 /// A whole security configuration, as the plugin would hold it in memory: the files' entries plus
-/// (after ``SecurityConfig/withStatics(from:)``) the built-in ones of the target profile.
+/// (after ``SecurityConfig/withStatics(from:)``) the built-in ones of the target profile. Entries
+/// keep the order they were written in.
 public struct SecurityConfig: Hashable, Sendable {
-    public var roles: [String: Role] = [:]
-    public var roleMappings: [String: RoleMapping] = [:]
-    public var actionGroups: [String: ActionGroup] = [:]
-    public var internalUsers: [String: InternalUser] = [:]
-    public var tenants: [String: Tenant] = [:]
+    public var roles: ConfigEntries<Role> = [:]
+    public var roleMappings: ConfigEntries<RoleMapping> = [:]
+    public var actionGroups: ConfigEntries<ActionGroup> = [:]
+    public var internalUsers: ConfigEntries<InternalUser> = [:]
+    public var tenants: ConfigEntries<Tenant> = [:]
     public var dynamic = DynamicSettings()
+    public var nodesDN: ConfigEntries<NodesDistinguishedNames> = [:]
+    public var audit: SettingsDocument?
+    public var allowlist: SettingsDocument?
+    /// The name of allowlist.yml before OpenSearch 2.0 (and on Open Distro).
+    public var whitelist: SettingsDocument?
     /// Which config types were present in the input (doc ids such as `roles`).
     public var presentTypes: Set<String> = []
 

@@ -37,7 +37,7 @@ public struct FlattenedActionGroups: Sendable {
         cycles = FlattenedActionGroups.findCycles(groups)
     }
 
-    public init(_ groups: [String: ActionGroup]) {
+    public init(_ groups: ConfigEntries<ActionGroup>) {
         self.init(groups.mapValues { $0.allowedActions.map(\.value) })
     }
 

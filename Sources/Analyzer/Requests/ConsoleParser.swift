@@ -11,6 +11,20 @@ public struct ConsoleRequest: Sendable {
     /// JSON documents of the body with the line each starts on (one for most requests, one per
     /// line for NDJSON bodies such as `_bulk` and `_msearch`).
     public let body: [(line: Int, value: ConfigValue)]
+    /// The body as the file writes it, to send as is: its lines joined with `\n` (comment lines
+    /// left out, as from ``body``), ending in `\n` for NDJSON bodies, which the API requires;
+    /// nil without a body.
+    public let rawBody: String?
+
+    public init(line: Int, method: String, path: String, query: [String: String], body: [(line: Int, value: ConfigValue)],
+                rawBody: String? = nil) {
+        self.line = line
+        self.method = method
+        self.path = path
+        self.query = query
+        self.body = body
+        self.rawBody = rawBody
+    }
 }
 
 /// Parses OpenSearch Dashboards Dev Tools console text: `METHOD path[?query]` lines, each followed by
@@ -50,7 +64,9 @@ public enum ConsoleParser {
             }
             do {
                 let body = try parseBody(bodyLines, ndjson: ndjson, file: file)
-                requests.append(ConsoleRequest(line: start, method: method, path: path, query: query, body: body))
+                let hasBody = bodyLines.contains { !$0.1.trimmingCharacters(in: .whitespaces).isEmpty }
+                let rawBody = hasBody ? bodyLines.map(\.1).joined(separator: "\n") + (ndjson ? "\n" : "") : nil
+                requests.append(ConsoleRequest(line: start, method: method, path: path, query: query, body: body, rawBody: rawBody))
             } catch {
                 diagnostics += error.diagnostics
             }

@@ -76,7 +76,7 @@ struct ActionsCommand: ParsableCommand {
         let results = ActionsAnalysis(catalog: catalog, config: config).analyze(requests, evaluator: evaluator, subject: subject)
         if let suggestRole {
             let suggestion = RoleSuggestion(name: suggestRole, requirements: results.flatMap(\.plan.requirements), catalog: catalog, allowBroader: allowBroader)
-            emit(suggestion.yaml)
+            emit(try suggestion.yaml)
             return
         }
         emit(output.format == .json ? ActionsReport.json(results, target: profile.name) : ActionsReport.text(results, target: profile.name))
