@@ -96,15 +96,17 @@ public enum InputText {
                                         hint: isDirectory.boolValue ? "this is a directory; give a file" : "check that the file is readable"))
             }
             handle = opened
+            // A regular file says its size: refuse a large one before reading any of it.
+            if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.int64Value > Int64(maximumBytes) {
+                try? opened.close()
+                throw tooLarge(name, maximumBytes)
+            }
         }
         defer { if path != "-" { try? handle.close() } }
         var data = Data()
         do {
             while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                guard data.count <= maximumBytes - chunk.count else {
-                    throw InputError(.error("larger than \(maximumBytes >> 20) MiB; secperm does not read inputs this large", at: SourceLocation(file: name, line: 0),
-                                            hint: "split the file, or check that this is the file you meant"))
-                }
+                guard data.count <= maximumBytes - chunk.count else { throw tooLarge(name, maximumBytes) }
                 data.append(chunk)
             }
         } catch let error as InputError {
@@ -113,6 +115,11 @@ public enum InputText {
             throw InputError(.error("cannot be read: \(error.localizedDescription)", at: SourceLocation(file: name, line: 0)))
         }
         return try decode(data, file: name)
+    }
+
+    private static func tooLarge(_ name: String, _ maximumBytes: Int) -> InputError {
+        InputError(.error("larger than \(maximumBytes >> 20) MiB; secperm does not read inputs this large", at: SourceLocation(file: name, line: 0),
+                          hint: "split the file, or check that this is the file you meant"))
     }
 
     /// `data` as UTF-8 text; otherwise an error at the line of the first invalid byte.
