@@ -207,6 +207,9 @@ struct HardeningTests {
                 == ["\(path): error: larger than 2 MiB; secperm does not read inputs this large\n  help: split the file, or check that this is the file you meant"])
         #expect(try InputText.read(path, maximumBytes: 3 << 20).utf8.count == 3 << 20)
         #expect(InputText.maximumBytes == 256 << 20)
+        // A stream without a size (a device, a FIFO, stdin) is cut at the bound while reading.
+        #expect(messages { _ = try InputText.read("/dev/zero", maximumBytes: 2 << 20) }
+                == ["/dev/zero: error: larger than 2 MiB; secperm does not read inputs this large\n  help: split the file, or check that this is the file you meant"])
     }
 
     // MARK: cases files
