@@ -156,6 +156,26 @@ struct HardeningTests {
         #expect(elapsed < .seconds(1))
     }
 
+    /// Composing hashes each mapping's keys to find duplicates, so an alias used as a key would be
+    /// hashed fully expanded: aliases must be refused before composing, not after.
+    static let keyBomb: String = {
+        var lines = ["a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]"]
+        for level in 1..<9 { lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ",") + "]") }
+        return lines.joined(separator: "\n") + "\n? *a8\n: 1\n"
+    }()
+
+    @Test("an alias bomb used as a mapping key is refused as fast, in configs and console bodies")
+    func aliasKeyBomb() {
+        let clock = ContinuousClock()
+        var found: [String] = []
+        let elapsed = clock.measure { found = messages { _ = try ConfigLoader().load(text: Self.keyBomb, name: "config.yml") } }
+        #expect(found == ["config.yml:2: error: YAML alias *a0: the security plugin does not expand aliases (it reads *a0 as the text \"a0\")\n  help: write the value out where the alias is"])
+        #expect(elapsed < .seconds(1))
+        let body = clock.measure { found = messages { _ = try ConsoleParser.parse("POST _search\n" + Self.keyBomb.replacingOccurrences(of: "\n\n", with: "\n"), file: "req.txt") } }
+        #expect(found.first?.hasPrefix("req.txt:3: error: malformed JSON body: not valid JSON") == true)
+        #expect(body < .seconds(1))
+    }
+
     @Test("anchors without aliases are fine (the plugin ignores them)")
     func anchorsAlone() throws {
         let loaded = try ConfigLoader().load(text: "_meta:\n  type: \"roles\"\n  config_version: 2\nr1: &base\n  cluster_permissions: [\"cluster_monitor\"]\n", name: "roles.yml")

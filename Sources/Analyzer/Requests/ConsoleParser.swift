@@ -155,7 +155,12 @@ public enum ConsoleParser {
             var detail = "not valid JSON"
             let lastLine = line + text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
             do {
-                _ = try Yams.compose(yaml: text)
+                // Composing only to find the line: never text with aliases, which could expand.
+                if let alias = YAMLInput.firstAlias(in: text) {
+                    errorLine = line + alias.line - 1
+                } else {
+                    _ = try Yams.compose(yaml: text)
+                }
             } catch let error as YamlError {
                 if case let .parser(_, problem, mark, _) = error {
                     errorLine = line + mark.line - 1
