@@ -29,10 +29,10 @@ struct Secperm: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                emit(fullMessage(for: error) + "\n")
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            try? StandardStream.error.write(fullMessage(for: error) + "\n")
             Foundation.exit(code == .validationFailure || code == .failure ? ExitStatus.inputError.rawValue : code.rawValue)
         }
     }

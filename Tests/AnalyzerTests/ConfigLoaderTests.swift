@@ -202,7 +202,7 @@ struct ConfigLoaderTests {
         ])
         let emptyFile = try directory(["roles.yml": ""])
         #expect(errors { _ = try loader.load(from: emptyFile) } == [
-            "\(emptyFile)/roles.yml: error: the file is empty\n  help: a roles.yml starts with _meta: {type: \"roles\", config_version: 2}",
+            "\(emptyFile)/roles.yml:1: error: the file is empty\n  help: a roles.yml starts with _meta: {type: \"roles\", config_version: 2}",
         ])
     }
 

@@ -71,10 +71,12 @@ struct CheckCommandTests {
         #expect(bad.stdout.hasSuffix("2 cases: 1 as expected, 1 disagree\n"))
 
         let lines = try CLI.run(["check"] + sample + ["--batch", file.path, "--format", "json"])
-        let decoded = try lines.stdout.split(separator: "\n").map { try CLI.json(String($0)) }
+        var decoded = try lines.stdout.split(separator: "\n").map { try CLI.json(String($0)) }
+        let summary = try #require(decoded.popLast()?["summary"] as? [String: Any])
         #expect(decoded.map { $0["id"] as? String } == ["ok", "wrong"])
         #expect(decoded.map { $0["decision"] as? String } == ["allow", "deny"])
         #expect(decoded[1]["disagreement"] as? String == "expected allow, got deny")
+        #expect(summary["cases"] as? Int == 2 && summary["asExpected"] as? Int == 1 && summary["unexpected"] as? Int == 1)
     }
 
     @Test("bad cases files and missing flags exit 2 with a located message")

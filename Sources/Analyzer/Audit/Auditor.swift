@@ -52,9 +52,10 @@ public struct Baseline: Sendable, Codable, Equatable {
     }
 
     public static func read(path: String) throws(InputError) -> Baseline {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard FileManager.default.isReadableFile(atPath: path) else {
             throw InputError(.error("\(path): cannot be read", hint: "create one with --write-baseline \(path)"))
         }
+        let data = Data(try InputText.read(path).utf8)
         guard let baseline = try? JSONDecoder().decode(Baseline.self, from: data) else {
             throw InputError(.error("\(path): not a secperm baseline", at: SourceLocation(file: path, line: 1),
                                     hint: "expected {\"schemaVersion\": 1, \"findings\": [{\"rule\", \"file\", \"entity\"}]}"))

@@ -125,10 +125,9 @@ public struct ConfigLoader: Sendable {
             return
         }
         // A bundle keyed by config type.
-        let bundleTypes = keys.compactMap(ConfigType.init(name:))
-        if !bundleTypes.isEmpty, bundleTypes.count == keys.count {
-            for (keyNode, value) in mapping {
-                let type = ConfigType(name: keyNode.string ?? "")!
+        let bundle = mapping.map { (type: $0.key.string.flatMap(ConfigType.init(name:)), keyNode: $0.key, value: $0.value) }
+        if !bundle.isEmpty, bundle.allSatisfy({ $0.type != nil }) {
+            for case let (type?, keyNode, value) in bundle {
                 if case .scalar(let scalar) = value {
                     try decodeIndexDocument(type, base64: scalar.string, file: name, line: keyNode.mark?.line ?? 0, into: &config, diagnostics: &diagnostics)
                 } else {
@@ -183,24 +182,12 @@ public struct ConfigLoader: Sendable {
     }
 
     private func read(_ path: String) throws(InputError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(.error("\(path): cannot be read", hint: "check that the file exists and is readable"))
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(.error("\(path): is not UTF-8 text", hint: "security configuration files are UTF-8 YAML or JSON"))
-        }
-        return text
+        try InputText.read(path)
     }
 
     /// Parses YAML (JSON is YAML too); syntax errors and duplicate keys become diagnostics with a line.
     func parse(_ text: String, file: String) throws(InputError) -> Node? {
-        do {
-            return try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw InputError(YAMLErrorDescription.diagnostic(for: error, file: file))
-        } catch {
-            throw InputError(.error("cannot parse: \(error)", at: SourceLocation(file: file, line: 0)))
-        }
+        try YAMLInput.compose(text, file: file)
     }
 }
 

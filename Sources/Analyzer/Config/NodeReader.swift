@@ -15,11 +15,11 @@ struct NodeReader {
     }
 
     mutating func error(_ message: String, at node: Node?, hint: String? = nil) {
-        diagnostics.append(.error(message, at: node.map(location) ?? SourceLocation(file: file, line: 0), hint: hint))
+        diagnostics.append(.error(message, at: node.map(location) ?? SourceLocation(file: file, line: 1), hint: hint))
     }
 
     mutating func warning(_ message: String, at node: Node?, hint: String? = nil) {
-        diagnostics.append(.warning(message, at: node.map(location) ?? SourceLocation(file: file, line: 0), hint: hint))
+        diagnostics.append(.warning(message, at: node.map(location) ?? SourceLocation(file: file, line: 1), hint: hint))
     }
 
     static func isNull(_ node: Node) -> Bool {
@@ -86,7 +86,11 @@ struct NodeReader {
     mutating func strings(_ node: Node, _ what: String) -> [Located<String>] {
         if NodeReader.isNull(node) { return [] }
         guard case .sequence(let sequence) = node else {
-            let hint: String? = if case .scalar(let scalar) = node { "write it as a list: [\"\(scalar.string)\"]" } else { nil }
+            let hint: String? = switch node {
+            case .scalar(let scalar): "write it as a list: [\"\(scalar.string)\"]"
+            case .mapping: "a list has one '- value' line per entry (or [\"a\", \"b\"]); 'key: value' lines make a mapping"
+            default: nil
+            }
             error("\(what) must be a list of strings, found \(NodeReader.describe(node))", at: node, hint: hint)
             return []
         }
@@ -105,13 +109,25 @@ struct NodeReader {
     mutating func mappings(_ node: Node, _ what: String) -> [Node] {
         if NodeReader.isNull(node) { return [] }
         guard case .sequence(let sequence) = node else {
-            error("\(what) must be a list, found \(NodeReader.describe(node))", at: node)
+            let hint: String? = if case .mapping = node { "this is a list of mappings: start each entry with '- ', then its 'key: value' lines" } else { nil }
+            error("\(what) must be a list, found \(NodeReader.describe(node))", at: node, hint: hint)
             return []
         }
         return sequence.filter { item in
             if case .mapping = item { return true }
             error("each entry of \(what) must be a mapping, found \(NodeReader.describe(item))", at: item)
             return false
+        }
+    }
+
+    /// Converts a node the way OpenSearch reads node settings: every scalar is its text as written
+    /// (`1e3` stays "1e3", `.inf` stays ".inf"); only null, lists and maps keep their structure.
+    static func settingsValue(_ node: Node) -> ConfigValue {
+        switch node {
+        case .scalar(let scalar): node.null != nil ? .null : .string(scalar.string)
+        case .sequence(let sequence): .list(sequence.map(settingsValue))
+        case .mapping(let mapping): .map(Dictionary(mapping.map { ($0.key.string ?? "", settingsValue($0.value)) }) { _, last in last })
+        case .alias: .null
         }
     }
 

@@ -2,6 +2,10 @@ import Foundation
 
 /// One line of a cases file (shared/conformance/*/cases.jsonl format): a request and, optionally,
 /// the decision it must get. Files of these are how users keep "who may do what" tests.
+///
+/// Reading is strict: a field of the wrong type or an unknown value is an input error naming the
+/// line and the field, never dropped (a dropped `"indices"` would silently mean "all indices",
+/// a dropped `"expected"` would assert nothing).
 public struct BatchCase: Sendable {
     public let line: Int
     public let id: String
@@ -11,14 +15,16 @@ public struct BatchCase: Sendable {
     public let expected: Decision.Outcome?
     public let expectedAllowedIndices: [String]?
 
+    static let fields = ["id", "user", "backend_roles", "attributes", "roles", "host", "action", "indices", "expected", "allowed_indices",
+                         "resolved_indices", "tags", "note", "source"]
+    static let outcomes = ["allow", "deny", "partial", "empty"]
+
     public static func read(path: String) throws(InputError) -> [BatchCase] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(.error("\(path): cannot be read", hint: "check that the cases file exists"))
-        }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
+        try parse(InputText.read(path), file: path == "-" ? "<stdin>" : path)
     }
 
     /// Parses a JSON Lines file; blank lines and lines starting with `#` or `//` are skipped.
+    /// A file without a single case is an error too: it would pass while checking nothing.
     public static func parse(_ text: String, file: String) throws(InputError) -> [BatchCase] {
         var cases: [BatchCase] = []
         var diagnostics: [Diagnostic] = []
@@ -26,7 +32,11 @@ public struct BatchCase: Sendable {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("//") { continue }
             let location = SourceLocation(file: file, line: offset + 1)
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+            guard JSONLine.depth(of: line) <= YAMLInput.maximumDepth else {
+                diagnostics.append(.error("nested more than \(YAMLInput.maximumDepth) levels deep", at: location, hint: "a case is one flat JSON object"))
+                continue
+            }
+            guard let value = JSONLine.value(of: line), case .map(let object) = value else {
                 diagnostics.append(.error("not a JSON object", at: location, hint: "one case per line: {\"user\": …, \"action\": …, \"indices\": […]}"))
                 continue
             }
@@ -37,38 +47,45 @@ public struct BatchCase: Sendable {
             }
         }
         if !diagnostics.isEmpty { throw InputError(diagnostics) }
+        guard !cases.isEmpty else {
+            throw InputError(.error("no cases: the file is empty or has only comments", at: SourceLocation(file: file, line: 1),
+                                    hint: "one case per line: {\"user\": \"alice\", \"action\": \"indices:data/read/search\", \"indices\": [\"logs-1\"], \"expected\": \"allow\"}"))
+        }
         return cases
     }
 
-    init(_ object: [String: Any], line: Int, location: SourceLocation) throws(InputError) {
-        let known = ["id", "user", "backend_roles", "attributes", "roles", "host", "action", "indices", "expected", "allowed_indices",
-                     "resolved_indices", "tags", "note", "source"]
-        for key in object.keys.sorted() where !known.contains(key) {
-            let hint = Suggestion.closest(to: key, in: known).map { "did you mean '\($0)'?" } ?? "known fields: \(known.joined(separator: ", "))"
-            throw InputError(.error("unknown field '\(key)'", at: location, hint: hint))
-        }
-        guard let user = object["user"] as? String, let action = object["action"] as? String else {
-            throw InputError(.error("a case needs \"user\" and \"action\" strings", at: location))
+    init(_ object: [String: ConfigValue], line: Int, location: SourceLocation) throws(InputError) {
+        let fields = FieldReader(object: object, location: location)
+        try fields.rejectUnknown(allowed: Self.fields)
+        guard let user = try fields.string("user"), let action = try fields.string("action") else {
+            throw InputError(.error("a case needs \"user\" and \"action\" strings", at: location,
+                                    hint: "e.g. {\"user\": \"alice\", \"action\": \"indices:data/read/search\", \"indices\": [\"logs-1\"]}"))
         }
         self.line = line
-        id = object["id"] as? String ?? "line \(line)"
+        id = try fields.string("id") ?? "line \(line)"
         var subject = SubjectRequest(user: user)
-        subject.backendRoles = object["backend_roles"] as? [String] ?? []
-        subject.attributes = (object["attributes"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
-        subject.roles = object["roles"] as? [String] ?? []
-        subject.host = object["host"] as? String
+        subject.backendRoles = try fields.strings("backend_roles") ?? []
+        subject.attributes = try fields.stringMap("attributes") ?? [:]
+        subject.roles = try fields.strings("roles") ?? []
+        subject.host = try fields.string("host")
         self.subject = subject
         self.action = action
-        indices = object["indices"] as? [String] ?? []
-        if let text = object["expected"] as? String {
+        indices = try fields.strings("indices") ?? []
+        if let text = try fields.string("expected") {
             guard let outcome = Decision.Outcome(rawValue: text) else {
-                throw InputError(.error("expected must be allow, deny, partial or empty; found '\(text)'", at: location))
+                let hint = Suggestion.closest(to: text, in: Self.outcomes).map { "did you mean '\($0)'?" } ?? "one of: \(Self.outcomes.joined(separator: ", "))"
+                throw InputError(.error("field \"expected\" must be allow, deny, partial or empty; found '\(text)'", at: location, hint: hint))
             }
             expected = outcome
         } else {
             expected = nil
         }
-        expectedAllowedIndices = object["allowed_indices"] as? [String]
+        expectedAllowedIndices = try fields.strings("allowed_indices")
+        // Read for their types only: secperm does not use them.
+        _ = try fields.strings("resolved_indices")
+        _ = try fields.strings("tags")
+        _ = try fields.string("note")
+        _ = try fields.string("source")
     }
 
     /// Whether a decision meets this case's expectation. `allow` accepts `empty` too: a read that
@@ -81,5 +98,113 @@ public struct BatchCase: Sendable {
             return "expected allowed indices \(indices.sorted()), got \(decision.allowedIndices.sorted())"
         }
         return nil
+    }
+}
+
+/// Typed access to the fields of one case; `null` counts as absent.
+private struct FieldReader {
+    let object: [String: ConfigValue]
+    let location: SourceLocation
+
+    func rejectUnknown(allowed: [String]) throws(InputError) {
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            let hint = Suggestion.closest(to: key, in: allowed).map { "did you mean '\($0)'?" } ?? "known fields: \(allowed.joined(separator: ", "))"
+            throw InputError(.error("unknown field '\(key)'", at: location, hint: hint))
+        }
+    }
+
+    private func present(_ key: String) -> ConfigValue? {
+        guard let value = object[key], value != .null else { return nil }
+        return value
+    }
+
+    private func wrongType(_ key: String, _ expected: String, _ found: ConfigValue, hint: String? = nil) -> InputError {
+        InputError(.error("field \"\(key)\" must be \(expected), found \(found.kind)", at: location, hint: hint))
+    }
+
+    func string(_ key: String) throws(InputError) -> String? {
+        guard let value = present(key) else { return nil }
+        guard case .string(let text) = value else { throw wrongType(key, "a string", value) }
+        return text
+    }
+
+    func strings(_ key: String) throws(InputError) -> [String]? {
+        guard let value = present(key) else { return nil }
+        guard case .list(let items) = value else {
+            let hint: String? = if case .string(let text) = value { "write it as a list: [\(JSONLine.quoted(text))]" } else { nil }
+            throw wrongType(key, "a list of strings", value, hint: hint)
+        }
+        var texts: [String] = []
+        for item in items {
+            guard case .string(let text) = item else { throw wrongType(key, "a list of strings", item, hint: "every entry is a quoted string") }
+            texts.append(text)
+        }
+        return texts
+    }
+
+    func stringMap(_ key: String) throws(InputError) -> [String: String]? {
+        guard let value = present(key) else { return nil }
+        guard case .map(let entries) = value else { throw wrongType(key, "an object of strings", value, hint: "e.g. {\"dept\": \"sales\"}") }
+        var texts: [String: String] = [:]
+        for (name, item) in entries {
+            guard case .string(let text) = item else {
+                throw InputError(.error("field \"\(key)\": value of '\(name)' must be a string, found \(item.kind)", at: location))
+            }
+            texts[name] = text
+        }
+        return texts
+    }
+}
+
+/// One line of strict JSON as a ``ConfigValue`` (booleans and numbers kept apart).
+enum JSONLine {
+    static func value(of line: String) -> ConfigValue? {
+        (try? JSONDecoder().decode(Wrapper.self, from: Data(line.utf8)))?.value
+    }
+
+    /// The deepest nesting of `[` and `{` outside strings, found without parsing (so without
+    /// recursion): deep documents are refused before a recursive decoder sees them.
+    static func depth(of text: String) -> Int {
+        var depth = 0, deepest = 0, inString = false, escaped = false
+        for byte in text.utf8 {
+            if escaped { escaped = false; continue }
+            if inString {
+                if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1; deepest = max(deepest, depth)
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
+    }
+
+    static func quoted(_ text: String) -> String {
+        guard let data = try? JSONEncoder().encode(text), let json = String(data: data, encoding: .utf8) else { return "\"…\"" }
+        return json
+    }
+
+    private struct Wrapper: Decodable {
+        let value: ConfigValue
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() {
+                value = .null
+            } else if let bool = try? container.decode(Bool.self) {
+                value = .bool(bool)
+            } else if let number = try? container.decode(Double.self) {
+                value = .number(number)
+            } else if let text = try? container.decode(String.self) {
+                value = .string(text)
+            } else if let items = try? container.decode([Wrapper].self) {
+                value = .list(items.map(\.value))
+            } else {
+                value = .map(try container.decode([String: Wrapper].self).mapValues(\.value))
+            }
+        }
     }
 }

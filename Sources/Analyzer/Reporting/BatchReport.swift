@@ -34,7 +34,7 @@ public enum BatchReport {
         var out = ""
         if result.hasExpectations {
             for entry in result.disagreements {
-                out += "\(result.file):\(entry.testCase.line): case \(entry.testCase.id): \(entry.disagreement!)\n"
+                out += "\(result.file):\(entry.testCase.line): case \(entry.testCase.id): \(entry.disagreement ?? "")\n"
                 out += DecisionReport.text(entry.decision).split(separator: "\n").map { "    \($0)\n" }.joined()
                 out += "\n"
             }
@@ -50,7 +50,8 @@ public enum BatchReport {
         return out
     }
 
-    /// JSON Lines: one decision per case, with the case's `id` and line.
+    /// JSON Lines: one decision per case, with the case's `id` and line, then one summary line
+    /// `{"summary": {…}}`, so a script can tell a complete run from one cut short.
     public static func jsonLines(_ result: BatchResult) -> String {
         result.entries.map { entry in
             var value = DecisionReport.jsonValue(entry.decision)
@@ -59,6 +60,32 @@ public enum BatchReport {
             value.expected = entry.testCase.expected?.rawValue
             value.disagreement = entry.disagreement
             return JSONOutput.line(value)
-        }.joined()
+        }.joined() + JSONOutput.line(SummaryLine(summary: Summary(result)))
+    }
+
+    struct SummaryLine: Encodable {
+        let summary: Summary
+    }
+
+    /// The counts of a batch run; `asExpected` and `unexpected` only when cases carry `expected`.
+    struct Summary: Encodable {
+        let schemaVersion = 1
+        let file: String
+        let cases: Int
+        let allow: Int, deny: Int, partial: Int, empty: Int
+        let asExpected: Int?, unexpected: Int?
+
+        init(_ result: BatchResult) {
+            let outcomes = result.entries.map(\.decision.outcome)
+            file = result.file
+            cases = result.entries.count
+            allow = outcomes.filter { $0 == .allow }.count
+            deny = outcomes.filter { $0 == .deny }.count
+            partial = outcomes.filter { $0 == .partial }.count
+            empty = outcomes.filter { $0 == .empty }.count
+            let unexpectedCount = result.disagreements.count
+            asExpected = result.hasExpectations ? result.entries.count - unexpectedCount : nil
+            unexpected = result.hasExpectations ? unexpectedCount : nil
+        }
     }
 }

@@ -104,18 +104,27 @@ public enum ConsoleParser {
         return (parts[0].uppercased(), target)
     }
 
+    /// Splits `path?query` the way OpenSearch's REST layer decodes a query string
+    /// (RestUtils.decodeQueryString): `&` separates parameters, the first `=` separates name and
+    /// value, a parameter without `=` has the empty value, and one with an empty name is dropped.
     static func splitTarget(_ target: String) -> (String, [String: String]) {
-        let pieces = target.split(separator: "?", maxSplits: 1).map(String.init)
-        var path = pieces[0]
+        let question = target.firstIndex(of: "?")
+        var path = String(target[..<(question ?? target.endIndex)])
         if !path.hasPrefix("/") { path = "/" + path }
         var query: [String: String] = [:]
-        if pieces.count == 2 {
-            for pair in pieces[1].split(separator: "&") {
-                let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-                query[kv[0]] = kv.count == 2 ? kv[1] : ""
+        if let question {
+            for pair in target[target.index(after: question)...].split(separator: "&") {
+                let equals = pair.firstIndex(of: "=")
+                let name = decode(pair[..<(equals ?? pair.endIndex)])
+                guard !name.isEmpty else { continue }
+                query[name] = equals.map { decode(pair[pair.index(after: $0)...]) } ?? ""
             }
         }
         return (path, query)
+    }
+
+    private static func decode(_ text: Substring) -> String {
+        String(text).removingPercentEncoding ?? String(text)
     }
 
     static func isNDJSON(_ path: String) -> Bool {
@@ -146,15 +155,31 @@ public enum ConsoleParser {
             var detail = "not valid JSON"
             let lastLine = line + text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
             do {
-                _ = try Yams.compose(yaml: text)
+                // Composing only to find the line: never text with aliases, which could expand.
+                if let alias = YAMLInput.firstAlias(in: text) {
+                    errorLine = line + alias.line - 1
+                } else {
+                    _ = try Yams.compose(yaml: text)
+                }
             } catch let error as YamlError {
-                if case let .parser(_, problem, mark, _) = error { errorLine = line + mark.line - 1; detail = problem }
+                if case let .parser(_, problem, mark, _) = error {
+                    errorLine = line + mark.line - 1
+                    detail = YAMLErrorDescription.isNestingLimit(problem) ? YAMLErrorDescription.nestingProblem : problem
+                }
                 if case let .scanner(_, problem, mark, _) = error { errorLine = line + mark.line - 1; detail = problem }
             } catch {}
             throw InputError(.error("malformed JSON body: \(detail)", at: SourceLocation(file: file, line: min(errorLine, lastLine)),
                                     hint: "request bodies are JSON; _bulk and _msearch take one JSON object per line"))
         }
-        guard let node = try? Yams.compose(yaml: text) else { return .null }
-        return NodeReader.value(node)
+        do {
+            guard let node = try YAMLInput.compose(text, file: file) else { return .null }
+            return NodeReader.value(node)
+        } catch {
+            // Lines of the body text are counted from the body's first line in the file.
+            throw InputError(error.diagnostics.map { diagnostic in
+                let location = diagnostic.location.map { SourceLocation(file: $0.file, line: line + max($0.line, 1) - 1) }
+                return Diagnostic(diagnostic.severity, diagnostic.message, at: location, hint: diagnostic.hint)
+            })
+        }
     }
 }

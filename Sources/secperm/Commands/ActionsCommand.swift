@@ -52,12 +52,10 @@ struct ActionsCommand: ParsableCommand {
             var name = "--request"
             if let file {
                 name = file == "-" ? "<stdin>" : file
-                let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
-                guard let data else { throw InputError(.error("\(file): cannot be read")) }
-                text = String(decoding: data, as: UTF8.self) + (text.isEmpty ? "" : "\n\n" + text)
+                text = try InputText.read(file) + (text.isEmpty ? "" : "\n\n" + text)
             }
             requests = try ConsoleParser.parse(text, file: name)
-        } catch let error as InputError {
+        } catch {
             Diagnostics.printToStandardError(error.diagnostics)
             throw ExitStatus.inputError.exitCode
         }

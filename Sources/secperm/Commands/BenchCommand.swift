@@ -22,6 +22,21 @@ struct BenchCommand: ParsableCommand {
 
     @OptionGroup var output: FormatOption
 
+    /// Generated sizes secperm accepts: at least one of each (the generator picks among them), at
+    /// most 100 times the defaults, so a typo cannot exhaust the machine's memory.
+    static let limits: KeyValuePairs<String, ClosedRange<Int>> = [
+        "--checks": 1...10_000_000, "--roles": 1...100_000, "--patterns": 1...1_000_000,
+        "--users": 1...500_000, "--action-groups": 1...20_000,
+    ]
+
+    func validate() throws {
+        let given = ["--checks": checks, "--roles": roles, "--patterns": patterns, "--users": users, "--action-groups": actionGroups]
+        for (flag, range) in Self.limits {
+            guard let value = given[flag], !range.contains(value) else { continue }
+            throw ValidationError("\(flag) must be between \(range.lowerBound) and \(range.upperBound), found \(value)")
+        }
+    }
+
     struct Figures: Encodable {
         let schemaVersion = 1
         let roles: Int, patterns: Int, users: Int, actionGroups: Int, checks: Int
@@ -44,42 +59,40 @@ struct BenchCommand: ParsableCommand {
         size.patterns = patterns
         size.users = users
         size.actionGroups = actionGroups
-        let clock = ContinuousClock()
-        var synthetic: SyntheticConfig?
-        let generate = clock.measure { synthetic = SyntheticConfig(size: size) }
-        var evaluator: Evaluator?
+        let (synthetic, generate) = timed { SyntheticConfig(size: size) }
         // System index protection on, with the profile's demo list, as a default install has it.
         let catalog = Catalog()
         var settings = NodeSettings()
         settings.systemIndicesEnabled = true
         settings.systemIndices = catalog.profile.defaultSystemIndices
-        let compile = clock.measure { evaluator = Evaluator(config: synthetic!.config, catalog: catalog, settings: settings) }
-        let requests = synthetic!.requests(checks)
+        let (evaluator, compile) = timed { Evaluator(config: synthetic.config, catalog: catalog, settings: settings) }
+        let requests = synthetic.requests(checks)
         var subjects: [String: PreparedSubject] = [:]
         var prepared: [(subject: PreparedSubject, action: String, indices: [String])] = []
         prepared.reserveCapacity(requests.count)
-        let resolve = try clock.measure {
+        let ((), resolve) = try timed {
             for request in requests {
-                if subjects[request.user] == nil {
-                    let resolved = try SubjectResolver.resolve(SubjectRequest(user: request.user), config: evaluator!.config)
-                    subjects[request.user] = evaluator!.prepare(resolved)
+                let subject: PreparedSubject
+                if let known = subjects[request.user] {
+                    subject = known
+                } else {
+                    subject = evaluator.prepare(try SubjectResolver.resolve(SubjectRequest(user: request.user), config: evaluator.config))
+                    subjects[request.user] = subject
                 }
-                prepared.append((subjects[request.user]!, request.action, request.indices))
+                prepared.append((subject, request.action, request.indices))
             }
         }
-        var counts = [Int](repeating: 0, count: 4)
-        let outcomes: [Decision.Outcome] = [.allow, .deny, .partial, .empty]
-        let check = clock.measure {
+        var counts: [Decision.Outcome: Int] = [:]
+        let ((), check) = timed {
             for request in prepared {
-                let outcome = evaluator!.outcome(request.subject, action: request.action, indices: request.indices)
-                counts[outcomes.firstIndex(of: outcome)!] += 1
+                counts[evaluator.outcome(request.subject, action: request.action, indices: request.indices), default: 0] += 1
             }
         }
-        var recordCounts = [Int](repeating: 0, count: 4)
-        let record = clock.measure {
+        var recordCounts: [Decision.Outcome: Int] = [:]
+        let ((), record) = timed {
             for request in prepared {
-                let decision = evaluator!.evaluate(request.subject, action: request.action, indices: request.indices, explain: false)
-                recordCounts[outcomes.firstIndex(of: decision.outcome)!] += 1
+                let decision = evaluator.evaluate(request.subject, action: request.action, indices: request.indices, explain: false)
+                recordCounts[decision.outcome, default: 0] += 1
             }
         }
         guard recordCounts == counts else {
@@ -89,7 +102,7 @@ struct BenchCommand: ParsableCommand {
                               generateSeconds: generate.seconds, compileSeconds: compile.seconds, subjectSeconds: resolve.seconds,
                               checkSeconds: check.seconds, decisionsPerSecond: Double(checks) / max(check.seconds, 1e-9),
                               recordSeconds: record.seconds, recordsPerSecond: Double(checks) / max(record.seconds, 1e-9),
-                              allowed: counts[0], denied: counts[1], partial: counts[2], empty: counts[3],
+                              allowed: counts[.allow, default: 0], denied: counts[.deny, default: 0], partial: counts[.partial, default: 0], empty: counts[.empty, default: 0],
                               peakMemoryMiB: Self.peakMemoryMiB())
         if output.format == .json {
             emit(JSONOutput.render(figures))
@@ -99,8 +112,8 @@ struct BenchCommand: ParsableCommand {
                 generate       \(String(format: "%.3f", figures.generateSeconds)) s
                 compile        \(String(format: "%.3f", figures.compileSeconds)) s
                 subjects       \(String(format: "%.3f", figures.subjectSeconds)) s (\(subjects.count) users resolved and mapped once)
-                checks         \(checks) in \(String(format: "%.3f", figures.checkSeconds)) s = \(Int(figures.decisionsPerSecond)) decisions/s (one core, outcome only)
-                with records   \(checks) in \(String(format: "%.3f", figures.recordSeconds)) s = \(Int(figures.recordsPerSecond)) decisions/s (one core, full Decision, explain off)
+                checks         \(checks) in \(String(format: "%.3f", figures.checkSeconds)) s = \(String(format: "%.0f", figures.decisionsPerSecond)) decisions/s (one core, outcome only)
+                with records   \(checks) in \(String(format: "%.3f", figures.recordSeconds)) s = \(String(format: "%.0f", figures.recordsPerSecond)) decisions/s (one core, full Decision, explain off)
                 outcomes       \(figures.allowed) allow, \(figures.denied) deny, \(figures.partial) partial, \(figures.empty) empty
                 peak memory    \(String(format: "%.1f", figures.peakMemoryMiB)) MiB
 
@@ -122,14 +135,9 @@ struct BenchCommand: ParsableCommand {
         size.patterns = patterns == 10_000 ? 30_000 : patterns
         size.users = users
         size.actionGroups = actionGroups
-        let clock = ContinuousClock()
-        var synthetic: SyntheticConfig?
-        let generate = clock.measure { synthetic = SyntheticConfig(size: size) }
-        var count = 0
+        let (synthetic, generate) = timed { SyntheticConfig(size: size) }
         let auditor = try Auditor()
-        let elapsed = clock.measure {
-            count = auditor.audit(AuditContext(config: synthetic!.config, catalog: Catalog())).count
-        }
+        let (count, elapsed) = timed { auditor.audit(AuditContext(config: synthetic.config, catalog: Catalog())).count }
         let figures = AuditFigures(roles: size.roles, patterns: size.patterns, users: size.users, actionGroups: size.actionGroups,
                                    generateSeconds: generate.seconds, auditSeconds: elapsed.seconds, findings: count,
                                    peakMemoryMiB: Self.peakMemoryMiB())
@@ -143,6 +151,14 @@ struct BenchCommand: ParsableCommand {
 
                 """)
         }
+    }
+
+    /// Runs `body` once; its result and how long it took.
+    private func timed<T>(_ body: () throws -> T) rethrows -> (T, Duration) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let value = try body()
+        return (value, clock.now - start)
     }
 
     static func peakMemoryMiB() -> Double {

@@ -18,7 +18,9 @@ struct CheckCommand: ParsableCommand {
               secperm check --config ./backup --batch who-may-do-what.jsonl \\
                   --cluster-metadata aliases.json
 
-            A cases file has one JSON object per line: {"id": "…", "user": "…", "backend_roles": […], "attributes": {…}, "action": "…", "indices": […], "expected": "allow|deny|partial", "allowed_indices": […]}. With "expected" it is an assertion file: disagreements are listed and the exit status is 1.
+            A cases file has one JSON object per line: {"id": "…", "user": "…", "backend_roles": […], "attributes": {…}, "roles": […], "host": "…", "action": "…", "indices": […], "expected": "allow|deny|partial|empty", "allowed_indices": […]}. A field of the wrong type, an unknown field or value, and a file without cases are input errors (exit 2, with the line). With "expected" it is an assertion file: disagreements are listed and the exit status is 1. --backend-role, --attribute, --role and --host given beside --batch are added to every case; --user, --claims, --action and --index are refused there (each case names its own).
+
+            With --format json, --batch writes JSON Lines: one object per case (the single-check object plus "id", "line", "expected", "disagreement"), then one last line {"summary": {…}} with the counts ("cases", "allow", "deny", "partial", "empty", and with expectations "asExpected" and "unexpected"). A run whose last line is not the summary was cut short.
 
             Exit status: 0 allow/partial/empty, 1 deny (or a disagreeing case), 2 input error.
             """)
@@ -41,7 +43,13 @@ struct CheckCommand: ParsableCommand {
 
     func validate() throws {
         if configOption.config == nil { throw ValidationError("--config is required: the security configuration to check against") }
-        if batch == nil {
+        if batch != nil {
+            let refused = [("--action", action != nil), ("--index", !index.isEmpty), ("--user", subjectOptions.user != nil), ("--claims", subjectOptions.claims != nil)]
+            let given = refused.filter(\.1).map(\.0)
+            if !given.isEmpty {
+                throw ValidationError("\(given.joined(separator: ", ")) cannot be combined with --batch: each case gives its own user, action and indices")
+            }
+        } else {
             if action == nil { throw ValidationError("give --action (or --batch FILE)") }
             if subjectOptions.user == nil && subjectOptions.claims == nil { throw ValidationError("give --user NAME or --claims FILE (or --batch FILE)") }
         }
@@ -55,8 +63,9 @@ struct CheckCommand: ParsableCommand {
             try runBatch(batch, evaluator: evaluator)
             return
         }
+        guard let action else { throw ValidationError("give --action (or --batch FILE)") }
         let subject = try resolve(try subjectOptions.request(), evaluator)
-        let decision = evaluator.evaluate(subject, action: action!, indices: index)
+        let decision = evaluator.evaluate(subject, action: action, indices: index)
         emit(output.format == .json ? DecisionReport.json(decision) : DecisionReport.text(decision))
         if !decision.isAllowed { throw ExitStatus.negative.exitCode }
     }

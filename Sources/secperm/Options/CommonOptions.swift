@@ -56,11 +56,6 @@ enum Diagnostics {
     static func printToStandardError(_ diagnostics: [Diagnostic]) {
         guard !diagnostics.isEmpty else { return }
         let text = diagnostics.map(\.description).joined(separator: "\n") + "\n"
-        FileHandle.standardError.write(Data(text.utf8))
+        try? StandardStream.error.write(text)
     }
-}
-
-/// Writes command output to stdout without an extra newline.
-func emit(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
 }

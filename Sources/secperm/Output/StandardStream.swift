@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one way secperm writes to its standard output and standard error: `write(2)` until every
+/// byte is out, failures as values. (`FileHandle.write(_:)` traps on a full disk or a closed pipe.)
+enum StandardStream {
+    case output, error
+
+    struct Failure: Error, CustomStringConvertible {
+        let code: Int32
+        var description: String { String(cString: strerror(code)) }
+    }
+
+    private var descriptor: Int32 { self == .output ? STDOUT_FILENO : STDERR_FILENO }
+
+    func write(_ text: String) throws(Failure) {
+        var bytes = Array(text.utf8)
+        let count = bytes.count
+        var sent = 0
+        let failure: Int32? = bytes.withUnsafeMutableBytes { buffer in
+            guard let base = buffer.baseAddress else { return nil }
+            while sent < count {
+                #if canImport(Darwin)
+                let written = Darwin.write(descriptor, base + sent, count - sent)
+                #elseif canImport(Musl)
+                let written = Musl.write(descriptor, base + sent, count - sent)
+                #else
+                let written = Glibc.write(descriptor, base + sent, count - sent)
+                #endif
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                sent += written
+            }
+            return nil
+        }
+        if let failure { throw Failure(code: failure) }
+    }
+}
+
+/// Writes command output to stdout without an extra newline. When the output cannot be written
+/// (a full disk, a closed pipe) the command ends here: one line on stderr and exit status 2, since
+/// a script must not take a cut report for a complete one.
+func emit(_ text: String) {
+    do {
+        try StandardStream.output.write(text)
+    } catch {
+        try? StandardStream.error.write("secperm: cannot write the output: \(error)\n")
+        exit(ExitStatus.inputError.rawValue)
+    }
+}
