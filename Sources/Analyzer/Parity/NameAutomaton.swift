@@ -1,8 +1,8 @@
 /// A nondeterministic automaton over the UTF-8 bytes of index names: the symbolic form of an index
 /// pattern (or a union of them) that `NameSetComparison` decides inclusion on.
 ///
-/// Bytes, not characters, are the alphabet: two byte languages that are equal are equal on every
-/// name, so an "equal" answer is a proof. Where the plugin's matchers count characters (the glob's
+/// Bytes, not characters, are the alphabet; comparisons keep to well-formed UTF-8 (`UTF8Validity`),
+/// the byte strings that are names, so an "equal" answer is a proof over every name. Where the plugin's matchers count characters (the glob's
 /// `?` counts a Java `char`, a UTF-16 unit; a regex `.` counts a code point), the fragments below
 /// spell those units out as UTF-8 byte sequences.
 struct NameAutomaton: Sendable {

@@ -13,7 +13,7 @@ public struct NameSetComparison: Sendable {
         /// Some; the shortest ones that a request can name as a single index, shortest first.
         case names([String])
         /// Some, but none a request can name as one plain index within the search (every name in
-        /// the difference holds `*`, `?`, `,`, `:` or `<`, starts with `-`, or is not UTF-8).
+        /// the difference holds `*`, `?`, `,`, `:` or `<`, or starts with `-`).
         case unnameable
     }
 
@@ -110,7 +110,29 @@ final class Determinized {
     }
 }
 
-/// Breadth-first walk of the product of two determinized automata.
+/// Well-formed UTF-8, as a small DFA: index names are strings, so two pattern sets are compared
+/// on the names that are valid UTF-8 only (a glob's `*` alone would also accept broken byte runs).
+/// State 0 is a character boundary (accepting); 1–3 await that many continuation bytes; 4–7 are
+/// the lead bytes with a narrowed second byte (E0, ED, F0, F4); 8 is dead.
+enum UTF8Validity {
+    static let boundary: Int32 = 0
+    static let dead: Int32 = 8
+
+    static let tables: [[(low: UInt8, high: UInt8, target: Int32)]] = [
+        [(0x00, 0x7F, 0), (0x80, 0xC1, 8), (0xC2, 0xDF, 1), (0xE0, 0xE0, 4), (0xE1, 0xEC, 2), (0xED, 0xED, 5), (0xEE, 0xEF, 2),
+         (0xF0, 0xF0, 6), (0xF1, 0xF3, 3), (0xF4, 0xF4, 7), (0xF5, 0xFF, 8)],
+        [(0x00, 0x7F, 8), (0x80, 0xBF, 0), (0xC0, 0xFF, 8)],
+        [(0x00, 0x7F, 8), (0x80, 0xBF, 1), (0xC0, 0xFF, 8)],
+        [(0x00, 0x7F, 8), (0x80, 0xBF, 2), (0xC0, 0xFF, 8)],
+        [(0x00, 0x9F, 8), (0xA0, 0xBF, 1), (0xC0, 0xFF, 8)],
+        [(0x00, 0x7F, 8), (0x80, 0x9F, 1), (0xA0, 0xFF, 8)],
+        [(0x00, 0x8F, 8), (0x90, 0xBF, 2), (0xC0, 0xFF, 8)],
+        [(0x00, 0x7F, 8), (0x80, 0x8F, 2), (0x90, 0xFF, 8)],
+        [(0x00, 0xFF, 8)],
+    ]
+}
+
+/// Breadth-first walk of the product of two determinized automata and `UTF8Validity`.
 struct ProductExploration {
     let left: Determinized
     let right: Determinized
@@ -123,6 +145,7 @@ struct ProductExploration {
     private struct Pair: Hashable {
         let left: Int32
         let right: Int32
+        var text: Int32 = UTF8Validity.boundary
     }
 
     /// Bytes a single-name request may hold (`IndexResolution.isPlainName`): not `*`, `?`, `,`,
@@ -157,15 +180,19 @@ struct ProductExploration {
     }
 
     /// The product's transitions from a pair: ranges on which both sides move together.
+    /// Moves into a dead text state (broken UTF-8) are left out: no name continues there.
     private func moves(_ pair: Pair) -> [(low: UInt8, high: UInt8, target: Pair)] {
-        let a = left.table(pair.left), b = right.table(pair.right)
+        let a = left.table(pair.left), b = right.table(pair.right), c = UTF8Validity.tables[Int(pair.text)]
         var result: [(low: UInt8, high: UInt8, target: Pair)] = []
-        var i = 0, j = 0, low = 0
-        while i < a.count, j < b.count {
-            let high = min(Int(a[i].high), Int(b[j].high))
-            result.append((UInt8(low), UInt8(high), Pair(left: a[i].target, right: b[j].target)))
+        var i = 0, j = 0, k = 0, low = 0
+        while i < a.count, j < b.count, k < c.count {
+            let high = min(Int(a[i].high), Int(b[j].high), Int(c[k].high))
+            if c[k].target != UTF8Validity.dead {
+                result.append((UInt8(low), UInt8(high), Pair(left: a[i].target, right: b[j].target, text: c[k].target)))
+            }
             if Int(a[i].high) == high { i += 1 }
             if Int(b[j].high) == high { j += 1 }
+            if Int(c[k].high) == high { k += 1 }
             low = high + 1
         }
         return result
@@ -181,7 +208,8 @@ struct ProductExploration {
         while head < queue.count {
             let pair = queue[head]
             head += 1
-            let inLeft = left.accepting[Int(pair.left)], inRight = right.accepting[Int(pair.right)]
+            let complete = pair.text == UTF8Validity.boundary
+            let inLeft = complete && left.accepting[Int(pair.left)], inRight = complete && right.accepting[Int(pair.right)]
             if inLeft && !inRight { first = true }
             if inRight && !inLeft { second = true }
             if first && second { break }
@@ -216,7 +244,8 @@ struct ProductExploration {
         while head < queue.count, first.count < wanted || second.count < wanted {
             let pair = queue[head]
             head += 1
-            let inLeft = left.accepting[Int(pair.left)], inRight = right.accepting[Int(pair.right)]
+            let complete = pair.text == UTF8Validity.boundary
+            let inLeft = complete && left.accepting[Int(pair.left)], inRight = complete && right.accepting[Int(pair.right)]
             if inLeft != inRight, let text = name(pair) {
                 if inLeft, first.count < wanted { first.append(text) }
                 if inRight, second.count < wanted { second.append(text) }
