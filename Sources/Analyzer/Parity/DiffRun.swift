@@ -10,10 +10,20 @@ struct DiffRun {
     /// Names every side treats specially whatever the grants: tried when the sides check an action differently.
     private let specialNames: [String]
 
+    /// Universe positions in the order witnesses are listed: the requests people make most first.
+    private let order: [Int]
+
+    /// Listed first when there are more witnesses than are shown.
+    static let everyday = ["indices:data/read/search", "indices:data/read/get", "indices:data/write/index", "indices:data/write/bulk[s]",
+                           "indices:data/write/delete", "indices:data/write/update", "indices:admin/create", "indices:admin/delete",
+                           "cluster:monitor/health", "indices:data/write/bulk", "cluster:monitor/state", "indices:monitor/stats"]
+
     init(source: DiffSide, target: DiffSide, maxWitnesses: Int) {
         self.source = source
         self.target = target
         self.maxWitnesses = maxWitnesses
+        let rank = Dictionary(Self.everyday.enumerated().map { ($0.element, $0.offset) }) { first, _ in first }
+        order = source.universe.indices.sorted { (rank[source.universe[$0]] ?? Int.max, $0) < (rank[source.universe[$1]] ?? Int.max, $1) }
         let settings = [source.evaluator.settings, target.evaluator.settings]
         let listed = settings.flatMap { [$0.securityIndexName] + $0.systemIndices + $0.protectedIndices }
         specialNames = Array(Set(listed.compactMap(DiffSubjects.representative))).sorted()
@@ -86,7 +96,7 @@ struct DiffRun {
             cells = known
         } else {
             var found: [(position: Int, source: Decision.Outcome, target: Decision.Outcome)] = []
-            for position in source.universe.indices where source.plans[position].route != .index || target.plans[position].route != .index {
+            for position in order where source.plans[position].route != .index || target.plans[position].route != .index {
                 let action = source.universe[position]
                 let from = source.evaluator.outcome(sourcePrepared, action: action, indices: [])
                 let to = target.evaluator.outcome(targetPrepared, action: action, indices: [])
@@ -129,7 +139,7 @@ struct DiffRun {
         let (sourceSets, targetSets) = sets
         let sameContext = sameSubjectContext(sourcePrepared, targetPrepared)
         let everything = texts.id("*")
-        for position in source.universe.indices where source.plans[position].route == .index && target.plans[position].route == .index {
+        for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
             let first = sourceSets[position], second = targetSets[position]
             let alike = sameContext && samePlan(position)
             if first == second && alike { continue }
