@@ -5,13 +5,17 @@ struct DiffRun {
     let target: DiffSide
     let maxWitnesses: Int
     private let texts = PatternTexts()
-    private var pairs: [PairKey: PairComparison] = [:]
-    private var clusterCells: [ClusterKey: [(position: Int, source: Decision.Outcome, target: Decision.Outcome)]] = [:]
+    private var inclusions: [PairKey: Bool] = [:]
+    private var ownNames: [Int32: [String]] = [:]
     /// Names every side treats specially whatever the grants: tried when the sides check an action differently.
     private let specialNames: [String]
 
     /// Universe positions in the order witnesses are listed: the requests people make most first.
     private let order: [Int]
+    /// Positions checked at cluster level on one side, at index level on the other.
+    private let mixedRoutes: [Int]
+    /// Every action is checked the same way on both sides.
+    private let plansAlike: Bool
 
     /// Listed first when there are more witnesses than are shown.
     static let everyday = ["indices:data/read/search", "indices:data/read/get", "indices:data/write/index", "indices:data/write/bulk[s]",
@@ -24,6 +28,12 @@ struct DiffRun {
         self.maxWitnesses = maxWitnesses
         let rank = Dictionary(Self.everyday.enumerated().map { ($0.element, $0.offset) }) { first, _ in first }
         order = source.universe.indices.sorted { (rank[source.universe[$0]] ?? Int.max, $0) < (rank[source.universe[$1]] ?? Int.max, $1) }
+        mixedRoutes = order.filter { (source.plans[$0].route == .index) != (target.plans[$0].route == .index) }
+        plansAlike = source.universe.indices.allSatisfy { position in
+            let a = source.plans[position], b = target.plans[position]
+            return a.route == b.route && a.name == b.name && a.isDnfof == b.isDnfof && a.isRead == b.isRead && a.isWriteType == b.isWriteType
+                && a.isSystemIndexPermission == b.isSystemIndexPermission
+        }
         let settings = [source.evaluator.settings, target.evaluator.settings]
         let listed = settings.flatMap { [$0.securityIndexName] + $0.systemIndices + $0.protectedIndices }
         specialNames = Array(Set(listed.compactMap(DiffSubjects.representative))).sorted()
@@ -32,22 +42,6 @@ struct DiffRun {
     private struct PairKey: Hashable {
         let first: [Int32]
         let second: [Int32]
-    }
-
-    private struct ClusterKey: Hashable {
-        let source: BitSet
-        let target: BitSet
-        let flags: [Bool]
-    }
-
-    /// Per direction: proved empty, or candidate names, or why it is not known.
-    struct PairComparison {
-        var onlyFirst: NameSetComparison.Difference
-        var onlySecond: NameSetComparison.Difference
-        var undecided: String?
-        /// The names listed are the whole difference (so when none is decided differently, the
-        /// decisions agree on every name).
-        var exhaustive = false
     }
 
     /// What one subject's comparison collects.
@@ -60,18 +54,21 @@ struct DiffRun {
     }
 
     mutating func compare(_ subject: DiffSubject) -> DiffResult.SubjectDiff {
-        let sourceSubject = resolve(subject, source)
-        let targetSubject = resolve(subject, target)
-        let sourcePrepared = source.evaluator.prepare(sourceSubject)
-        let targetPrepared = target.evaluator.prepare(targetSubject)
+        let sourceSubject = SideSubject(resolve(subject, source), evaluator: source.evaluator)
+        let targetSubject = SideSubject(resolve(subject, target), evaluator: target.evaluator)
         var findings = Findings()
-        let sourceSets = source.indexGrantSets(sourcePrepared, texts)
-        let targetSets = target.indexGrantSets(targetPrepared, texts)
-        compareClusterLevel(sourcePrepared, targetPrepared, (sourceSets, targetSets), &findings)
-        compareIndexLevel(sourcePrepared, targetPrepared, (sourceSets, targetSets), &findings)
+        let alike = sameSubjectContext(sourceSubject, targetSubject)
+        compareClusterLevel(sourceSubject, targetSubject, alike: alike, &findings)
+        let sourceRecords = source.records(sourceSubject, texts), targetRecords = target.records(targetSubject, texts)
+        // The same grant records give the same pattern set for every index action.
+        if !(alike && plansAlike && sourceRecords == targetRecords) {
+            let sets = (source.indexGrantSets(sourceRecords, texts), target.indexGrantSets(targetRecords, texts))
+            compareMixedRoutes(sourceSubject, targetSubject, sets, &findings)
+            compareIndexLevel(sourceSubject, targetSubject, sets, alike: alike, &findings)
+        }
         let verdict = findings.undecided.isEmpty ? findings.verdict : findings.verdict.combined(with: .undecided)
         let backendRoles = subject.user == nil ? subject.backendRoles
-            : (source.evaluator.config.internalUsers[subject.evaluatedName] != nil ? sourceSubject : targetSubject).subject.backendRoles
+            : (source.evaluator.config.internalUsers[subject.evaluatedName] != nil ? sourceSubject : targetSubject).resolved.subject.backendRoles
         return DiffResult.SubjectDiff(user: subject.user, backendRoles: backendRoles, host: subject.host, evaluatedName: subject.evaluatedName,
                                       verdict: verdict, witnesses: findings.witnesses, undecided: findings.undecided,
                                       differingActions: findings.differingActions.count, actionVerdicts: findings.actionVerdicts)
@@ -86,58 +83,60 @@ struct DiffRun {
 
     // MARK: cluster level
 
-    private mutating func compareClusterLevel(_ sourcePrepared: PreparedSubject, _ targetPrepared: PreparedSubject,
-                                              _ sets: (source: [[Int32]], target: [[Int32]]), _ findings: inout Findings) {
-        let key = ClusterKey(source: sourcePrepared.context.roleSet, target: targetPrepared.context.roleSet,
-                             flags: [sourcePrepared.resolved.canAuthenticate, targetPrepared.resolved.canAuthenticate,
-                                     sourcePrepared.resolved.subject.isServiceAccount, targetPrepared.resolved.subject.isServiceAccount])
-        let cells: [(position: Int, source: Decision.Outcome, target: Decision.Outcome)]
-        if let known = clusterCells[key] {
-            cells = known
-        } else {
-            var found: [(position: Int, source: Decision.Outcome, target: Decision.Outcome)] = []
-            for position in order where source.plans[position].route != .index || target.plans[position].route != .index {
-                let action = source.universe[position]
-                let from = source.evaluator.outcome(sourcePrepared, action: action, indices: [])
-                let to = target.evaluator.outcome(targetPrepared, action: action, indices: [])
-                if from != to { found.append((position, from, to)) }
+    /// Cluster-level, tenant and always-allowed actions. With both sides alike (settings, login
+    /// state, service account), a cluster action's outcome follows from whether a held role grants
+    /// it (explicitly where needed), so only actions whose grant differs, or whose route differs,
+    /// are decided by the evaluators; otherwise every such action is.
+    private mutating func compareClusterLevel(_ sourceSubject: SideSubject, _ targetSubject: SideSubject, alike: Bool, _ findings: inout Findings) {
+        let candidates: [Int]
+        if alike {
+            let a = source.clusterGrants(sourceSubject), b = target.clusterGrants(targetSubject)
+            candidates = order.filter { position in
+                let routes = (source.plans[position].route, target.plans[position].route)
+                guard routes.0 != .index || routes.1 != .index else { return false }
+                if routes.0 != routes.1 { return true }
+                let bit = UInt64(1) << UInt64(position % 64)
+                return (a[position / 64] & bit) != (b[position / 64] & bit)
             }
-            // Role sets are per evaluator; the cache holds only while subjects share them.
-            clusterCells[key] = found
-            cells = found
+        } else {
+            candidates = order.filter { source.plans[$0].route != .index || target.plans[$0].route != .index }
         }
-        for cell in cells {
-            record(position: cell.position, index: nil, sourcePrepared, targetPrepared, &findings)
+        for position in candidates {
+            let action = source.universe[position]
+            let from = source.evaluator.outcome(sourceSubject.prepared, action: action, indices: [])
+            let to = target.evaluator.outcome(targetSubject.prepared, action: action, indices: [])
+            if from != to { record(position: position, index: nil, sourceSubject, targetSubject, &findings) }
         }
-        // Checked at cluster level on one side and at index level on the other: alike for every
-        // request when the cluster side denies and the index side grants the action on no index
-        // (and DNFOF cannot turn a denial into an empty result there).
-        for position in source.universe.indices where (source.plans[position].route == .index) != (target.plans[position].route == .index) {
-            guard !cells.contains(where: { $0.position == position }) else { continue }
+    }
+
+    /// Checked at cluster level on one side and at index level on the other: alike for every
+    /// request when the cluster side denies and the index side grants the action on no index (and
+    /// DNFOF cannot turn a denial into an empty result there); else names inside and outside the
+    /// index side's grant are tried.
+    private mutating func compareMixedRoutes(_ sourceSubject: SideSubject, _ targetSubject: SideSubject,
+                                             _ sets: (source: [[Int32]], target: [[Int32]]), _ findings: inout Findings) {
+        for position in mixedRoutes where !findings.differingActions.contains(position) {
             let sourceIsIndex = source.plans[position].route == .index
             let indexSet = sourceIsIndex ? sets.source[position] : sets.target[position]
-            let clusterSide = sourceIsIndex ? (target, targetPrepared) : (source, sourcePrepared)
+            let (clusterSide, clusterSubject) = sourceIsIndex ? (target, targetSubject) : (source, sourceSubject)
             let indexSide = sourceIsIndex ? source : target
-            let clusterDenies = clusterSide.0.evaluator.outcome(clusterSide.1, action: source.universe[position], indices: []) == .deny
+            let clusterDenies = clusterSide.evaluator.outcome(clusterSubject.prepared, action: source.universe[position], indices: []) == .deny
             if indexSet.isEmpty, clusterDenies, !filtersSingleIndex(indexSide.evaluator) { continue }
-            // Names inside and outside the index side's grant: one of them is decided differently
-            // whenever the cluster side's single answer differs from the index side's on it.
             let patterns = texts.patterns(indexSet)
             var candidates = ["*"]
             for difference in [NameSetComparison.compare(patterns, []).onlyFirst, NameSetComparison.compare([Pattern("*")], patterns).onlyFirst] {
                 if case .names(let names) = difference { candidates += names }
             }
-            if confirm(position, candidates, sourcePrepared, targetPrepared, &findings) { continue }
+            if confirm(position, candidates, sourceSubject, targetSubject, &findings) { continue }
             findings.undecided.append(DiffResult.Undecided(action: source.universe[position], reason: .actionCheckedDifferently))
         }
     }
 
     // MARK: index level
 
-    private mutating func compareIndexLevel(_ sourcePrepared: PreparedSubject, _ targetPrepared: PreparedSubject,
-                                            _ sets: (source: [[Int32]], target: [[Int32]]), _ findings: inout Findings) {
+    private mutating func compareIndexLevel(_ sourceSubject: SideSubject, _ targetSubject: SideSubject,
+                                            _ sets: (source: [[Int32]], target: [[Int32]]), alike sameContext: Bool, _ findings: inout Findings) {
         let (sourceSets, targetSets) = sets
-        let sameContext = sameSubjectContext(sourcePrepared, targetPrepared)
         let everything = texts.id("*")
         for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
             let first = sourceSets[position], second = targetSets[position]
@@ -147,30 +146,20 @@ struct DiffRun {
             var confirmed = false
             // A grant on `*` itself decides requests on all indices (the evaluator's shortcut).
             if first.contains(everything) != second.contains(everything) {
-                confirmed = confirm(position, ["*"], sourcePrepared, targetPrepared, &findings) || confirmed
+                confirmed = confirm(position, ["*"], sourceSubject, targetSubject, &findings) || confirmed
             }
             guard first != second else {
-                confirmed = confirm(position, specialNames, sourcePrepared, targetPrepared, &findings) || confirmed
+                confirmed = confirm(position, specialNames, sourceSubject, targetSubject, &findings) || confirmed
                 if !confirmed { findings.undecided.append(DiffResult.Undecided(action: action, reason: .actionCheckedDifferently)) }
                 continue
             }
-            let comparison = compare(first, second)
-            if let reason = comparison.undecided {
-                findings.undecided.append(DiffResult.Undecided(action: action, reason: .comparison(reason)))
-                continue
-            }
-            for difference in [comparison.onlyFirst, comparison.onlySecond] {
-                switch difference {
-                case .none: continue
-                case .unnameable: findings.undecided.append(DiffResult.Undecided(action: action, reason: .unnameable))
-                case .names(let names):
-                    if !confirm(position, names, sourcePrepared, targetPrepared, &findings), !comparison.exhaustive {
-                        findings.undecided.append(DiffResult.Undecided(action: action, reason: .unconfirmed))
-                    }
+            for (members, others) in [(first, second), (second, first)] {
+                if let reason = direction(members, over: others, position, sourceSubject, targetSubject, &findings) {
+                    findings.undecided.append(DiffResult.Undecided(action: action, reason: reason))
                 }
             }
             if !alike, !findings.differingActions.contains(position) {
-                if !confirm(position, specialNames, sourcePrepared, targetPrepared, &findings) {
+                if !confirm(position, specialNames, sourceSubject, targetSubject, &findings) {
                     findings.undecided.append(DiffResult.Undecided(action: action, reason: .actionCheckedDifferently))
                 }
             }
@@ -179,14 +168,14 @@ struct DiffRun {
 
     /// Whether the two sides decide an index action alike for equal grant sets: same node settings,
     /// DNFOF, service-account and login state, and protected-role holding.
-    private func sameSubjectContext(_ first: PreparedSubject, _ second: PreparedSubject) -> Bool {
+    private func sameSubjectContext(_ first: SideSubject, _ second: SideSubject) -> Bool {
         let a = source.evaluator, b = target.evaluator
         guard a.settings == b.settings, filtersSingleIndex(a) == filtersSingleIndex(b),
               first.resolved.canAuthenticate == second.resolved.canAuthenticate,
               first.resolved.subject.isServiceAccount == second.resolved.subject.isServiceAccount else { return false }
         guard a.settings.protectedIndicesEnabled else { return true }
-        let holds = { (prepared: PreparedSubject, evaluator: Evaluator) in
-            prepared.context.roles.contains { evaluator.special.protectedRoles.matches($0.name) }
+        let holds = { (subject: SideSubject, evaluator: Evaluator) in
+            subject.roles.contains { evaluator.special.protectedRoles.matches($0.name) }
         }
         return holds(first, a) == holds(second, b)
     }
@@ -205,36 +194,89 @@ struct DiffRun {
             && a.isSystemIndexPermission == b.isSystemIndexPermission && a.name == b.name
     }
 
-    private mutating func compare(_ first: [Int32], _ second: [Int32]) -> PairComparison {
-        let key = PairKey(first: first, second: second)
-        if let known = pairs[key] { return known }
-        let result = QuickInclusion.compare(first, second, texts) ?? {
-            let exact = NameSetComparison.compare(texts.patterns(first), texts.patterns(second))
-            return PairComparison(onlyFirst: exact.onlyFirst, onlySecond: exact.onlySecond, undecided: exact.undecided)
-        }()
-        pairs[key] = result
+    /// Whether the names `members` grant beyond `others` are decided differently: nil when that is
+    /// settled (no such name, or a witness recorded), else why it is not.
+    ///
+    /// A member is covered when one pattern of the other side includes it (pairwise inclusion,
+    /// cached across subjects); the uncovered ones are first tried on their own shortest names,
+    /// confirmed by the evaluators, and only then compared with the other side's whole union.
+    private mutating func direction(_ members: [Int32], over others: [Int32], _ position: Int, _ sourceSubject: SideSubject,
+                                    _ targetSubject: SideSubject, _ findings: inout Findings) -> DiffResult.Undecided.Reason? {
+        let otherSet = Set(others)
+        let uncovered = members.filter { member in !otherSet.contains(member) && !others.contains { covers($0, member) } }
+        guard !uncovered.isEmpty else { return nil }
+        var own: [String] = []
+        for member in uncovered { own += shortestNames(member) }
+        own = own.filter { name in !texts.patterns(others).contains { !$0.isRegex && $0.matches(name) } }
+        if confirm(position, own, sourceSubject, targetSubject, &findings) { return nil }
+        let comparison = NameSetComparison.compare(texts.patterns(uncovered), texts.patterns(others))
+        if let reason = comparison.undecided { return .comparison(reason) }
+        switch comparison.onlyFirst {
+        case .none: return nil
+        case .unnameable: return .unnameable
+        case .names(let names):
+            if confirm(position, names, sourceSubject, targetSubject, &findings) { return nil }
+            // Exact names are the whole difference: tried and decided alike, so no difference.
+            let exact = texts.patterns(uncovered).allSatisfy(\.isExact) && names.count < NameSetComparison.candidateCount
+            return exact ? nil : .unconfirmed
+        }
+    }
+
+    /// Whether every name `member` matches is matched by `pattern` (Java semantics; cached).
+    private mutating func covers(_ pattern: Int32, _ member: Int32) -> Bool {
+        if pattern == member { return true }
+        let key = PairKey(first: [pattern], second: [member])
+        if let known = inclusions[key] { return known }
+        let outer = texts.patterns[Int(pattern)], inner = texts.patterns[Int(member)]
+        let result: Bool
+        switch (outer.form, inner.form) {
+        case (.anything, _), (_, .nothing): result = true
+        case (.prefix(let shorter), .prefix(let longer)): result = longer.utf8.starts(with: shorter.utf8)
+        case (.prefix(let shorter), .exact(let name)): result = name.utf8.starts(with: shorter.utf8)
+        case (.exact, .exact): result = false
+        case (.exact, .prefix), (.exact, .anything), (.prefix, .anything): result = false
+        default:
+            let comparison = NameSetComparison.compare([inner], [outer])
+            result = comparison.undecided == nil && comparison.onlyFirst == .none
+        }
+        inclusions[key] = result
         return result
     }
 
+    /// A pattern's own shortest names (cached): the first names to try as witnesses.
+    private mutating func shortestNames(_ member: Int32) -> [String] {
+        if let known = ownNames[member] { return known }
+        let pattern = texts.patterns[Int(member)]
+        var names: [String] = []
+        if case .exact(let name) = pattern.form {
+            names = IndexResolution.isPlainName(name) ? [name] : []
+        } else if case .names(let found) = NameSetComparison.compare([pattern], []).onlyFirst {
+            names = Array(found.prefix(3))
+        }
+        ownNames[member] = names
+        return names
+    }
+
     /// Tries candidate names until one is decided differently; records it as the action's witness.
-    private func confirm(_ position: Int, _ names: [String], _ sourcePrepared: PreparedSubject, _ targetPrepared: PreparedSubject,
+    private func confirm(_ position: Int, _ names: [String], _ sourceSubject: SideSubject, _ targetSubject: SideSubject,
                          _ findings: inout Findings) -> Bool {
         let action = source.universe[position]
         for name in names {
-            let from = source.evaluator.outcome(sourcePrepared, action: action, indices: [name])
-            let to = target.evaluator.outcome(targetPrepared, action: action, indices: [name])
+            let from = source.evaluator.outcome(sourceSubject.prepared, action: action, indices: [name])
+            let to = target.evaluator.outcome(targetSubject.prepared, action: action, indices: [name])
             guard from != to else { continue }
-            record(position: position, index: name, sourcePrepared, targetPrepared, &findings)
+            record(position: position, index: name, sourceSubject, targetSubject, &findings)
             return true
         }
         return false
     }
 
-    private func record(position: Int, index: String?, _ sourcePrepared: PreparedSubject, _ targetPrepared: PreparedSubject,
+    private func record(position: Int, index: String?, _ sourceSubject: SideSubject, _ targetSubject: SideSubject,
                         _ findings: inout Findings) {
         let action = source.universe[position]
         let indices = index.map { [$0] } ?? []
         findings.differingActions.insert(position)
+        let sourcePrepared = sourceSubject.prepared, targetPrepared = targetSubject.prepared
         let sourceOutcome = source.evaluator.outcome(sourcePrepared, action: action, indices: indices)
         let targetOutcome = target.evaluator.outcome(targetPrepared, action: action, indices: indices)
         let verdict = DiffResult.verdict(source: sourceOutcome, target: targetOutcome)
@@ -244,45 +286,5 @@ struct DiffRun {
         findings.witnesses.append(DiffResult.Witness(action: action, index: index,
                                                      source: source.evaluator.evaluate(sourcePrepared, action: action, indices: indices),
                                                      target: target.evaluator.evaluate(targetPrepared, action: action, indices: indices)))
-    }
-}
-
-/// Inclusion answered without automata where the patterns make it plain: a pattern is covered by
-/// the same pattern, an exact name by a non-regex pattern matching it, a prefix by `*` or a shorter
-/// prefix. An exact name no pattern of the other side matches is a candidate witness. Regexes are
-/// left to the automata (the evaluator's regex engine reads `\w` and friends as Unicode classes,
-/// the plugin's Java as ASCII, so matching them here would not be a proof).
-enum QuickInclusion {
-    static func compare(_ first: [Int32], _ second: [Int32], _ texts: PatternTexts) -> DiffRun.PairComparison? {
-        guard let forward = direction(first, over: second, texts), let backward = direction(second, over: first, texts) else { return nil }
-        return DiffRun.PairComparison(onlyFirst: forward, onlySecond: backward, undecided: nil, exhaustive: true)
-    }
-
-    private static func direction(_ members: [Int32], over others: [Int32], _ texts: PatternTexts) -> NameSetComparison.Difference? {
-        let otherSet = Set(others)
-        let extra = members.filter { !otherSet.contains($0) }
-        guard !extra.isEmpty else { return NameSetComparison.Difference.none }
-        let covering = texts.patterns(others).filter { !$0.isRegex }
-        var uncovered: [String] = []
-        for pattern in texts.patterns(extra) {
-            switch pattern.form {
-            case .nothing: continue
-            case .exact(let name):
-                if covering.contains(where: { $0.matches(name) }) { continue }
-                guard !texts.patterns(others).contains(where: \.isRegex), IndexResolution.isPlainName(name) else { return nil }
-                uncovered.append(name)
-            case .prefix(let prefix):
-                let covered = covering.contains { other in
-                    switch other.form {
-                    case .anything: true
-                    case .prefix(let shorter): prefix.utf8.starts(with: shorter.utf8)
-                    default: false
-                    }
-                }
-                if !covered { return nil }
-            default: return nil
-            }
-        }
-        return uncovered.isEmpty ? NameSetComparison.Difference.none : .names(uncovered.sorted())
     }
 }
