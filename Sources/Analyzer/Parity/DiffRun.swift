@@ -207,7 +207,9 @@ struct DiffRun {
         guard !uncovered.isEmpty else { return nil }
         var own: [String] = []
         for member in uncovered { own += shortestNames(member) }
-        own = own.filter { name in !texts.patterns(others).contains { !$0.isRegex && $0.matches(name) } }
+        // Shortest first, then by code units: the same witness on every run.
+        own = Set(own).filter { name in !texts.patterns(others).contains { !$0.isRegex && $0.matches(name) } }
+            .sorted { ($0.utf8.count, Array($0.utf8)).0 < ($1.utf8.count, Array($1.utf8)).0 || ($0.utf8.count == $1.utf8.count && $0.utf8.lexicographicallyPrecedes($1.utf8)) }
         if confirm(position, own, sourceSubject, targetSubject, &findings) { return nil }
         let comparison = NameSetComparison.compare(texts.patterns(uncovered), texts.patterns(others))
         if let reason = comparison.undecided { return .comparison(reason) }
@@ -236,8 +238,14 @@ struct DiffRun {
         case (.exact, .exact): result = false
         case (.exact, .prefix), (.exact, .anything), (.prefix, .anything): result = false
         default:
-            let comparison = NameSetComparison.compare([inner], [outer])
-            result = comparison.undecided == nil && comparison.onlyFirst == .none
+            // One of the member's own names outside the pattern refutes inclusion without a product.
+            let refuted = shortestNames(member).contains { name in texts.automaton(pattern).map { !$0.accepts(bytes: name.utf8) } ?? false }
+            if refuted {
+                result = false
+            } else {
+                let comparison = NameSetComparison.compare([inner], [outer])
+                result = comparison.undecided == nil && comparison.onlyFirst == .none
+            }
         }
         inclusions[key] = result
         return result

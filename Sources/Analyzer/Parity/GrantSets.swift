@@ -29,6 +29,17 @@ final class PatternTexts {
     }
 
     func positions(_ id: Int32) -> [Int] { positionLists[Int(id)] }
+
+    private var automata: [Int32: NameAutomaton?] = [:]
+
+    /// The pattern's own automaton (nil when its regex is outside the translated subset), cached.
+    func automaton(_ id: Int32) -> NameAutomaton? {
+        if let known = automata[id] { return known }
+        var automaton = NameAutomaton()
+        let made = PatternLanguage.add(patterns[Int(id)], to: &automaton) == nil ? automaton : nil
+        automata[id] = made
+        return made
+    }
 }
 
 /// A subject on one side, with its roles mapped; the evaluator's prepared subject (whose pattern
