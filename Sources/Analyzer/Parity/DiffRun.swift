@@ -5,7 +5,8 @@ struct DiffRun {
     let target: DiffSide
     let maxWitnesses: Int
     private let texts = PatternTexts()
-    private var inclusions: [PairKey: Bool] = [:]
+    private var inclusions: [UInt64: Bool] = [:]
+    private var uncoveredMembers: [PairKey: [Int32]] = [:]
     private var ownNames: [Int32: [String]] = [:]
     /// Names every side treats specially whatever the grants: tried when the sides check an action differently.
     private let specialNames: [String]
@@ -202,8 +203,7 @@ struct DiffRun {
     /// confirmed by the evaluators, and only then compared with the other side's whole union.
     private mutating func direction(_ members: [Int32], over others: [Int32], _ position: Int, _ sourceSubject: SideSubject,
                                     _ targetSubject: SideSubject, _ findings: inout Findings) -> DiffResult.Undecided.Reason? {
-        let otherSet = Set(others)
-        let uncovered = members.filter { member in !otherSet.contains(member) && !others.contains { covers($0, member) } }
+        let uncovered = uncovered(members, over: others)
         guard !uncovered.isEmpty else { return nil }
         var own: [String] = []
         for member in uncovered { own += shortestNames(member) }
@@ -224,10 +224,28 @@ struct DiffRun {
         }
     }
 
+    /// The members no single pattern of `others` includes (cached: actions share grant sets).
+    private mutating func uncovered(_ members: [Int32], over others: [Int32]) -> [Int32] {
+        let key = PairKey(first: members, second: others)
+        if let known = uncoveredMembers[key] { return known }
+        let otherSet = Set(others)
+        var result: [Int32] = []
+        for member in members where !otherSet.contains(member) {
+            var covered = false
+            for other in others where covers(other, member) {
+                covered = true
+                break
+            }
+            if !covered { result.append(member) }
+        }
+        uncoveredMembers[key] = result
+        return result
+    }
+
     /// Whether every name `member` matches is matched by `pattern` (Java semantics; cached).
     private mutating func covers(_ pattern: Int32, _ member: Int32) -> Bool {
         if pattern == member { return true }
-        let key = PairKey(first: [pattern], second: [member])
+        let key = UInt64(UInt32(bitPattern: pattern)) << 32 | UInt64(UInt32(bitPattern: member))
         if let known = inclusions[key] { return known }
         let outer = texts.patterns[Int(pattern)], inner = texts.patterns[Int(member)]
         let result: Bool
