@@ -208,7 +208,8 @@ struct DiffRun {
         var own: [String] = []
         for member in uncovered { own += shortestNames(member) }
         // Shortest first, then by code units: the same witness on every run.
-        own = Set(own).filter { name in !texts.patterns(others).contains { !$0.isRegex && $0.matches(name) } }
+        let plain = texts.patterns(others).filter { !$0.isRegex }
+        own = Set(own).filter { name in !plain.contains { $0.matches(name) } }
             .sorted { ($0.utf8.count, Array($0.utf8)).0 < ($1.utf8.count, Array($1.utf8)).0 || ($0.utf8.count == $1.utf8.count && $0.utf8.lexicographicallyPrecedes($1.utf8)) }
         if confirm(position, own, sourceSubject, targetSubject, &findings) { return nil }
         let comparison = NameSetComparison.compare(texts.patterns(uncovered), texts.patterns(others))

@@ -153,7 +153,7 @@ final class DiffSide {
     /// two sides with the same records grant every index action on the same patterns.
     func records(_ subject: SideSubject, _ texts: PatternTexts) -> [GrantRecord] {
         guard subject.resolved.canAuthenticate else { return [] }
-        var records = Set<GrantRecord>()
+        var records: [GrantRecord] = []
         for role in subject.roles {
             for grant in role.indexGrants {
                 let info = info(grant, texts)
@@ -161,10 +161,14 @@ final class DiffSide {
                 for template in info.templates { ids.append(texts.id(evaluator.render(template, variables: subject.variables).source)) }
                 guard !ids.isEmpty, !texts.positions(info.positions).isEmpty else { continue }
                 ids.sort()
-                records.insert(GrantRecord(positions: info.positions, patterns: ids))
+                records.append(GrantRecord(positions: info.positions, patterns: ids))
             }
         }
-        return records.sorted()
+        records.sort()
+        var unique: [GrantRecord] = []
+        unique.reserveCapacity(records.count)
+        for record in records where unique.last != record { unique.append(record) }
+        return unique
     }
 
     /// For each universe position, the sorted distinct pattern ids granted there.
