@@ -1,0 +1,94 @@
+import Foundation
+import PermissionCatalog
+
+/// One side of a diff as the evaluator needs it.
+public struct DiffInput: Sendable {
+    public let config: SecurityConfig
+    public let catalog: Catalog
+    public let settings: NodeSettings
+
+    public init(config: SecurityConfig, catalog: Catalog, settings: NodeSettings = NodeSettings()) {
+        self.config = config
+        self.catalog = catalog
+        self.settings = settings
+    }
+}
+
+/// Proves that two configurations decide every request alike, subject by subject, or finds a
+/// request decided differently (issue 12).
+///
+/// Per subject, cluster-level actions are decided on each side by the evaluator. Index-level
+/// actions are compared as sets of index names: for each action, the patterns the subject's roles
+/// grant it on (templates rendered for the subject, date math at one fixed `now`), compared as
+/// automata over all names. When both sides check the action alike (same node settings, DNFOF,
+/// action kind, protected-role holding), equal sets mean equal decisions for every single index;
+/// a difference is shown by the shortest names in it, each confirmed by the evaluator on both
+/// sides before it is reported. Whatever cannot be decided this way is reported as undecided.
+public struct ConfigDiff: Sendable {
+    public var selection: DiffSubjectSelection = .all
+    public var users: [String] = []
+    /// Witnesses kept per subject (0: all); every differing action is still counted.
+    public var maxWitnesses = 10
+    public var now: Date
+
+    public init(now: Date = Date()) {
+        self.now = now
+    }
+
+    public func compare(source: DiffInput, target: DiffInput) -> DiffResult {
+        let sourceEvaluator = Evaluator(config: source.config, catalog: source.catalog, settings: source.settings, now: now)
+        let targetEvaluator = Evaluator(config: target.config, catalog: target.catalog, settings: target.settings, now: now)
+        let universe = ActionUniverse.actions(sourceEvaluator, targetEvaluator)
+        var run = DiffRun(source: DiffSide(evaluator: sourceEvaluator, universe: universe),
+                          target: DiffSide(evaluator: targetEvaluator, universe: universe), maxWitnesses: maxWitnesses)
+        let subjects = DiffSubjects.enumerate([sourceEvaluator.config, targetEvaluator.config], selection: selection, users: users)
+        var differing: [DiffResult.SubjectDiff] = []
+        var verdict = DiffResult.Verdict.equivalent
+        for subject in subjects {
+            let result = run.compare(subject)
+            verdict = verdict.combined(with: result.verdict)
+            if result.verdict != .equivalent { differing.append(result) }
+        }
+        let settingsVerdict = SettingsComparison.verdict(source: sourceEvaluator.config.dynamic, target: targetEvaluator.config.dynamic)
+        verdict = verdict.combined(with: settingsVerdict)
+        let entries = EntryDiff.compare(source: source, target: target)
+        return DiffResult(sourceTarget: source.catalog.profile.name, targetTarget: target.catalog.profile.name, verdict: verdict,
+                          subjects: differing, equivalentSubjects: subjects.count - differing.count, actionCount: universe.count,
+                          entries: entries, settingsVerdict: settingsVerdict)
+    }
+}
+
+/// The actions compared: both catalogs' actions and every literal action named in either
+/// configuration (an exact `cluster_permissions` / `allowed_actions` / group entry with a `:` that
+/// is not a group name there: plugins' own actions the catalog does not know).
+enum ActionUniverse {
+    static func actions(_ evaluators: Evaluator...) -> [String] {
+        var names = Set<String>()
+        for evaluator in evaluators {
+            names.formUnion(evaluator.catalog.actions.map(\.name))
+            let config = evaluator.config
+            var written = config.roles.values.flatMap { role in
+                role.clusterPermissions.map(\.value) + role.indexPermissions.flatMap { $0.allowedActions.map(\.value) }
+            }
+            written += config.actionGroups.values.flatMap { $0.allowedActions.map(\.value) }
+            for entry in written where entry.contains(":") && config.actionGroups[entry] == nil && Pattern(entry).isExact {
+                names.insert(entry)
+            }
+        }
+        return names.sorted()
+    }
+}
+
+/// DNFOF changes the outcome of requests naming several indices (a partial grant passes filtered
+/// instead of failing): turning it off narrows, on broadens (semantics §3).
+enum SettingsComparison {
+    static func verdict(source: DynamicSettings, target: DynamicSettings) -> DiffResult.Verdict {
+        var verdict = DiffResult.Verdict.equivalent
+        for (from, to) in [(source.doNotFailOnForbidden, target.doNotFailOnForbidden),
+                           (source.doNotFailOnForbidden && source.doNotFailOnForbiddenEmpty, target.doNotFailOnForbidden && target.doNotFailOnForbiddenEmpty)]
+        where from != to {
+            verdict = verdict.combined(with: from ? .narrower : .broader)
+        }
+        return verdict
+    }
+}

@@ -1,0 +1,317 @@
+/// The state of one diff while it goes through the subjects: both sides, the shared pattern
+/// texts, and the comparisons already made (many subjects share the same pair of grant sets).
+struct DiffRun {
+    let source: DiffSide
+    let target: DiffSide
+    let maxWitnesses: Int
+    private let texts = PatternTexts()
+    private var inclusions: [UInt64: Bool] = [:]
+    private var uncoveredMembers: [PairKey: [Int32]] = [:]
+    private var ownNames: [Int32: [String]] = [:]
+    /// Names every side treats specially whatever the grants: tried when the sides check an action differently.
+    private let specialNames: [String]
+
+    /// Universe positions in the order witnesses are listed: the requests people make most first.
+    private let order: [Int]
+    /// Positions checked at cluster level on one side, at index level on the other.
+    private let mixedRoutes: [Int]
+    /// Every action is checked the same way on both sides.
+    private let plansAlike: Bool
+
+    /// Listed first when there are more witnesses than are shown.
+    static let everyday = ["indices:data/read/search", "indices:data/read/get", "indices:data/write/index", "indices:data/write/bulk[s]",
+                           "indices:data/write/delete", "indices:data/write/update", "indices:admin/create", "indices:admin/delete",
+                           "cluster:monitor/health", "indices:data/write/bulk", "cluster:monitor/state", "indices:monitor/stats"]
+
+    init(source: DiffSide, target: DiffSide, maxWitnesses: Int) {
+        self.source = source
+        self.target = target
+        self.maxWitnesses = maxWitnesses
+        let rank = Dictionary(Self.everyday.enumerated().map { ($0.element, $0.offset) }) { first, _ in first }
+        order = source.universe.indices.sorted { (rank[source.universe[$0]] ?? Int.max, $0) < (rank[source.universe[$1]] ?? Int.max, $1) }
+        mixedRoutes = order.filter { (source.plans[$0].route == .index) != (target.plans[$0].route == .index) }
+        plansAlike = source.universe.indices.allSatisfy { position in
+            let a = source.plans[position], b = target.plans[position]
+            return a.route == b.route && a.name == b.name && a.isDnfof == b.isDnfof && a.isRead == b.isRead && a.isWriteType == b.isWriteType
+                && a.isSystemIndexPermission == b.isSystemIndexPermission
+        }
+        let settings = [source.evaluator.settings, target.evaluator.settings]
+        let listed = settings.flatMap { [$0.securityIndexName] + $0.systemIndices + $0.protectedIndices }
+        specialNames = Array(Set(listed.compactMap(DiffSubjects.representative))).sorted()
+    }
+
+    private struct PairKey: Hashable {
+        let first: [Int32]
+        let second: [Int32]
+    }
+
+    /// What one subject's comparison collects.
+    private struct Findings {
+        var witnesses: [DiffResult.Witness] = []
+        var undecided: [DiffResult.Undecided] = []
+        var verdict = DiffResult.Verdict.equivalent
+        var differingActions = Set<Int>()
+        var actionVerdicts: [String: DiffResult.Verdict] = [:]
+    }
+
+    mutating func compare(_ subject: DiffSubject) -> DiffResult.SubjectDiff {
+        let sourceSubject = SideSubject(resolve(subject, source), evaluator: source.evaluator)
+        let targetSubject = SideSubject(resolve(subject, target), evaluator: target.evaluator)
+        var findings = Findings()
+        let alike = sameSubjectContext(sourceSubject, targetSubject)
+        compareClusterLevel(sourceSubject, targetSubject, alike: alike, &findings)
+        let sourceRecords = source.records(sourceSubject, texts), targetRecords = target.records(targetSubject, texts)
+        // The same grant records give the same pattern set for every index action.
+        if !(alike && plansAlike && sourceRecords == targetRecords) {
+            let sets = (source.indexGrantSets(sourceRecords, texts), target.indexGrantSets(targetRecords, texts))
+            compareMixedRoutes(sourceSubject, targetSubject, sets, &findings)
+            compareIndexLevel(sourceSubject, targetSubject, sets, alike: alike, &findings)
+        }
+        let verdict = findings.undecided.isEmpty ? findings.verdict : findings.verdict.combined(with: .undecided)
+        let backendRoles = subject.user == nil ? subject.backendRoles
+            : (source.evaluator.config.internalUsers[subject.evaluatedName] != nil ? sourceSubject : targetSubject).resolved.subject.backendRoles
+        return DiffResult.SubjectDiff(user: subject.user, backendRoles: backendRoles, host: subject.host, evaluatedName: subject.evaluatedName,
+                                      verdict: verdict, witnesses: findings.witnesses, undecided: findings.undecided,
+                                      differingActions: findings.differingActions.count, actionVerdicts: findings.actionVerdicts)
+    }
+
+    private func resolve(_ subject: DiffSubject, _ side: DiffSide) -> ResolvedSubject {
+        // The request always names a user, the one input `resolve` rejects without.
+        (try? SubjectResolver.resolve(subject.request, config: side.evaluator.config))
+            ?? ResolvedSubject(subject: Subject(name: subject.evaluatedName, backendRoles: subject.backendRoles, host: subject.host),
+                               notes: [], canAuthenticate: true)
+    }
+
+    // MARK: cluster level
+
+    /// Cluster-level, tenant and always-allowed actions. With both sides alike (settings, login
+    /// state, service account), a cluster action's outcome follows from whether a held role grants
+    /// it (explicitly where needed), so only actions whose grant differs, or whose route differs,
+    /// are decided by the evaluators; otherwise every such action is.
+    private mutating func compareClusterLevel(_ sourceSubject: SideSubject, _ targetSubject: SideSubject, alike: Bool, _ findings: inout Findings) {
+        let candidates: [Int]
+        if alike {
+            let a = source.clusterGrants(sourceSubject), b = target.clusterGrants(targetSubject)
+            candidates = order.filter { position in
+                let routes = (source.plans[position].route, target.plans[position].route)
+                guard routes.0 != .index || routes.1 != .index else { return false }
+                if routes.0 != routes.1 { return true }
+                let bit = UInt64(1) << UInt64(position % 64)
+                return (a[position / 64] & bit) != (b[position / 64] & bit)
+            }
+        } else {
+            candidates = order.filter { source.plans[$0].route != .index || target.plans[$0].route != .index }
+        }
+        for position in candidates {
+            let action = source.universe[position]
+            let from = source.evaluator.outcome(sourceSubject.prepared, action: action, indices: [])
+            let to = target.evaluator.outcome(targetSubject.prepared, action: action, indices: [])
+            if from != to { record(position: position, index: nil, sourceSubject, targetSubject, &findings) }
+        }
+    }
+
+    /// Checked at cluster level on one side and at index level on the other: alike for every
+    /// request when the cluster side denies and the index side grants the action on no index (and
+    /// DNFOF cannot turn a denial into an empty result there); else names inside and outside the
+    /// index side's grant are tried.
+    private mutating func compareMixedRoutes(_ sourceSubject: SideSubject, _ targetSubject: SideSubject,
+                                             _ sets: (source: [[Int32]], target: [[Int32]]), _ findings: inout Findings) {
+        for position in mixedRoutes where !findings.differingActions.contains(position) {
+            let sourceIsIndex = source.plans[position].route == .index
+            let indexSet = sourceIsIndex ? sets.source[position] : sets.target[position]
+            let (clusterSide, clusterSubject) = sourceIsIndex ? (target, targetSubject) : (source, sourceSubject)
+            let indexSide = sourceIsIndex ? source : target
+            let clusterDenies = clusterSide.evaluator.outcome(clusterSubject.prepared, action: source.universe[position], indices: []) == .deny
+            if indexSet.isEmpty, clusterDenies, !filtersSingleIndex(indexSide.evaluator) { continue }
+            let patterns = texts.patterns(indexSet)
+            var candidates = ["*"]
+            for difference in [NameSetComparison.compare(patterns, []).onlyFirst, NameSetComparison.compare([Pattern("*")], patterns).onlyFirst] {
+                if case .names(let names) = difference { candidates += names }
+            }
+            if confirm(position, candidates, sourceSubject, targetSubject, &findings) { continue }
+            findings.undecided.append(DiffResult.Undecided(action: source.universe[position], reason: .actionCheckedDifferently))
+        }
+    }
+
+    // MARK: index level
+
+    private mutating func compareIndexLevel(_ sourceSubject: SideSubject, _ targetSubject: SideSubject,
+                                            _ sets: (source: [[Int32]], target: [[Int32]]), alike sameContext: Bool, _ findings: inout Findings) {
+        let (sourceSets, targetSets) = sets
+        let everything = texts.id("*")
+        for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
+            let first = sourceSets[position], second = targetSets[position]
+            let alike = sameContext && samePlan(position)
+            if first == second && alike { continue }
+            let action = source.universe[position]
+            var confirmed = false
+            // A grant on `*` itself decides requests on all indices (the evaluator's shortcut).
+            if first.contains(everything) != second.contains(everything) {
+                confirmed = confirm(position, ["*"], sourceSubject, targetSubject, &findings) || confirmed
+            }
+            guard first != second else {
+                confirmed = confirm(position, specialNames, sourceSubject, targetSubject, &findings) || confirmed
+                if !confirmed { findings.undecided.append(DiffResult.Undecided(action: action, reason: .actionCheckedDifferently)) }
+                continue
+            }
+            for (members, others) in [(first, second), (second, first)] {
+                if let reason = direction(members, over: others, position, sourceSubject, targetSubject, &findings) {
+                    findings.undecided.append(DiffResult.Undecided(action: action, reason: reason))
+                }
+            }
+            if !alike, !findings.differingActions.contains(position) {
+                if !confirm(position, specialNames, sourceSubject, targetSubject, &findings) {
+                    findings.undecided.append(DiffResult.Undecided(action: action, reason: .actionCheckedDifferently))
+                }
+            }
+        }
+    }
+
+    /// Whether the two sides decide an index action alike for equal grant sets: same node settings,
+    /// DNFOF, service-account and login state, and protected-role holding.
+    private func sameSubjectContext(_ first: SideSubject, _ second: SideSubject) -> Bool {
+        let a = source.evaluator, b = target.evaluator
+        guard a.settings == b.settings, filtersSingleIndex(a) == filtersSingleIndex(b),
+              first.resolved.canAuthenticate == second.resolved.canAuthenticate,
+              first.resolved.subject.isServiceAccount == second.resolved.subject.isServiceAccount else { return false }
+        guard a.settings.protectedIndicesEnabled else { return true }
+        let holds = { (subject: SideSubject, evaluator: Evaluator) in
+            subject.roles.contains { evaluator.special.protectedRoles.matches($0.name) }
+        }
+        return holds(first, a) == holds(second, b)
+    }
+
+    /// DNFOF turns a denied single-index request into an empty filtered one only with
+    /// `do_not_fail_on_forbidden_empty` (semantics §3: with no allowed index left, the request
+    /// fails unless empty results are allowed); otherwise a single index is either granted or not.
+    /// Requests naming several indices are covered by `SettingsComparison`.
+    private func filtersSingleIndex(_ evaluator: Evaluator) -> Bool {
+        evaluator.config.dynamic.doNotFailOnForbidden && evaluator.config.dynamic.doNotFailOnForbiddenEmpty
+    }
+
+    private func samePlan(_ position: Int) -> Bool {
+        let a = source.plans[position], b = target.plans[position]
+        return (a.isDnfof && filtersSingleIndex(source.evaluator)) == (b.isDnfof && filtersSingleIndex(target.evaluator)) && a.isRead == b.isRead && a.isWriteType == b.isWriteType
+            && a.isSystemIndexPermission == b.isSystemIndexPermission && a.name == b.name
+    }
+
+    /// Whether the names `members` grant beyond `others` are decided differently: nil when that is
+    /// settled (no such name, or a witness recorded), else why it is not.
+    ///
+    /// A member is covered when one pattern of the other side includes it (pairwise inclusion,
+    /// cached across subjects); the uncovered ones are first tried on their own shortest names,
+    /// confirmed by the evaluators, and only then compared with the other side's whole union.
+    private mutating func direction(_ members: [Int32], over others: [Int32], _ position: Int, _ sourceSubject: SideSubject,
+                                    _ targetSubject: SideSubject, _ findings: inout Findings) -> DiffResult.Undecided.Reason? {
+        let uncovered = uncovered(members, over: others)
+        guard !uncovered.isEmpty else { return nil }
+        var own: [String] = []
+        for member in uncovered { own += shortestNames(member) }
+        // Shortest first, then by code units: the same witness on every run.
+        let plain = texts.patterns(others).filter { !$0.isRegex }
+        own = Set(own).filter { name in !plain.contains { $0.matches(name) } }
+            .sorted { ($0.utf8.count, Array($0.utf8)).0 < ($1.utf8.count, Array($1.utf8)).0 || ($0.utf8.count == $1.utf8.count && $0.utf8.lexicographicallyPrecedes($1.utf8)) }
+        if confirm(position, own, sourceSubject, targetSubject, &findings) { return nil }
+        let comparison = NameSetComparison.compare(texts.patterns(uncovered), texts.patterns(others))
+        if let reason = comparison.undecided { return .comparison(reason) }
+        switch comparison.onlyFirst {
+        case .none: return nil
+        case .unnameable: return .unnameable
+        case .names(let names):
+            if confirm(position, names, sourceSubject, targetSubject, &findings) { return nil }
+            // Exact names are the whole difference: tried and decided alike, so no difference.
+            let exact = texts.patterns(uncovered).allSatisfy(\.isExact) && names.count < NameSetComparison.candidateCount
+            return exact ? nil : .unconfirmed
+        }
+    }
+
+    /// The members no single pattern of `others` includes (cached: actions share grant sets).
+    private mutating func uncovered(_ members: [Int32], over others: [Int32]) -> [Int32] {
+        let key = PairKey(first: members, second: others)
+        if let known = uncoveredMembers[key] { return known }
+        let otherSet = Set(others)
+        var result: [Int32] = []
+        for member in members where !otherSet.contains(member) {
+            var covered = false
+            for other in others where covers(other, member) {
+                covered = true
+                break
+            }
+            if !covered { result.append(member) }
+        }
+        uncoveredMembers[key] = result
+        return result
+    }
+
+    /// Whether every name `member` matches is matched by `pattern` (Java semantics; cached).
+    private mutating func covers(_ pattern: Int32, _ member: Int32) -> Bool {
+        if pattern == member { return true }
+        let key = UInt64(UInt32(bitPattern: pattern)) << 32 | UInt64(UInt32(bitPattern: member))
+        if let known = inclusions[key] { return known }
+        let outer = texts.patterns[Int(pattern)], inner = texts.patterns[Int(member)]
+        let result: Bool
+        switch (outer.form, inner.form) {
+        case (.anything, _), (_, .nothing): result = true
+        case (.prefix(let shorter), .prefix(let longer)): result = longer.utf8.starts(with: shorter.utf8)
+        case (.prefix(let shorter), .exact(let name)): result = name.utf8.starts(with: shorter.utf8)
+        case (.exact, .exact): result = false
+        case (.exact, .prefix), (.exact, .anything), (.prefix, .anything): result = false
+        default:
+            // One of the member's own names outside the pattern refutes inclusion without a product.
+            let refuted = shortestNames(member).contains { name in texts.automaton(pattern).map { !$0.accepts(bytes: name.utf8) } ?? false }
+            if refuted {
+                result = false
+            } else {
+                let comparison = NameSetComparison.compare([inner], [outer])
+                result = comparison.undecided == nil && comparison.onlyFirst == .none
+            }
+        }
+        inclusions[key] = result
+        return result
+    }
+
+    /// A pattern's own shortest names (cached): the first names to try as witnesses.
+    private mutating func shortestNames(_ member: Int32) -> [String] {
+        if let known = ownNames[member] { return known }
+        let pattern = texts.patterns[Int(member)]
+        var names: [String] = []
+        if case .exact(let name) = pattern.form {
+            names = IndexResolution.isPlainName(name) ? [name] : []
+        } else if case .names(let found) = NameSetComparison.compare([pattern], []).onlyFirst {
+            names = Array(found.prefix(3))
+        }
+        ownNames[member] = names
+        return names
+    }
+
+    /// Tries candidate names until one is decided differently; records it as the action's witness.
+    private func confirm(_ position: Int, _ names: [String], _ sourceSubject: SideSubject, _ targetSubject: SideSubject,
+                         _ findings: inout Findings) -> Bool {
+        let action = source.universe[position]
+        for name in names {
+            let from = source.evaluator.outcome(sourceSubject.prepared, action: action, indices: [name])
+            let to = target.evaluator.outcome(targetSubject.prepared, action: action, indices: [name])
+            guard from != to else { continue }
+            record(position: position, index: name, sourceSubject, targetSubject, &findings)
+            return true
+        }
+        return false
+    }
+
+    private func record(position: Int, index: String?, _ sourceSubject: SideSubject, _ targetSubject: SideSubject,
+                        _ findings: inout Findings) {
+        let action = source.universe[position]
+        let indices = index.map { [$0] } ?? []
+        findings.differingActions.insert(position)
+        let sourcePrepared = sourceSubject.prepared, targetPrepared = targetSubject.prepared
+        let sourceOutcome = source.evaluator.outcome(sourcePrepared, action: action, indices: indices)
+        let targetOutcome = target.evaluator.outcome(targetPrepared, action: action, indices: indices)
+        let verdict = DiffResult.verdict(source: sourceOutcome, target: targetOutcome)
+        findings.verdict = findings.verdict.combined(with: verdict)
+        findings.actionVerdicts[action] = (findings.actionVerdicts[action] ?? .equivalent).combined(with: verdict)
+        guard maxWitnesses == 0 || findings.witnesses.count < maxWitnesses else { return }
+        findings.witnesses.append(DiffResult.Witness(action: action, index: index,
+                                                     source: source.evaluator.evaluate(sourcePrepared, action: action, indices: indices),
+                                                     target: target.evaluator.evaluate(targetPrepared, action: action, indices: indices)))
+    }
+}

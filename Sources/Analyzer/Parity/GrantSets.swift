@@ -1,0 +1,225 @@
+import PermissionCatalog
+
+/// Index pattern texts shared by both sides of a diff: the same text gets the same id, so two
+/// grant sets written alike compare as two sorted id lists without any automaton.
+final class PatternTexts {
+    private var ids: [String: Int32] = [:]
+    private(set) var patterns: [Pattern] = []
+
+    func id(_ text: String) -> Int32 {
+        if let known = ids[text] { return known }
+        let id = Int32(patterns.count)
+        ids[text] = id
+        patterns.append(Pattern(text))
+        return id
+    }
+
+    func patterns(_ ids: [Int32]) -> [Pattern] { ids.map { patterns[Int($0)] } }
+
+    private var positionIDs: [[Int]: Int32] = [:]
+    private var positionLists: [[Int]] = []
+
+    /// An id for a list of universe positions (grants share few distinct lists).
+    func positionsID(_ positions: [Int]) -> Int32 {
+        if let known = positionIDs[positions] { return known }
+        let id = Int32(positionLists.count)
+        positionIDs[positions] = id
+        positionLists.append(positions)
+        return id
+    }
+
+    func positions(_ id: Int32) -> [Int] { positionLists[Int(id)] }
+
+    private var automata: [Int32: NameAutomaton?] = [:]
+
+    /// The pattern's own automaton (nil when its regex is outside the translated subset), cached.
+    func automaton(_ id: Int32) -> NameAutomaton? {
+        if let known = automata[id] { return known }
+        var automaton = NameAutomaton()
+        let made = PatternLanguage.add(patterns[Int(id)], to: &automaton) == nil ? automaton : nil
+        automata[id] = made
+        return made
+    }
+}
+
+/// A subject on one side, with its roles mapped; the evaluator's prepared subject (whose pattern
+/// tables cost more) is built only when a request must actually be decided.
+final class SideSubject {
+    let resolved: ResolvedSubject
+    let roles: [CompiledRole]
+    let variables: [String: String]
+    private let evaluator: Evaluator
+    private var preparedSubject: PreparedSubject?
+
+    init(_ resolved: ResolvedSubject, evaluator: Evaluator) {
+        self.resolved = resolved
+        self.evaluator = evaluator
+        // As SubjectContext: the mapped roles that exist, and the template variables.
+        let existing = evaluator.mapper.map(resolved.subject).filter(\.exists).map(\.name)
+        roles = evaluator.compiledRoles(existing)
+        variables = UserAttributes.variables(for: resolved.subject, mappedRoles: existing)
+    }
+
+    var prepared: PreparedSubject {
+        if let preparedSubject { return preparedSubject }
+        let made = evaluator.prepare(resolved)
+        preparedSubject = made
+        return made
+    }
+}
+
+/// One side of a diff: an evaluator and, for each action of the compared universe, how that side
+/// checks it.
+final class DiffSide {
+    let evaluator: Evaluator
+    let universe: [String]
+    /// Universe position → the plan the evaluator uses.
+    let plans: [ActionPlan]
+    /// Positions checked at cluster level here (cluster or explicit-cluster route).
+    let clusterPositions: [Int]
+    /// Catalog position of the action as checked (after renames such as auto_create → create) →
+    /// the universe positions checked as it at index level.
+    private let indexPositionsOfCatalog: [[Int]]
+    /// Index-level positions whose action this side's catalog does not list (grants found by matching).
+    private let uncatalogued: [Int]
+    /// `system:admin/system_index`, granted only explicitly (semantics §2.5).
+    private let explicitIndex: [Int]
+    private var grants: [ObjectIdentifier: GrantInfo] = [:]
+    private var clusterBits: [ObjectIdentifier: [UInt64]] = [:]
+
+    /// What a grant gives, in universe terms.
+    struct GrantInfo {
+        /// Interned id of the list of index-level universe positions it grants.
+        let positions: Int32
+        let fixed: [Int32]
+        let templates: [String]
+    }
+
+    init(evaluator: Evaluator, universe: [String]) {
+        self.evaluator = evaluator
+        self.universe = universe
+        let catalogActions = evaluator.catalog.actions.map(\.name)
+        let catalogPositions = Dictionary(catalogActions.enumerated().map { ($0.element, $0.offset) }) { first, _ in first }
+        let plans = universe.map { evaluator.plans.plan(for: $0) }
+        self.plans = plans
+        var byCatalog = [[Int]](repeating: [], count: catalogActions.count)
+        var uncatalogued: [Int] = [], explicit: [Int] = [], cluster: [Int] = []
+        for (position, plan) in plans.enumerated() {
+            switch plan.route {
+            case .cluster, .explicitCluster: cluster.append(position)
+            case .index:
+                if plan.isSystemIndexPermission {
+                    explicit.append(position)
+                } else if let id = catalogPositions[plan.name] {
+                    byCatalog[id].append(position)
+                } else {
+                    uncatalogued.append(position)
+                }
+            case .alwaysAllowed, .tenant: continue
+            }
+        }
+        indexPositionsOfCatalog = byCatalog
+        self.uncatalogued = uncatalogued
+        explicitIndex = explicit
+        clusterPositions = cluster
+    }
+
+    func info(_ grant: IndexGrant, _ texts: PatternTexts) -> GrantInfo {
+        let key = ObjectIdentifier(grant)
+        if let known = grants[key] { return known }
+        var fixed: [Int32] = []
+        if grant.matchesEverything { fixed.append(texts.id("*")) }
+        fixed += grant.exactNames.map(texts.id)
+        fixed += grant.prefixes.map { texts.id($0 + "*") }
+        fixed += grant.others.map { texts.id($0.source) }
+        var positions: [Int] = []
+        for (word, bits) in grant.actionBits.words.enumerated() where bits != 0 {
+            var remaining = bits
+            while remaining != 0 {
+                let id = word * 64 + remaining.trailingZeroBitCount
+                remaining &= remaining - 1
+                if id < indexPositionsOfCatalog.count { positions += indexPositionsOfCatalog[id] }
+            }
+        }
+        positions += uncatalogued.filter { grant.actions.grants(plans[$0].name) }
+        let rule = evaluator.profile.explicitPrivilegeRule
+        positions += explicitIndex.filter { grant.actions.grantsExplicitly(plans[$0].name, rule: rule) }
+        let made = GrantInfo(positions: texts.positionsID(positions.sorted()), fixed: fixed, templates: grant.templates + grant.dateMath)
+        grants[key] = made
+        return made
+    }
+
+    /// The subject's index grants as (positions, sorted distinct pattern ids) records, sorted:
+    /// two sides with the same records grant every index action on the same patterns.
+    func records(_ subject: SideSubject, _ texts: PatternTexts) -> [GrantRecord] {
+        guard subject.resolved.canAuthenticate else { return [] }
+        var records: [GrantRecord] = []
+        for role in subject.roles {
+            for grant in role.indexGrants {
+                let info = info(grant, texts)
+                var ids = info.fixed
+                for template in info.templates { ids.append(texts.id(evaluator.render(template, variables: subject.variables).source)) }
+                guard !ids.isEmpty, !texts.positions(info.positions).isEmpty else { continue }
+                ids.sort()
+                records.append(GrantRecord(positions: info.positions, patterns: ids))
+            }
+        }
+        records.sort()
+        var unique: [GrantRecord] = []
+        unique.reserveCapacity(records.count)
+        for record in records where unique.last != record { unique.append(record) }
+        return unique
+    }
+
+    /// For each universe position, the sorted distinct pattern ids granted there.
+    func indexGrantSets(_ records: [GrantRecord], _ texts: PatternTexts) -> [[Int32]] {
+        var sets = [[Int32]](repeating: [], count: universe.count)
+        for record in records {
+            for position in texts.positions(record.positions) { sets[position] += record.patterns }
+        }
+        for position in sets.indices where sets[position].count > 1 {
+            sets[position].sort()
+            var unique: [Int32] = []
+            unique.reserveCapacity(sets[position].count)
+            for id in sets[position] where unique.last != id { unique.append(id) }
+            sets[position] = unique
+        }
+        return sets
+    }
+
+    /// Bits over universe positions: the cluster-level actions the subject's roles grant here
+    /// (explicitly where the action needs it), as `Run.hasClusterPrivilege` / `explicitCluster`.
+    func clusterGrants(_ subject: SideSubject) -> [UInt64] {
+        var words = [UInt64](repeating: 0, count: (universe.count + 63) / 64)
+        for role in subject.roles {
+            let bits = clusterBits(role)
+            for index in words.indices { words[index] |= bits[index] }
+        }
+        return words
+    }
+
+    private func clusterBits(_ role: CompiledRole) -> [UInt64] {
+        let key = ObjectIdentifier(role)
+        if let known = clusterBits[key] { return known }
+        var words = [UInt64](repeating: 0, count: (universe.count + 63) / 64)
+        let rule = evaluator.profile.explicitPrivilegeRule
+        for position in clusterPositions {
+            let plan = plans[position]
+            let granted = plan.route == .explicitCluster ? role.cluster.grantsExplicitly(plan.name, rule: rule) : role.cluster.grants(plan.name)
+            if granted { words[position / 64] |= 1 << UInt64(position % 64) }
+        }
+        clusterBits[key] = words
+        return words
+    }
+}
+
+/// One index grant of a subject: the universe positions it gives and its patterns.
+struct GrantRecord: Hashable, Comparable {
+    let positions: Int32
+    let patterns: [Int32]
+
+    static func < (lhs: GrantRecord, rhs: GrantRecord) -> Bool {
+        if lhs.positions != rhs.positions { return lhs.positions < rhs.positions }
+        return lhs.patterns.lexicographicallyPrecedes(rhs.patterns)
+    }
+}

@@ -1,0 +1,107 @@
+/// Renders a `DiffResult` as one self-contained HTML page (no script, no external asset): the
+/// verdict, a subjects × action-families matrix coloured equal / narrower / broader / incomparable
+/// / undecided whose cells expand to their witnesses and both reasons, and the entry diff.
+public enum DiffHTMLReport {
+    /// The column an action falls in: its kind and first path segment (`indices:data/read`,
+    /// `cluster:admin`, `restapi:admin` …).
+    public static func family(_ action: String) -> String {
+        let parts = action.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        if action.hasPrefix("indices:data/"), parts.count >= 2 { return "\(parts[0])/\(parts[1])" }
+        return String(parts[0])
+    }
+
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    static let style = """
+        body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1d2430;background:#fff}
+        h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}
+        .verdict{display:inline-block;padding:2px 10px;border-radius:4px;font-weight:600;color:#fff}
+        .equivalent{background:#2e7d32}.narrower{background:#c62828}.broader{background:#ef6c00}.incomparable{background:#6a1b9a}.undecided{background:#546e7a}
+        td.equivalent{background:#e8f5e9;color:#2e7d32}td.narrower{background:#ffebee}td.broader{background:#fff3e0}td.incomparable{background:#f3e5f5}td.undecided{background:#eceff1}
+        table{border-collapse:collapse;margin-top:8px}th,td{border:1px solid #d0d7de;padding:4px 8px;vertical-align:top;text-align:left}
+        th{background:#f6f8fa;font-weight:600}th.subject{min-width:180px}
+        details summary{cursor:pointer;font-weight:600}details div{margin:6px 0 2px;font-size:12px;max-width:520px}
+        .src,.dst{display:block;margin-left:8px}.src::before{content:"SRC ";font-weight:600}.dst::before{content:"DST ";font-weight:600}
+        code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f6f8fa;padding:0 3px;border-radius:3px}
+        .legend span{margin-right:10px;padding:1px 8px;border-radius:3px}
+        ul{margin:4px 0;padding-left:20px}.muted{color:#57606a}
+        """
+
+    public static func page(_ result: DiffResult) -> String {
+        var html = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>secperm diff: \(result.verdict.rawValue)</title>
+            <style>\(style)</style></head><body>
+            <h1>secperm diff <span class="verdict \(result.verdict.rawValue)">\(result.verdict.rawValue)</span></h1>
+            <p>\(escape(DiffReport.headline(result)))</p>
+
+            """
+        if let settings = DiffReport.settingsLine(result) { html += "<p><b>Settings:</b> \(escape(settings))</p>\n" }
+        html += matrix(result)
+        html += entries(result.entries)
+        html += "</body></html>\n"
+        return html
+    }
+
+    private static func matrix(_ result: DiffResult) -> String {
+        let families = Set(result.subjects.flatMap { $0.actionVerdicts.keys.map(family) + $0.undecided.map { family($0.action) } }).sorted()
+        var html = "<h2>Subjects × action families</h2>\n"
+        html += "<p class=\"legend\"><span class=\"verdict equivalent\">equal</span><span class=\"verdict narrower\">narrower</span><span class=\"verdict broader\">broader</span><span class=\"verdict incomparable\">incomparable</span><span class=\"verdict undecided\">undecided</span></p>\n"
+        guard !result.subjects.isEmpty else {
+            return html + "<p>All \(result.equivalentSubjects) subjects get exactly the same decisions for all \(result.actionCount) actions.</p>\n"
+        }
+        html += "<table><tr><th class=\"subject\">subject</th>" + families.map { "<th><code>\(escape($0))</code></th>" }.joined() + "<th>other actions</th></tr>\n"
+        for subject in result.subjects {
+            html += "<tr><th class=\"subject\">\(escape(DiffReport.subjectName(subject)))<br><span class=\"muted\">\(subject.verdict.rawValue), \(subject.differingActions) differing</span></th>"
+            for column in families { html += cell(subject, column) }
+            html += "<td class=\"equivalent\">equal</td></tr>\n"
+        }
+        if result.equivalentSubjects > 0 {
+            html += "<tr><th class=\"subject\">\(result.equivalentSubjects) other subject\(result.equivalentSubjects == 1 ? "" : "s")</th>"
+                + String(repeating: "<td class=\"equivalent\">equal</td>", count: families.count + 1) + "</tr>\n"
+        }
+        return html + "</table>\n"
+    }
+
+    private static func cell(_ subject: DiffResult.SubjectDiff, _ column: String) -> String {
+        let verdicts = subject.actionVerdicts.filter { family($0.key) == column }
+        let undecided = subject.undecided.filter { family($0.action) == column }
+        var verdict = verdicts.values.reduce(DiffResult.Verdict.equivalent) { $0.combined(with: $1) }
+        if !undecided.isEmpty { verdict = verdict.combined(with: .undecided) }
+        guard verdict != .equivalent else { return "<td class=\"equivalent\">equal</td>" }
+        let witnesses = subject.witnesses.filter { family($0.action) == column }
+        var body = witnesses.map { witness in
+            "<div><code>\(escape(witness.action))</code>\(witness.index.map { " on <code>\(escape($0))</code>" } ?? "")"
+                + "<span class=\"src\">\(witness.source.outcome.rawValue): \(escape(DiffReport.reason(witness.source)))</span>"
+                + "<span class=\"dst\">\(witness.target.outcome.rawValue): \(escape(DiffReport.reason(witness.target)))</span></div>"
+        }.joined()
+        let unlisted = verdicts.count - Set(witnesses.map(\.action)).count
+        if unlisted > 0 { body += "<div class=\"muted\">\(unlisted) more differing action\(unlisted == 1 ? "" : "s") (--max-witnesses 0 lists all)</div>" }
+        body += undecided.map { "<div>undecided: \(escape(DiffReport.describe($0)))</div>" }.joined()
+        let count = verdicts.count + undecided.count
+        return "<td class=\"\(verdict.rawValue)\"><details><summary>\(verdict.rawValue) (\(count))</summary>\(body)</details></td>"
+    }
+
+    private static func entries(_ entries: DiffResult.Entries) -> String {
+        var html = "<h2>Entries</h2>\n"
+        let groups = [("added", entries.added), ("removed", entries.removed), ("changed", entries.changed)]
+        guard groups.contains(where: { !$0.1.isEmpty }) else { return html + "<p>No entry differs.</p>\n" }
+        for (title, list) in groups where !list.isEmpty {
+            html += "<p><b>\(title)</b></p><ul>" + list.map { "<li>\(escape(DiffReport.entryLine($0)))</li>" }.joined() + "</ul>\n"
+        }
+        return html
+    }
+}

@@ -1,0 +1,206 @@
+/// Renders a `DiffResult` for people (text) and scripts (JSON, `schemaVersion` 1, issue 12's contract).
+public enum DiffReport {
+    // MARK: reasons
+
+    /// Why one side decided a witness as it did: the grant chain where it allows, the missing
+    /// privilege (or the rule) where it denies.
+    public static func reason(_ decision: Decision) -> String {
+        let held = decision.roles.map(\.name)
+        let roles = held.isEmpty ? "no role mapped" : "roles \(held.joined(separator: ", "))"
+        switch decision.outcome {
+        case .deny:
+            if !decision.missingPrivileges.isEmpty {
+                return "missing \(decision.missingPrivileges.joined(separator: ", ")) (\(roles))"
+            }
+            return decision.notes.last ?? "refused (\(roles))"
+        case .partial:
+            return decision.notes.first { $0.hasPrefix("do_not_fail_on_forbidden") } ?? "partial (\(roles))"
+        case .allow, .empty:
+            if let grant = decision.grants.first { return DecisionReport.describe(grant) }
+            return decision.notes.first ?? "allowed (\(roles))"
+        }
+    }
+
+    static func describe(_ undecided: DiffResult.Undecided) -> String { "\(undecided.action): \(explain(undecided.reason))" }
+
+    static func explain(_ reason: DiffResult.Undecided.Reason) -> String {
+        switch reason {
+        case .comparison(let detail): "not decided exactly (\(detail))"
+        case .unnameable: "the grants differ only on names no single-index request can name (with * ? , : < or a leading -)"
+        case .unconfirmed: "the grants differ, but the shortest names in the difference are decided alike; not proved either way"
+        case .actionCheckedDifferently: "the two sides check this action differently (node settings, DNFOF, action kind or login state); not proved either way"
+        }
+    }
+
+    /// Undecided actions grouped by reason, a few actions named per line.
+    static func undecidedLines(_ undecided: [DiffResult.Undecided]) -> [String] {
+        var order: [DiffResult.Undecided.Reason] = [], actions: [DiffResult.Undecided.Reason: [String]] = [:]
+        for item in undecided {
+            if actions[item.reason] == nil { order.append(item.reason) }
+            actions[item.reason, default: []].append(item.action)
+        }
+        return order.map { reason in
+            let names = actions[reason] ?? []
+            let shown = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : "")
+            return "undecided for \(names.count == 1 ? "" : "\(names.count) actions, ")\(shown): \(explain(reason))"
+        }
+    }
+
+    static func reasonCode(_ reason: DiffResult.Undecided.Reason) -> String {
+        switch reason {
+        case .comparison: "comparison"
+        case .unnameable: "unnameable"
+        case .unconfirmed: "unconfirmed"
+        case .actionCheckedDifferently: "checkedDifferently"
+        }
+    }
+
+    static func subjectName(_ subject: DiffResult.SubjectDiff) -> String {
+        var parts: [String] = []
+        if let user = subject.user { parts.append(user) }
+        let roles = subject.backendRoles.isEmpty ? "no backend roles" : "backend roles: \(subject.backendRoles.joined(separator: ", "))"
+        if subject.user == nil {
+            parts.append(subject.host.map { "users from host \($0)" } ?? "users with \(roles)")
+        } else {
+            parts.append("(\(roles))")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    static func headline(_ result: DiffResult) -> String {
+        let total = result.subjects.count + result.equivalentSubjects
+        let sides = "\(result.sourceTarget) → \(result.targetTarget)"
+        let count = result.subjects.isEmpty && result.settingsVerdict != .equivalent
+            ? "requests naming several indices (settings; no single-index decision differs)"
+            : "\(result.subjects.count) of \(total) subject\(total == 1 ? "" : "s")"
+        switch result.verdict {
+        case .equivalent: return "EQUIVALENT  every subject gets exactly the same decisions (\(total) subject\(total == 1 ? "" : "s"), \(result.actionCount) actions, all index names; \(sides))"
+        case .narrower: return "NARROWER  DST allows less than SRC for \(count) (\(sides))"
+        case .broader: return "BROADER  DST allows more than SRC for \(count) (\(sides))"
+        case .incomparable: return "INCOMPARABLE  DST allows some things SRC does not and denies others it allows, over \(count) (\(sides))"
+        case .undecided: return "UNDECIDED  no decision differs where it could be checked, but not every comparison could be decided exactly (\(count); \(sides))"
+        }
+    }
+
+    static func settingsLine(_ result: DiffResult) -> String? {
+        switch result.settingsVerdict {
+        case .narrower: "do_not_fail_on_forbidden is off in DST where SRC has it: requests naming some forbidden indices now fail instead of running filtered"
+        case .broader: "do_not_fail_on_forbidden is on in DST where SRC has it off: requests naming some forbidden indices now run filtered instead of failing"
+        case .equivalent: nil
+        default: "the do_not_fail_on_forbidden settings differ"
+        }
+    }
+
+    static func entryLine(_ entry: DiffResult.Entry) -> String {
+        let fields = entry.fields.isEmpty ? "" : ": \(entry.fields.joined(separator: ", "))"
+        return "\(entry.kind.rawValue) \(entry.name)\(fields)\(entry.builtIn ? " (reserved/static/hidden)" : "")"
+    }
+
+    // MARK: text
+
+    public static func text(_ result: DiffResult) -> String {
+        var lines = [headline(result)]
+        if let settings = settingsLine(result) { lines.append("  settings: \(settings)") }
+        for subject in result.subjects {
+            lines.append("")
+            let differ = subject.differingActions == 1 ? "1 action differs" : "\(subject.differingActions) actions differ"
+            lines.append("\(subjectName(subject)): \(subject.verdict.rawValue), \(differ)")
+            for witness in subject.witnesses {
+                lines.append("  \(witness.action)\(witness.index.map { " on \($0)" } ?? "")")
+                lines.append("    SRC \(witness.source.outcome.rawValue): \(reason(witness.source))")
+                lines.append("    DST \(witness.target.outcome.rawValue): \(reason(witness.target))")
+            }
+            if subject.witnesses.count < subject.differingActions {
+                lines.append("  … and \(subject.differingActions - subject.witnesses.count) more differing actions (--max-witnesses 0 lists all)")
+            }
+            lines += undecidedLines(subject.undecided).map { "  " + $0 }
+        }
+        lines.append("")
+        lines.append("\(result.equivalentSubjects) subject\(result.equivalentSubjects == 1 ? "" : "s") equivalent")
+        let entries = result.entries
+        if entries.added.isEmpty && entries.removed.isEmpty && entries.changed.isEmpty {
+            lines.append("entries: no differences")
+        } else {
+            lines.append("entries:")
+            lines += entries.added.map { "  added    \(entryLine($0))" }
+            lines += entries.removed.map { "  removed  \(entryLine($0))" }
+            lines += entries.changed.map { "  changed  \(entryLine($0))" }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: JSON
+
+    struct JSONWitness: Encodable {
+        let action: String
+        let index: JSONNullable<String>
+        let source: String
+        let target: String
+        let sourceReason: String
+        let targetReason: String
+    }
+
+    struct JSONUndecided: Encodable {
+        let action: String
+        let reason: String
+        let detail: String
+    }
+
+    struct JSONSubject: Encodable {
+        let user: JSONNullable<String>
+        let backendRoles: [String]
+        let host: JSONNullable<String>
+        let evaluatedAs: String
+        let verdict: String
+        let differingActions: Int
+        let witnesses: [JSONWitness]
+        let undecided: [JSONUndecided]
+    }
+
+    struct JSONEntry: Encodable {
+        let type: String
+        let name: String
+        let fields: [String]
+        let builtIn: Bool
+    }
+
+    struct JSONEntries: Encodable {
+        let added: [JSONEntry]
+        let removed: [JSONEntry]
+        let changed: [JSONEntry]
+    }
+
+    struct JSONDiff: Encodable {
+        let schemaVersion = 1
+        let verdict: String
+        let source: String
+        let target: String
+        let actionsCompared: Int
+        let equivalentSubjects: Int
+        let settingsVerdict: String
+        let subjects: [JSONSubject]
+        let entries: JSONEntries
+    }
+
+    public static func json(_ result: DiffResult) -> String {
+        func entries(_ list: [DiffResult.Entry]) -> [JSONEntry] {
+            list.map { JSONEntry(type: $0.kind.rawValue, name: $0.name, fields: $0.fields, builtIn: $0.builtIn) }
+        }
+        let subjects = result.subjects.map { subject in
+            JSONSubject(user: JSONNullable(subject.user), backendRoles: subject.backendRoles, host: JSONNullable(subject.host),
+                        evaluatedAs: subject.evaluatedName, verdict: subject.verdict.rawValue, differingActions: subject.differingActions,
+                        witnesses: subject.witnesses.map { witness in
+                            JSONWitness(action: witness.action, index: JSONNullable(witness.index), source: witness.source.outcome.rawValue,
+                                        target: witness.target.outcome.rawValue, sourceReason: reason(witness.source),
+                                        targetReason: reason(witness.target))
+                        },
+                        undecided: subject.undecided.map { JSONUndecided(action: $0.action, reason: reasonCode($0.reason), detail: describe($0)) })
+        }
+        let value = JSONDiff(verdict: result.verdict.rawValue, source: result.sourceTarget, target: result.targetTarget,
+                             actionsCompared: result.actionCount, equivalentSubjects: result.equivalentSubjects,
+                             settingsVerdict: result.settingsVerdict.rawValue, subjects: subjects,
+                             entries: JSONEntries(added: entries(result.entries.added), removed: entries(result.entries.removed),
+                                                  changed: entries(result.entries.changed)))
+        return JSONOutput.render(value)
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// `secperm diff` end to end (issue 12): the JSON contract, exit codes, golden text/JSON/HTML, and
+/// every witness of a pair replayed with `secperm check` on each side.
+@Suite("secperm diff")
+struct DiffCommandTests {
+    static let pairs = "Tests/Fixtures/diff"
+    static let now = ["--now", "2026-01-01T00:00:00Z"]
+
+    static func diff(_ pair: String, _ extra: [String] = []) throws -> CLI.Result {
+        try CLI.run(["diff", "\(pairs)/\(pair)/src", "\(pairs)/\(pair)/dst"] + now + extra)
+    }
+
+    @Test("exit status: 0 equivalent, 1 different, 2 input error")
+    func exitCodes() throws {
+        #expect(try Self.diff("template-vs-per-user").status == 0)
+        #expect(try Self.diff("renamed-split-inlined").status == 0)
+        #expect(try Self.diff("logs-to-log-glob").status == 1)
+        #expect(try Self.diff("backreference-regex").status == 1)
+        let missing = try CLI.run(["diff", "\(Self.pairs)/no-such-pair", "\(Self.pairs)/logs-to-log-glob/dst"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no such file or directory"))
+        #expect(try CLI.run(["diff", "a", "b", "--now", "yesterday"]).status == 2)
+    }
+
+    @Test("JSON follows the contract")
+    func jsonContract() throws {
+        let result = try Self.diff("logs-to-log-glob", ["--format", "json", "--users", "internal"])
+        let json = try CLI.json(result.stdout)
+        #expect(json["schemaVersion"] as? Int == 1)
+        #expect(json["verdict"] as? String == "broader")
+        let subjects = try #require(json["subjects"] as? [[String: Any]])
+        #expect(subjects.count == 1)
+        #expect(subjects[0]["user"] as? String == "alice")
+        #expect(subjects[0]["backendRoles"] as? [String] == ["ops"])
+        #expect(subjects[0]["verdict"] as? String == "broader")
+        let witness = try #require((subjects[0]["witnesses"] as? [[String: Any]])?.first)
+        #expect(witness["action"] as? String == "indices:data/read/search")
+        #expect(witness["index"] as? String == "log")
+        #expect(witness["source"] as? String == "deny")
+        #expect(witness["target"] as? String == "allow")
+        #expect((witness["sourceReason"] as? String)?.hasPrefix("missing indices:data/read/search") == true)
+        #expect((witness["targetReason"] as? String)?.hasPrefix("reader: log* → read") == true)
+        let entries = try #require(json["entries"] as? [String: Any])
+        #expect(entries.keys.sorted() == ["added", "changed", "removed"])
+        let changed = try #require(entries["changed"] as? [[String: Any]])
+        #expect(changed.first?["name"] as? String == "reader")
+        #expect(changed.first?["fields"] as? [String] == ["index_permissions"])
+    }
+
+    @Test("every witness is what `secperm check` says on each side")
+    func witnessesReplayWithCheck() throws {
+        for pair in ["logs-to-log-glob", "narrowed-and-dropped", "user-attribute-changed"] {
+            let json = try CLI.json(try Self.diff(pair, ["--format", "json", "--max-witnesses", "3"]).stdout)
+            for subject in try #require(json["subjects"] as? [[String: Any]]) {
+                let name = try #require(subject["evaluatedAs"] as? String)
+                let roles = subject["user"] is String ? [] : (subject["backendRoles"] as? [String] ?? []).flatMap { ["--backend-role", $0] }
+                for witness in try #require(subject["witnesses"] as? [[String: Any]]) {
+                    let action = try #require(witness["action"] as? String)
+                    let index = (witness["index"] as? String).map { ["--index", $0] } ?? []
+                    for (side, key) in [("src", "source"), ("dst", "target")] {
+                        let check = try CLI.run(["check", "--config", "\(Self.pairs)/\(pair)/\(side)", "--user", name, "--action", action,
+                                                 "--format", "json"] + roles + index)
+                        let decision = try CLI.json(check.stdout)
+                        #expect(decision["decision"] as? String == witness[key] as? String, "\(pair) \(name) \(action) \(index) on \(side)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("golden text, JSON and HTML")
+    func golden() throws {
+        try Golden.check(try Self.diff("narrowed-and-dropped", ["--max-witnesses", "2"]).stdout, "diff-narrowed.txt")
+        try Golden.check(try Self.diff("logs-to-log-glob", ["--format", "json", "--max-witnesses", "2"]).stdout, "diff-logs.json")
+        try Golden.check(try Self.diff("narrowed-and-dropped", ["--format", "html", "--max-witnesses", "2"]).stdout, "diff-narrowed.html")
+        try Golden.check(try Self.diff("template-vs-per-user").stdout, "diff-equivalent.txt")
+    }
+
+    @Test("--out writes the report to a file; the HTML is self-contained")
+    func outFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-diff-\(UUID().uuidString).html").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try Self.diff("user-attribute-changed", ["--format", "html", "--out", path])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        let page = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(page.hasPrefix("<!DOCTYPE html>"))
+        #expect(!page.contains("http://") && !page.contains("https://") && !page.contains("<script"))
+        #expect(page.contains("<details><summary>incomparable"))
+    }
+}
