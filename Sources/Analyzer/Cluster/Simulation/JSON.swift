@@ -176,3 +176,17 @@ extension JSON {
         }
     }
 }
+
+extension JSON {
+    /// Back to a configuration value (key order is not kept).
+    var configValue: ConfigValue {
+        switch self {
+        case .null: .null
+        case .bool(let flag): .bool(flag)
+        case .number(let number): .number(number)
+        case .string(let text): .string(text)
+        case .array(let items): .list(items.map(\.configValue))
+        case .object(let pairs): .map(Dictionary(pairs.map { ($0.0, $0.1.configValue) }, uniquingKeysWith: { $1 }))
+        }
+    }
+}

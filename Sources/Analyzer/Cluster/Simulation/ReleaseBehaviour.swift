@@ -28,8 +28,9 @@ struct ReleaseBehaviour: Sendable {
     /// Security REST API messages of 2.10+ (`'x' created.`, `Resource 'x' is static.` …).
     var hasNewRestMessages: Bool { since(2, 10) }
 
-    /// `hidden` is an allowed key for admins from 2.10; before only `reserved`.
-    var adminMayWriteHidden: Bool { since(2, 10) }
+    /// `hidden` is an allowed body key for admins from 2.16 (RolesApiAction & co.; 2.15 and
+    /// earlier allow only `reserved`).
+    var adminMayWriteHidden: Bool { since(2, 16) }
 
     /// REST admin (`restapi:admin/*` with `restapi.admin.enabled`) exists from 2.8.
     var hasRestAdmin: Bool { since(2, 8) }
