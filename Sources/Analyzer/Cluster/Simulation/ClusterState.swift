@@ -2,8 +2,9 @@
 /// and existence-dependent answers need them: an index created by a request (or auto-created by a
 /// write) exists afterwards, a deleted one no longer does, documents are known by id.
 extension SimulatedCluster {
+    /// Whether an index, alias or data stream of that name exists; the security index always does.
     func exists(_ name: String) -> Bool {
-        state.withLock { $0.metadata.allNames.contains(name) }
+        name == settings.securityIndexName || state.withLock { $0.metadata.allNames.contains(name) }
     }
 
     func documentExists(index: String, id: String) -> Bool {

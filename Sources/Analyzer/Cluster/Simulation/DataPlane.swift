@@ -25,6 +25,9 @@ struct DataPlane {
             }
             if check == "true" { return permissionCheck(plan, route: routeName) }
         }
+        if context.caller.isSuperAdmin, let id = securityIndexDocument(route: route, plan: plan) {
+            return context.exchange(SecurityIndexDocuments(context: context).answer(id: id, head: request.method == "HEAD"), route: routeName)
+        }
         let checks = Checks(context: context, plan: plan)
         let family = RouteFamily(route.path)
         switch family {
@@ -44,14 +47,20 @@ struct DataPlane {
         }
     }
 
+    /// The config type a super admin reads from the security index (`GET /.opendistro_security/_doc/<type>`).
+    private func securityIndexDocument(route: Route, plan: RequestPlan) -> String? {
+        guard route.path == "/{index}/_doc/{id}", ["GET", "HEAD"].contains(route.method),
+              Checks.pathIndices(plan) == [context.cluster.settings.securityIndexName] else { return nil }
+        return RouteTable.segments(plan.request.path).last.map { $0.removingPercentEncoding ?? $0 }
+    }
+
     /// The body as the console form the planner reads: NDJSON for bulk and msearch, else one document.
     private func consoleRequest() -> ConsoleRequest? {
         let (path, query) = ConsoleParser.splitTarget(request.path + (request.query.map { "?" + $0 } ?? ""))
         var body: [(line: Int, value: ConfigValue)] = []
         let text = String(decoding: request.body, as: UTF8.self)
         if ConsoleParser.isNDJSON(path) {
-            for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated()
-            where !line.trimmingSpaces.isEmpty {
+            for (offset, line) in request.bodyLines.enumerated() {
                 guard let value = ConfigValue.parseJSON(Array(line.utf8)) else { return nil }
                 body.append((offset + 1, value))
             }
