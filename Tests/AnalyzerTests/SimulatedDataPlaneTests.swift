@@ -67,6 +67,24 @@ struct SimulatedDataPlaneTests {
         #expect(Simulation.text(again.response).contains("\"result\":\"updated\""))
     }
 
+    // Before 2.19 the missing set is a java.util.HashSet (order checked with java); from 2.19 the
+    // shard request's order: bulk[s], then the items' operations as the items bring them.
+    @Test(arguments: [
+        ("opensearch-2.11", "indices:data/write/index, indices:data/write/delete, indices:data/write/bulk[s]"),
+        ("opensearch-3", "indices:data/write/bulk[s], indices:data/write/index, indices:data/write/delete"),
+    ])
+    func bulkShardDenialListsTheItemActions(target: String, missing: String) throws {
+        let cluster = try Simulation.cluster(target)
+        #expect(Simulation.send(cluster, "PUT", "/sales-1", as: "admin").response.status == 200)
+        let body = "{\"index\":{\"_index\":\"sales-1\",\"_id\":\"1\"}}\r\n{}\r\n{\"delete\":{\"_index\":\"sales-1\",\"_id\":\"2\"}}\r\n"
+        let exchange = Simulation.send(cluster, "POST", "/_bulk", as: "bob", body: body)
+        let reason = "no permissions for [\(missing)] and User [name=bob, backend_roles=[writers], requestedTenant=null]"
+        let error = "\"status\":403,\"error\":{\"type\":\"security_exception\",\"reason\":\"\(reason)\"}"
+        #expect(Simulation.text(exchange.response) == """
+            {"took":1,"errors":true,"items":[{"index":{"_index":"sales-1","_id":"1",\(error)}},{"delete":{"_index":"sales-1","_id":"2",\(error)}}]}
+            """)
+    }
+
     @Test func bulkDeniedAtTheClusterLevelIsATopLevel403() throws {
         let cluster = try Simulation.cluster("opensearch-2.11")
         let exchange = Simulation.send(cluster, "POST", "/_bulk", as: "alice", body: "{\"index\":{\"_index\":\"sales-1\"}}\n{}\n")

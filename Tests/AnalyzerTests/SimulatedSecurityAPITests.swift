@@ -171,4 +171,13 @@ struct SimulatedSecurityAPITests {
         #expect(send(cluster, "PUT", "/_plugins/_security/api/account", as: "bob", body: "{\"current_password\":\"bob-pw\",\"password\":\"new-pw\"}").0 == 200)
         #expect(cluster.respond(to: Simulation.request("GET", "/", user: "bob", password: "bob-pw"), peer: PeerIdentity()).response.status == 401)
     }
+
+    // SecurityHealthAction needs no authentication; endpoints secperm does not model say so (501).
+    @Test func healthAndUnsimulatedEndpoints() throws {
+        let cluster = try SimulatedSecurityAPITests.cluster("opensearch-2.11")
+        #expect(send(cluster, "GET", "/_plugins/_security/health", as: nil) == (200, "{\"message\":null,\"mode\":\"strict\",\"status\":\"UP\"}"))
+        #expect(send(cluster, "GET", "/_plugins/_security/api/securityconfig")
+            == (501, "{\"status\":\"NOT_IMPLEMENTED\",\"message\":\"secperm simulate does not simulate GET /_plugins/_security/api/securityconfig\"}"))
+        #expect(send(cluster, "GET", "/_plugins/_security/nothing").0 == 400)
+    }
 }

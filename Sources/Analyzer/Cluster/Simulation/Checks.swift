@@ -58,12 +58,17 @@ struct Checks {
         }
     }
 
-    /// The 403 reason when the group is denied.
+    /// The 403 reason when the group is denied (`no permissions for [...] and User [...]`). Before
+    /// 2.19 the plugin keeps the missing actions in a `java.util.HashSet` (PrivilegesEvaluatorResponse,
+    /// security-layer-responses.md "Transport-level denials"), so they print in its iteration order;
+    /// from 2.19 in the order they were required.
     func denial(_ group: Group) -> String? {
         guard let decision = decide(group), decision.outcome == .deny else { return nil }
-        return decision.forbiddenMessage ?? context.behaviour.profile.forbiddenMessage(
-            missing: decision.missingPrivileges, userName: context.caller.subject.name,
-            backendRoles: context.caller.subject.backendRoles, requestedTenant: context.caller.subject.requestedTenant)
+        let profile = context.behaviour.profile
+        let missing = profile.missingPrivilegesStyle == .allRequired ? JavaHashOrder.order(decision.missingPrivileges) : decision.missingPrivileges
+        let subject = context.caller.subject
+        return profile.forbiddenMessage(missing: missing, userName: subject.name, backendRoles: subject.backendRoles,
+                                        requestedTenant: subject.requestedTenant)
     }
 
     /// Index expressions of the path (`{index}`).

@@ -61,17 +61,15 @@ extension SimulatedCluster {
         state.withLock { $0.documentIDs[index]?.remove(id) != nil }
     }
 
-    /// Changes the metadata and, when it changed, rebuilds the evaluator on it (under the lock).
+    /// Changes the metadata; the evaluator is rebuilt on it before the next request is answered
+    /// (once for a burst of changes, e.g. a bulk request auto-creating many indices).
     @discardableResult
     private func changeMetadata(_ change: (inout ClusterMetadata) -> Bool) -> Bool {
-        let catalog = catalog, settings = settings
-        return state.withLock { state in
+        state.withLock { state in
             var metadata = state.metadata
             guard change(&metadata) else { return false }
             state.metadata = metadata
-            let old = state.snapshot
-            let evaluator = Evaluator(config: old.config, catalog: catalog, settings: settings, metadata: metadata)
-            state.snapshot = Snapshot(documents: old.documents, config: old.config, evaluator: evaluator)
+            state.metadataChanged = true
             return true
         }
     }

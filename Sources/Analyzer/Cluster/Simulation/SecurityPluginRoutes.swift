@@ -13,8 +13,18 @@ struct SecurityPluginRoutes {
         case (_, "api", _) where segments.count >= 2:
             return api(Array(segments.dropFirst()))
         default:
-            return context.exchange(noHandler(), route: nil)
+            return context.exchange(unserved(), route: nil)
         }
+    }
+
+    /// A route of the plugin secperm does not simulate (501, said plainly), or OpenSearch's answer
+    /// for a path no handler takes.
+    private func unserved() -> ClusterResponse {
+        let table = context.cluster.planner.table
+        if table.match(method: method, path: context.request.path) != nil || !table.methods(for: context.request.path).isEmpty {
+            return Responses.restStatus(501, "secperm simulate does not simulate \(method) \(context.request.path)")
+        }
+        return noHandler()
     }
 
     private func noHandler() -> ClusterResponse {
@@ -29,7 +39,7 @@ struct SecurityPluginRoutes {
             return context.exchange(response, route: route)
         }
         guard let endpoint = SecurityEndpoint(segment: segments[0]), segments.count <= 2 else {
-            return context.exchange(noHandler(), route: nil)
+            return context.exchange(unserved(), route: nil)
         }
         if let reason = gate(endpoint) {
             let message = "No permission to access REST API: " + reason

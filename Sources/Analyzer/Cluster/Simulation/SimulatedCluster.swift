@@ -33,6 +33,8 @@ public final class SimulatedCluster: Sendable {
         var metadata: ClusterMetadata
         /// Document ids per index, for reads, updates and deletes of single documents.
         var documentIDs: [String: Set<String>]
+        /// The metadata changed since the evaluator was built.
+        var metadataChanged = false
     }
 
     /// - Parameters:
@@ -75,7 +77,19 @@ public final class SimulatedCluster: Sendable {
         return Snapshot(documents: documents, config: config, evaluator: evaluator)
     }
 
-    var current: Snapshot { state.withLock { $0.snapshot } }
+    /// The configuration in force, its evaluator rebuilt first when indices or aliases changed.
+    var current: Snapshot {
+        let catalog = catalog, settings = settings
+        return state.withLock { state in
+            if state.metadataChanged {
+                let old = state.snapshot
+                let evaluator = Evaluator(config: old.config, catalog: catalog, settings: settings, metadata: state.metadata)
+                state.snapshot = Snapshot(documents: old.documents, config: old.config, evaluator: evaluator)
+                state.metadataChanged = false
+            }
+            return state.snapshot
+        }
+    }
 
     /// The security index documents in force (after any REST API change).
     public var documents: SecurityDocuments { current.documents }
@@ -86,6 +100,7 @@ public final class SimulatedCluster: Sendable {
     // MARK: answering
 
     public func respond(to request: ClusterRequest, peer: PeerIdentity) -> SimulatedExchange {
+        if let health = health(request) { return health }
         let snapshot = current
         switch authenticator.authenticate(request, peer: peer, documents: snapshot.documents, config: snapshot.config) {
         case .refused(let response, let reason):
@@ -96,6 +111,16 @@ public final class SimulatedCluster: Sendable {
             let context = RequestContext(request: request, peer: peer, caller: caller, snapshot: snapshot, cluster: self)
             return context.answer()
         }
+    }
+
+    /// `{prefix}/health` answers without authentication (`SecurityHealthAction`).
+    private func health(_ request: ClusterRequest) -> SimulatedExchange? {
+        guard ["GET", "POST"].contains(request.method), behaviour.prefixes.contains(where: { request.path == $0 + "/health" }) else { return nil }
+        let body = JSON.object([("message", .null), ("mode", .string("strict")), ("status", .string("UP"))])
+        let response = Responses.json(200, body)
+        return SimulatedExchange(response: response, log: SimulationLogEntry(
+            user: nil, method: request.method, path: request.path, route: "\(request.method) {prefix}/health", actionsChecked: [],
+            outcome: .allowed, status: 200, forbiddenMessage: nil))
     }
 
     /// This cluster as a ``Cluster`` seen from one peer, without sockets.
@@ -122,6 +147,7 @@ public final class SimulatedCluster: Sendable {
             change(&documents)
             // Rebuilt under the lock so that concurrent writes apply one after the other.
             state.snapshot = try SimulatedCluster.snapshot(documents, catalog: catalog, settings: settings, metadata: state.metadata)
+            state.metadataChanged = false
         }
     }
 }
