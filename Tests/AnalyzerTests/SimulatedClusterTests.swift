@@ -156,3 +156,22 @@ struct JavaHashOrderTests {
         #expect(JavaHashOrder.order(roles) == ["role0", "role12", "role1", "role11", "role10", "role4", "role5", "role2", "role3", "role8", "role9", "role6", "role7"])
     }
 }
+
+@Suite("Simulated cluster: configuration that does not load")
+struct SimulatedInitializationTests {
+    // security-layer-responses.md "Authentication failures": a dynamic entry named like a static one
+    // stops the configuration from loading before 3.4 (503); from 3.4 the static entry wins.
+    @Test(arguments: [("opensearch-2.11", 503), ("opensearch-3", 200)])
+    func customEntryNamedLikeAStaticOne(target: String, status: Int) throws {
+        let profile = try #require(TargetProfile(parsing: target))
+        var documents = try SecurityDocuments.read(directory: Simulation.fixture, profile: profile)
+        var roles = documents.entries(.roles)
+        roles["kibana_user"] = .map(["cluster_permissions": .list([.string("*")])])
+        documents.setEntries(.roles, roles)
+        let cluster = try SimulatedCluster(documents: documents, catalog: Catalog(profile: profile), adminDNs: [])
+        let exchange = Simulation.send(cluster, "GET", "/", as: "admin")
+        #expect(exchange.response.status == status)
+        #expect(cluster.initializationProblems.isEmpty == (status == 200))
+        if status == 503 { #expect(Simulation.text(exchange.response) == "OpenSearch Security not initialized.") }
+    }
+}

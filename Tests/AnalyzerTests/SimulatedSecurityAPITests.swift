@@ -180,4 +180,14 @@ struct SimulatedSecurityAPITests {
             == (501, "{\"status\":\"NOT_IMPLEMENTED\",\"message\":\"secperm simulate does not simulate GET /_plugins/_security/api/securityconfig\"}"))
         #expect(send(cluster, "GET", "/_plugins/_security/nothing").0 == 400)
     }
+
+    // SecurityWhoAmIAction: no authentication; the TLS peer's DN and whether it is an admin DN.
+    @Test func whoamiReadsTheTLSPeerOnly() throws {
+        let cluster = try SimulatedSecurityAPITests.cluster("opensearch-3")
+        #expect(send(cluster, "GET", "/_plugins/_security/whoami", as: nil, peer: SimulatedSecurityAPITests.superAdmin)
+            == (200, "{\"dn\":\"\(Simulation.adminDN)\",\"is_admin\":true,\"is_node_certificate_request\":false}"))
+        #expect(send(cluster, "GET", "/_plugins/_security/whoami", as: nil, peer: PeerIdentity(remoteAddress: "127.0.0.1:3", isTLS: true))
+            == (200, "{\"dn\":null,\"is_admin\":false,\"is_node_certificate_request\":false}"))
+        #expect(send(cluster, "GET", "/_plugins/_security/whoami", as: nil) == (403, "No security data"))
+    }
 }
