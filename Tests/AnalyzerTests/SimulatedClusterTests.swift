@@ -175,3 +175,18 @@ struct SimulatedInitializationTests {
         if status == 503 { #expect(Simulation.text(exchange.response) == "OpenSearch Security not initialized.") }
     }
 }
+
+@Suite("Simulated cluster: the bundled sample")
+struct SimulatedSampleTests {
+    // data/samples/acme: admin's hash is the demo configuration's hash of "admin" (cost 12).
+    @Test func adminLogsInWithTheDemoPassword() throws {
+        let cluster = try SimulatedCluster(configDirectory: Paths.sample, catalog: Catalog(profile: .default))
+        let exchange = cluster.respond(to: Simulation.request("GET", "/_plugins/_security/authinfo", user: "admin", password: "admin"),
+                                       peer: PeerIdentity(remoteAddress: "127.0.0.1:9"))
+        #expect(exchange.response.status == 200)
+        let text = Simulation.text(exchange.response)
+        #expect(text.hasPrefix("{\"user\":\"User [name=admin, backend_roles=[admin], requestedTenant=null]\",\"user_name\":\"admin\""))
+        #expect(text.contains("\"roles\":[\"all_access\",\"public_reader\"]"))
+        #expect(exchange.log.jsonLine == "{\"user\":\"admin\",\"method\":\"GET\",\"path\":\"/_plugins/_security/authinfo\",\"route\":\"GET {prefix}/authinfo\",\"actions\":[],\"decision\":\"allowed\",\"status\":200}")
+    }
+}

@@ -130,7 +130,8 @@ enum SecurityEndpoint: String, CaseIterable, Sendable {
             case .map(let name):
                 let items = value?.map ?? [:]
                 if !(omitDefaults && items.isEmpty) {
-                    pairs.append((name, .object(JavaHashOrder.order(items.keys.sorted()).map { ($0, JSON.from(items[$0] ?? .null)) })))
+                    // attributes is a Map<String, String>: numbers and booleans of the YAML print as text.
+                    pairs.append((name, .object(JavaHashOrder.order(items.keys.sorted()).map { ($0, items[$0]?.string.map(JSON.string) ?? .null) })))
                 }
             case .objects(let name, let inner):
                 let items = value?.list?.map { render($0, fields: inner, omitDefaults: omitDefaults) } ?? []
