@@ -21,7 +21,7 @@ enum Simulation {
         return ClusterRequest(method: method, path: pieces[0], query: pieces.count == 2 ? pieces[1] : nil, headers: headers, body: Array(body.utf8))
     }
 
-    static let passwords = ["alice": "alice-pw", "bob": "bob-pw", "admin": "admin-pw", "disabled_user": "bob-pw", "hidden_user": "bob-pw"]
+    static let passwords = ["alice": "alice-pw", "bob": "bob-pw", "admin": "admin-pw", "disabled_user": "bob-pw", "hidden_user": "bob-pw", "dora": "bob-pw"]
 
     /// Sends as an internal user of the fixture (its password looked up), or unauthenticated.
     static func send(_ cluster: SimulatedCluster, _ method: String, _ target: String, as user: String?, body: String = "",
@@ -188,5 +188,27 @@ struct SimulatedSampleTests {
         #expect(text.hasPrefix("{\"user\":\"User [name=admin, backend_roles=[admin], requestedTenant=null]\",\"user_name\":\"admin\""))
         #expect(text.contains("\"roles\":[\"all_access\",\"public_reader\"]"))
         #expect(exchange.log.jsonLine == "{\"user\":\"admin\",\"method\":\"GET\",\"path\":\"/_plugins/_security/authinfo\",\"route\":\"GET {prefix}/authinfo\",\"actions\":[],\"decision\":\"allowed\",\"status\":200}")
+    }
+}
+
+@Suite("Simulated cluster: tenants in authinfo")
+struct SimulatedTenantTests {
+    // Before 3.1 (ConfigModelV7.mapTenants, also Open Distro) all_access / kibana_user add
+    // global_tenant: true; bob (no tenant permissions) sees only his private tenant.
+    @Test(arguments: [("opendistro-1.13", "{\"bob\":true}"), ("opensearch-3", "{\"bob\":true}")])
+    func privateTenantOnly(target: String, expected: String) throws {
+        let cluster = try Simulation.cluster(target)
+        let prefix = target.hasPrefix("opendistro") ? "/_opendistro/_security" : "/_plugins/_security"
+        let text = Simulation.text(Simulation.send(cluster, "GET", prefix + "/authinfo", as: "bob").response)
+        #expect(text.contains("\"tenants\":\(expected),"))
+    }
+
+    @Test(arguments: [("opensearch-2.11", "{\"global_tenant\":true,\"dora\":true}"), ("opendistro-1.13", "{\"global_tenant\":true,\"dora\":true}"),
+                      ("opensearch-3", "{\"dora\":true}")])
+    func legacyGlobalTenantForKibanaUser(target: String, expected: String) throws {
+        let cluster = try Simulation.cluster(target)
+        let prefix = target.hasPrefix("opendistro") ? "/_opendistro/_security" : "/_plugins/_security"
+        let text = Simulation.text(Simulation.send(cluster, "GET", prefix + "/authinfo", as: "dora").response)
+        #expect(text.contains("\"roles\":[\"kibana_user\"],\"tenants\":\(expected),"))
     }
 }

@@ -25,6 +25,10 @@ struct ReleaseBehaviour: Sendable {
     /// Role and backend-role lists in authinfo and 403 texts: HashSet order before 3.1.
     var listsInHashOrder: Bool { !since(3, 1) }
 
+    /// Before 3.1 (ConfigModelV7.TenantHolder.mapTenants) a caller holding `kibana_user` or
+    /// `all_access` also gets `global_tenant: true`; 3.1 computes tenants from privileges only.
+    var legacyTenantMap: Bool { !since(3, 1) }
+
     /// Security REST API messages of 2.10+ (`'x' created.`, `Resource 'x' is static.` …).
     var hasNewRestMessages: Bool { since(2, 10) }
 
