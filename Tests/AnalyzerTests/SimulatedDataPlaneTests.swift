@@ -147,4 +147,13 @@ struct SimulatedDataPlaneTests {
         #expect(unknown.response.status == 400)
         #expect(Simulation.text(unknown.response) == "{\"error\":\"no handler found for uri [/_nothing/here/at/all] and method [GET]\"}")
     }
+
+    // rest-actions.md §3.3: NamedRoutes (views) are authorized at the REST layer; a denial is a 401.
+    @Test func namedRouteDenialIsA401() throws {
+        let cluster = try Simulation.cluster("opensearch-3")
+        let exchange = Simulation.send(cluster, "GET", "/views/v1", as: "bob")
+        #expect(exchange.response.status == 401)
+        #expect(Simulation.text(exchange.response) == "no permissions for [views:data/read/get] and User [name=bob, backend_roles=[writers], requestedTenant=null]")
+        #expect(Simulation.send(cluster, "GET", "/views/v1", as: "admin").response.status == 200)
+    }
 }

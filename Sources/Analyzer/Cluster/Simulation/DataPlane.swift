@@ -36,7 +36,17 @@ struct DataPlane {
         case .multiGet: return multiGet(plan, checks: checks, route: routeName)
         case .other:
             var checked: [String] = []
-            for group in checks.groups(plan.requirements, autoCreate: singleWriteTargets(plan, route: route)) {
+            var requirements = plan.requirements
+            if let named = namedRoute(route), let first = requirements.first, first.action == named {
+                // SecurityRestFilter.authorizeRequest: a NamedRoute's name is checked at the REST
+                // layer; a denial is a 401 whose text is the 403 reason (rest-actions.md §3.3).
+                checked.append(named)
+                if let reason = checks.denial(Checks.Group(level: .cluster, actions: [named], indices: [])) {
+                    return context.exchange(Responses.text(401, reason), route: routeName, actions: checked, outcome: .denied, reason: reason)
+                }
+                requirements.removeAll { $0.group == first.group }
+            }
+            for group in checks.groups(requirements, autoCreate: singleWriteTargets(plan, route: route)) {
                 checked += group.actions
                 if let reason = checks.denial(group) {
                     return context.exchange(Responses.forbidden(reason), route: routeName, actions: checked, reason: reason)
@@ -94,6 +104,12 @@ struct DataPlane {
         let body = JSON.object([("accessAllowed", .bool(allowed)), ("missingPrivileges", JSON.strings(missing))])
         return context.exchange(Responses.json(200, body), route: route, actions: first.actions, outcome: allowed ? .allowed : .denied,
                                 reason: allowed ? nil : decision?.forbiddenMessage)
+    }
+
+    /// The name of a route the REST layer authorizes itself (OpenSearch core's views, 3.0+).
+    private func namedRoute(_ route: Route) -> String? {
+        guard route.path == "/views" || route.path.hasPrefix("/views/"), let name = route.actions.first else { return nil }
+        return name
     }
 
     /// Single-document writes to an index that does not exist yet create it first.
