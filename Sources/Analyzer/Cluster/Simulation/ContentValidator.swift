@@ -4,6 +4,9 @@
 struct ContentValidator {
     let endpoint: SecurityEndpoint
     let allowed: [String: SecurityEndpoint.DataType]
+    /// Before 2.10 (AbstractConfigurationValidator, 1.3 source) `specify_one_of` printed the missing
+    /// mandatory keys instead of the one-of keys, so it is left out when those are none.
+    var legacy = false
 
     struct Failure: Error {
         let body: JSON
@@ -32,7 +35,8 @@ struct ContentValidator {
             var extra: [(String, JSON)] = []
             if !invalid.isEmpty { extra.append(("invalid_keys", .object([("keys", .string(JavaHashOrder.order(invalid.sorted()).joined(separator: ",")))]))) }
             if !missing.isEmpty { extra.append(("missing_mandatory_keys", .object([("keys", .string(JavaHashOrder.order(missing.sorted()).joined(separator: ",")))]))) }
-            if !missingOneOf.isEmpty { extra.append(("specify_one_of", .object([("keys", .string(JavaHashOrder.order(missingOneOf.sorted()).joined(separator: ",")))]))) }
+            let oneOf = legacy ? missing : missingOneOf
+            if !oneOf.isEmpty { extra.append(("specify_one_of", .object([("keys", .string(JavaHashOrder.order(oneOf.sorted()).joined(separator: ",")))]))) }
             throw ContentValidator.error("Invalid configuration", extra)
         }
         var wrong: [String: String] = [:]

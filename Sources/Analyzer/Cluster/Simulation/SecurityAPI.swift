@@ -145,7 +145,8 @@ struct SecurityAPI {
     }
 
     private var validator: ContentValidator {
-        ContentValidator(endpoint: endpoint, allowed: endpoint.allowedKeys(admin: isAdmin, hiddenAllowed: behaviour.adminMayWriteHidden))
+        ContentValidator(endpoint: endpoint, allowed: endpoint.allowedKeys(admin: isAdmin, hiddenAllowed: behaviour.adminMayWriteHidden),
+                         legacy: !newStyle)
     }
 
     private func validated(_ value: ConfigValue) throws(Refusal) {
