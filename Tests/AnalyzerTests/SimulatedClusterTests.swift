@@ -212,3 +212,32 @@ struct SimulatedTenantTests {
         #expect(text.contains("\"roles\":[\"kibana_user\"],\"tenants\":\(expected),"))
     }
 }
+
+@Suite("Simulated cluster: documents from a model")
+struct SimulatedModelDocumentsTests {
+    // A synthetic configuration (the benchmark's) served with one known hash for every user: the
+    // roles authinfo reports are the ones the evaluator maps for the same subject.
+    @Test func syntheticConfigurationServes() throws {
+        var size = SyntheticConfig.Size()
+        size.roles = 40
+        size.patterns = 200
+        size.users = 30
+        size.actionGroups = 10
+        size.backendRoles = 15
+        let synthetic = SyntheticConfig(size: size)
+        let hash = "$2b$04$XfuuyMldyqNIbY5U4/Nt5uZX9aMGyqJJLqNOVCQs7jKzgIlVEREU6"
+        let hashes = Dictionary(uniqueKeysWithValues: synthetic.config.internalUsers.keys.map { ($0, hash) })
+        let documents = SecurityDocuments(config: synthetic.config, passwordHashes: hashes)
+        let catalog = Catalog(profile: .default)
+        let cluster = try SimulatedCluster(documents: documents, catalog: catalog)
+        let evaluator = Evaluator(config: synthetic.config, catalog: catalog)
+        let user = try #require(synthetic.config.internalUsers.keys.sorted().first)
+        let exchange = cluster.respond(to: Simulation.request("GET", "/_plugins/_security/authinfo", user: user, password: "bob-pw"), peer: PeerIdentity())
+        #expect(exchange.response.status == 200)
+        let subject = try SubjectResolver.resolve(SubjectRequest(user: user), config: evaluator.config).subject
+        let expected = evaluator.context(for: subject).mapped.map(\.name)
+        let body = try #require(ConfigValue.parseJSON(exchange.response.body))
+        #expect(body.map?["roles"]?.list?.compactMap(\.string) == expected)
+        #expect(cluster.documents.documents[.roles]?.map?.count == synthetic.config.roles.count + 1)
+    }
+}
