@@ -193,4 +193,22 @@ struct SimulatedSecurityAPITests {
             == (200, "{\"dn\":null,\"is_admin\":false,\"is_node_certificate_request\":false}"))
         #expect(send(cluster, "GET", "/_plugins/_security/whoami", as: nil) == (403, "No security data"))
     }
+
+    // opensearch-security-semantics.md §2.6: with restapi.admin.enabled (2.8+) an explicit
+    // restapi:admin/<endpoint> grant opens that endpoint and makes the caller its admin; a bare '*'
+    // (all_access) does not count.
+    @Test func restAdminByExplicitPermission() throws {
+        var settings = NodeSettings()
+        settings.restAdminEnabled = true
+        let cluster = try Simulation.cluster("opensearch-2.11", settings: settings)
+        let role = "{\"cluster_permissions\":[\"restapi:admin/roles\"]}"
+        #expect(send(cluster, "PUT", "/_plugins/_security/api/roles/roles_admin", as: nil, body: role, peer: SimulatedSecurityAPITests.superAdmin).0 == 201)
+        #expect(send(cluster, "PUT", "/_plugins/_security/api/rolesmapping/roles_admin", as: nil, body: "{\"users\":[\"bob\"]}",
+                     peer: SimulatedSecurityAPITests.superAdmin).0 == 201)
+        #expect(send(cluster, "GET", "/_plugins/_security/api/roles/secret_role", as: "bob").0 == 200)
+        #expect(send(cluster, "GET", "/_plugins/_security/api/rolesmapping", as: "bob").0 == 403)
+        #expect(send(cluster, "GET", "/_plugins/_security/api/roles", as: "admin").0 == 403)
+        // Only a REST admin may change a role that grants restapi:admin/*.
+        #expect(send(cluster, "DELETE", "/_plugins/_security/api/roles/roles_admin", as: "bob").0 == 200)
+    }
 }
