@@ -211,4 +211,13 @@ struct SimulatedSecurityAPITests {
         // Only a REST admin may change a role that grants restapi:admin/*.
         #expect(send(cluster, "DELETE", "/_plugins/_security/api/roles/roles_admin", as: "bob").0 == 200)
     }
+
+    // 2.16+: a PATCH that changes nothing is "No updates required" (JsonDiff empty); before, it is saved.
+    @Test(arguments: [("opensearch-2.11", "{\"status\":\"OK\",\"message\":\"'writer' updated.\"}"),
+                      ("opensearch-3", "{\"status\":\"OK\",\"message\":\"No updates required\"}")])
+    func patchWithoutChange(target: String, expected: String) throws {
+        let cluster = try SimulatedSecurityAPITests.cluster(target)
+        let patch = "[{\"op\":\"replace\",\"path\":\"/cluster_permissions\",\"value\":[\"indices:data/write/bulk\"]}]"
+        #expect(send(cluster, "PATCH", "/_plugins/_security/api/roles/writer", body: patch) == (200, expected))
+    }
 }

@@ -36,6 +36,10 @@ struct ReleaseBehaviour: Sendable {
     /// earlier allow only `reserved`).
     var adminMayWriteHidden: Bool { since(2, 16) }
 
+    /// A PATCH that changes nothing answers 200 "No updates required" from 2.16 (JsonDiff in
+    /// AbstractApiAction.patchEntities / RequestContentValidator.validate).
+    var reportsNoUpdates: Bool { since(2, 16) }
+
     /// REST admin (`restapi:admin/*` with `restapi.admin.enabled`) exists from 2.8.
     var hasRestAdmin: Bool { since(2, 8) }
 

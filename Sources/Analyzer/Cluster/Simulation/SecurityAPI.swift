@@ -254,6 +254,7 @@ struct SecurityAPI {
         }
         let patched: ConfigValue
         do { patched = try JSONPatch.apply(operations, to: before) } catch { throw Refusal(400, error.message) }
+        if behaviour.reportsNoUpdates, patched == before { return Responses.restStatus(200, "No updates required") }
         try validated(patched)
         try checkChange(name, content: patched, entries: entries)
         let stored = try storedForm(name, content: patched, existing: entries[name])
@@ -264,6 +265,7 @@ struct SecurityAPI {
     private func patchCollection(_ operations: [JSONPatch.Operation], entries: [String: ConfigValue], view: ConfigValue) throws(Refusal) -> ClusterResponse {
         let patched: ConfigValue
         do { patched = try JSONPatch.apply(operations, to: view) } catch { throw Refusal(400, error.message) }
+        if behaviour.reportsNoUpdates, patched == view { return Responses.restStatus(200, "No updates required") }
         var names: [String] = []
         for operation in operations { if let first = operation.path.first, !names.contains(first) { names.append(first) } }
         var changes: [String: ConfigValue?] = [:]
