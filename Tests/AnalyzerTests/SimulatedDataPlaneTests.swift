@@ -156,4 +156,16 @@ struct SimulatedDataPlaneTests {
         #expect(Simulation.text(exchange.response) == "no permissions for [views:data/read/get] and User [name=bob, backend_roles=[writers], requestedTenant=null]")
         #expect(Simulation.send(cluster, "GET", "/views/v1", as: "admin").response.status == 200)
     }
+
+    // SnapshotRestoreEvaluator: include_global_state is refused before privileges, with an empty list.
+    @Test func restoreWithGlobalState() throws {
+        let cluster = try Simulation.cluster("opensearch-2.11")
+        let body = "{\"indices\":\"logs-1\",\"include_global_state\":true}"
+        let exchange = Simulation.send(cluster, "POST", "/_snapshot/repo/snap/_restore", as: "admin", body: body)
+        #expect(exchange.response.status == 403)
+        #expect(Simulation.text(exchange.response) == SimulatedDataPlaneTests.forbidden("no permissions for [] and User [name=admin, backend_roles=[admin], requestedTenant=null]"))
+        let plain = Simulation.send(cluster, "POST", "/_snapshot/repo/snap/_restore", as: "admin", body: "{\"indices\":\"logs-1\"}")
+        #expect(plain.response.status == 200)
+        #expect(plain.log.actionsChecked == ["cluster:admin/snapshot/restore", "indices:admin/create", "indices:data/write/index"])
+    }
 }

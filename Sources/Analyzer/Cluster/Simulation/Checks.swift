@@ -44,6 +44,7 @@ struct Checks {
     /// what the request does at run time and are handled by the families that know it.
     private func applies(_ requirement: Requirement) -> Bool {
         guard let condition = requirement.conditional else { return true }
+        if condition.contains("check_snapshot_restore_write_privileges") { return context.cluster.settings.checkSnapshotRestoreWritePrivileges }
         return condition.hasPrefix("always")
     }
 
@@ -52,7 +53,11 @@ struct Checks {
         guard let prepared else { return nil }
         switch group.level {
         case .cluster, .rest:
-            return context.evaluator.evaluate(prepared, action: group.actions.first ?? "", indices: [], explain: false)
+            // The restore check looks at the restored indices too (SnapshotRestoreEvaluator): without
+            // them it would read the request as "restore everything".
+            let action = group.actions.first ?? ""
+            let scope = action == "cluster:admin/snapshot/restore" ? plan.requirements.first { $0.level == .index }?.indices ?? [] : []
+            return context.evaluator.evaluate(prepared, action: action, indices: scope, explain: false)
         case .index:
             return context.evaluator.evaluate(prepared, indexActions: group.actions, indices: group.indices, explain: false)
         }

@@ -36,6 +36,9 @@ struct DataPlane {
         case .multiGet: return multiGet(plan, checks: checks, route: routeName)
         case .other:
             var checked: [String] = []
+            if let reason = globalStateRestore(plan, route: route) {
+                return context.exchange(Responses.forbidden(reason), route: routeName, actions: ["cluster:admin/snapshot/restore"], reason: reason)
+            }
             var requirements = plan.requirements
             if let named = namedRoute(route), let first = requirements.first, first.action == named {
                 // SecurityRestFilter.authorizeRequest: a NamedRoute's name is checked at the REST
@@ -104,6 +107,20 @@ struct DataPlane {
         let body = JSON.object([("accessAllowed", .bool(allowed)), ("missingPrivileges", JSON.strings(missing))])
         return context.exchange(Responses.json(200, body), route: route, actions: first.actions, outcome: allowed ? .allowed : .denied,
                                 reason: allowed ? nil : decision?.forbiddenMessage)
+    }
+
+    /// `include_global_state: true` in a restore is refused to everyone but the super admin, before
+    /// any privilege is looked at, with nothing in the missing list: SnapshotRestoreEvaluator (2.11
+    /// and 3.0 sources) sets `allowed = false` on the still empty response, so the 403 reads
+    /// `no permissions for []` (security-layer-responses.md says `[cluster:admin/snapshot/restore]`;
+    /// the source read says otherwise).
+    private func globalStateRestore(_ plan: RequestPlan, route: Route) -> String? {
+        guard !context.caller.isSuperAdmin, route.path.hasSuffix("/_restore"), route.path.hasPrefix("/_snapshot/"),
+              plan.request.body.first?.value.map?["include_global_state"]?.bool == true,
+              !context.cluster.settings.restoreSecurityIndexEnabled else { return nil }
+        let subject = context.caller.subject
+        return context.behaviour.profile.forbiddenMessage(missing: [], userName: subject.name,
+                                                          backendRoles: subject.backendRoles, requestedTenant: subject.requestedTenant)
     }
 
     /// The name of a route the REST layer authorizes itself (OpenSearch core's views, 3.0+).
