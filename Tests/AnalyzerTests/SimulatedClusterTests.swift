@@ -241,3 +241,16 @@ struct SimulatedModelDocumentsTests {
         #expect(cluster.documents.documents[.roles]?.map?.count == synthetic.config.roles.count + 1)
     }
 }
+
+@Suite("Simulated cluster: admin DNs from node settings")
+struct SimulatedAdminDNTests {
+    @Test func readsTheProfilesKey() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-sim-\(UUID().uuidString).yml")
+        try Data("plugins.security.authcz.admin_dn:\n  - \"CN=kirk,OU=client,O=client,L=test,C=de\"\nopendistro_security.authcz.admin_dn: [\"CN=old\"]\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(try SimulatedCluster.adminDNs(settingsFile: file.path, profile: .default) == ["CN=kirk,OU=client,O=client,L=test,C=de"])
+        let odfe = try #require(TargetProfile(parsing: "opendistro-1.13"))
+        #expect(try SimulatedCluster.adminDNs(settingsFile: file.path, profile: odfe) == ["CN=old"])
+        #expect(try SimulatedCluster.adminDNs(settingsFile: nil, profile: .default) == [])
+    }
+}
