@@ -168,4 +168,12 @@ struct SimulatedDataPlaneTests {
         #expect(plain.response.status == 200)
         #expect(plain.log.actionsChecked == ["cluster:admin/snapshot/restore", "indices:admin/create", "indices:data/write/index"])
     }
+
+    @Test func plausibleBodiesForCommonReads() throws {
+        let cluster = try Simulation.cluster("opensearch-3")
+        let health = Simulation.send(cluster, "GET", "/_cluster/health", as: "admin")
+        #expect(Simulation.text(health.response).hasPrefix("{\"cluster_name\":\"secperm-simulate\",\"status\":\"green\","))
+        #expect(Simulation.text(Simulation.send(cluster, "GET", "/_cat/indices?format=json", as: "admin").response) == "[]")
+        #expect(Simulation.send(cluster, "GET", "/_cat/indices", as: "admin").response.header("content-type") == "text/plain; charset=UTF-8")
+    }
 }
