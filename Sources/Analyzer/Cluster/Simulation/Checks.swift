@@ -8,8 +8,7 @@ struct Checks {
     init(context: RequestContext, plan: RequestPlan) {
         self.context = context
         self.plan = plan
-        prepared = context.caller.isSuperAdmin ? nil
-            : context.evaluator.prepare(ResolvedSubject(subject: context.caller.subject, notes: [], canAuthenticate: true))
+        prepared = context.caller.isSuperAdmin ? nil : context.preparedSubject()
     }
 
     struct Group {
@@ -48,7 +47,8 @@ struct Checks {
         return condition.hasPrefix("always")
     }
 
-    /// The evaluator's decision for a group; nil for the super admin (every check passes).
+    /// The evaluator's decision for a group; nil for the super admin (every check passes) and for
+    /// a caller the resolver cannot take (an empty name), whom ``missing(_:)`` refuses everything.
     func decide(_ group: Group) -> Decision? {
         guard let prepared else { return nil }
         switch group.level {
@@ -68,12 +68,21 @@ struct Checks {
     /// security-layer-responses.md "Transport-level denials"), so they print in its iteration order;
     /// from 2.19 in the order they were required.
     func denial(_ group: Group) -> String? {
-        guard let decision = decide(group), decision.outcome == .deny else { return nil }
+        guard let missing = missing(group) else { return nil }
         let profile = context.behaviour.profile
-        let missing = profile.missingPrivilegesStyle == .allRequired ? JavaHashOrder.order(decision.missingPrivileges) : decision.missingPrivileges
+        let ordered = profile.missingPrivilegesStyle == .allRequired ? JavaHashOrder.order(missing) : missing
         let subject = context.caller.subject
-        return profile.forbiddenMessage(missing: missing, userName: subject.name, backendRoles: subject.backendRoles,
+        return profile.forbiddenMessage(missing: ordered, userName: subject.name, backendRoles: subject.backendRoles,
                                         requestedTenant: subject.requestedTenant)
+    }
+
+    /// The missing privileges when the group is denied; nil when it passes. Fails closed: a caller
+    /// that is not the super admin and could not be prepared misses every action of the group.
+    func missing(_ group: Group) -> [String]? {
+        if context.caller.isSuperAdmin { return nil }
+        guard prepared != nil else { return group.actions }
+        guard let decision = decide(group), decision.outcome == .deny else { return nil }
+        return decision.missingPrivileges
     }
 
     /// Index expressions of the path (`{index}`).

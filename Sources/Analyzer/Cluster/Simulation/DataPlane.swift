@@ -101,12 +101,10 @@ struct DataPlane {
         guard let first = checks.groups(plan.requirements, autoCreate: []).first else {
             return context.exchange(Responses.json(200, .object([("accessAllowed", .bool(true)), ("missingPrivileges", .array([]))])), route: route)
         }
-        let decision = checks.decide(first)
-        let allowed = decision.map { $0.outcome != .deny } ?? true
-        let missing = allowed ? [] : (decision?.missingPrivileges ?? [])
-        let body = JSON.object([("accessAllowed", .bool(allowed)), ("missingPrivileges", JSON.strings(missing))])
-        return context.exchange(Responses.json(200, body), route: route, actions: first.actions, outcome: allowed ? .allowed : .denied,
-                                reason: allowed ? nil : decision?.forbiddenMessage)
+        let missing = checks.missing(first)
+        let body = JSON.object([("accessAllowed", .bool(missing == nil)), ("missingPrivileges", JSON.strings(missing ?? []))])
+        return context.exchange(Responses.json(200, body), route: route, actions: first.actions, outcome: missing == nil ? .allowed : .denied,
+                                reason: checks.denial(first))
     }
 
     /// `include_global_state: true` in a restore is refused to everyone but the super admin, before

@@ -58,6 +58,21 @@ struct RequestContext {
             outcome: outcome ?? derived, status: response.status, forbiddenMessage: reason))
     }
 
+    /// The caller prepared for the evaluator, through the public ``SubjectResolver`` (an internal
+    /// user brings its backend roles, attributes and security roles; the authenticated order of
+    /// the backend roles and the caller's address are kept). The requested tenant is not part of
+    /// the request form: 403 texts take it from ``caller``.
+    func preparedSubject() -> PreparedSubject? {
+        let subject = caller.subject
+        var request = SubjectRequest(user: subject.name)
+        request.replaceBackendRoles = true
+        request.backendRoles = subject.backendRoles
+        request.host = subject.host
+        if !caller.isInternalUser { request.roles = subject.securityRoles }
+        guard let resolved = try? SubjectResolver.resolve(request, config: snapshot.config) else { return nil }
+        return evaluator.prepare(resolved)
+    }
+
     // MARK: the caller as the plugin prints it
 
     /// `User [name=…, backend_roles=[…], requestedTenant=…]` (`User.toString`).

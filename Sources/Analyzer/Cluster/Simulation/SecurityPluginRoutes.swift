@@ -81,7 +81,7 @@ struct SecurityPluginRoutes {
     static func isRestAdmin(_ context: RequestContext, permission: String) -> Bool {
         if context.caller.isSuperAdmin { return true }
         guard context.behaviour.hasRestAdmin, context.cluster.settings.restAdminEnabled else { return false }
-        let prepared = context.evaluator.prepare(ResolvedSubject(subject: context.caller.subject, notes: [], canAuthenticate: true))
+        guard let prepared = context.preparedSubject() else { return false }
         return context.evaluator.outcome(prepared, action: permission, indices: []) != .deny
     }
 }
