@@ -254,3 +254,24 @@ struct SimulatedAdminDNTests {
         #expect(try SimulatedCluster.adminDNs(settingsFile: nil, profile: .default) == [])
     }
 }
+
+@Suite("Simulated cluster: a broken configuration")
+struct SimulatedBrokenConfigTests {
+    // simulate refuses to start with the loader's file:line message.
+    @Test func refusesWithTheLoadersMessage() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-sim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("_meta:\n  type: \"roles\"\n  config_version: 2\nreader:\n  cluster_permissions: [\"a\"\n".utf8)
+            .write(to: directory.appendingPathComponent("roles.yml"))
+        do {
+            _ = try SimulatedCluster(configDirectory: directory.path, catalog: Catalog(profile: .default))
+            Issue.record("a broken roles.yml was accepted")
+        } catch {
+            let first = try #require(error.diagnostics.first)
+            #expect(first.severity == .error)
+            #expect(first.location?.file == directory.appendingPathComponent("roles.yml").path)
+            #expect((first.location?.line ?? 0) >= 5)
+        }
+    }
+}
