@@ -54,6 +54,11 @@ struct ContentValidator {
         for (key, item) in map where allowed[key] != nil && ContentValidator.hasNullArrayElement(item) {
             throw ContentValidator.error("`null` is not allowed as json array element")
         }
+        // validatePassword: an empty password is "too short". The strength score (zxcvbn) and the
+        // length/regex settings of the password validator are not modelled: any other password passes.
+        if allowed["password"] != nil, let password = map["password"], (password.string ?? "").isEmpty {
+            throw ContentValidator.error("Password is too short")
+        }
     }
 
     private static func hasNullArrayElement(_ value: ConfigValue) -> Bool {

@@ -172,6 +172,10 @@ struct SecurityAPI {
     private func storedForm(_ entryName: String, content: ConfigValue, existing: ConfigValue?) throws(Refusal) -> ConfigValue {
         var map = content.map ?? [:]
         if endpoint == .internalusers {
+            // UserService.createOrUpdateAccount (2.11): ':' cannot be used in basic authentication.
+            if newStyle, entryName.contains(":") {
+                throw Refusal(400, "A restricted character(s) was detected in the account name. Please remove: ':'")
+            }
             if let password = map["password"]?.string, !password.isEmpty {
                 guard let hash = cluster.hasher.hash(password) else { throw Refusal(500, "Error hashing the password") }
                 map["hash"] = .string(hash)
