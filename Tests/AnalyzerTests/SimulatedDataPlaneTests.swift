@@ -177,3 +177,30 @@ struct SimulatedDataPlaneTests {
         #expect(Simulation.send(cluster, "GET", "/_cat/indices", as: "admin").response.header("content-type") == "text/plain; charset=UTF-8")
     }
 }
+
+@Suite("Simulated cluster: concurrent requests")
+struct SimulatedConcurrencyTests {
+    // Writes of documents, indices and security entries from many tasks at once all land.
+    @Test func concurrentWritesAllLand() async throws {
+        var settings = NodeSettings()
+        settings.restRolesEnabled = ["all_access"]
+        let cluster = try Simulation.cluster("opensearch-3", settings: settings)
+        await withTaskGroup(of: Int.self) { group in
+            for number in 0..<40 {
+                group.addTask {
+                    let body = "{\"index\":{\"_index\":\"logs-\(number % 5)\",\"_id\":\"\(number)\"}}\n{}\n"
+                    return Simulation.send(cluster, "POST", "/_bulk", as: "bob", body: body).response.status
+                }
+                group.addTask {
+                    Simulation.send(cluster, "PUT", "/_plugins/_security/api/tenants/t\(number)", as: "admin", body: "{\"description\":\"x\"}").response.status
+                }
+            }
+            for await status in group { #expect(status == 200 || status == 201) }
+        }
+        #expect(cluster.metadata.indices == Set((0..<5).map { "logs-\($0)" }))
+        #expect(cluster.documents.documents[.tenants]?.map?.count == 40 + 2)
+        for number in 0..<40 {
+            #expect(Simulation.send(cluster, "GET", "/logs-\(number % 5)/_doc/\(number)", as: "admin").response.status == 200)
+        }
+    }
+}
