@@ -64,6 +64,24 @@ struct Execution {
         case ("POST", "/_aliases"):
             applyAliasActions()
             return Responses.json(200, .object([("acknowledged", .bool(true))]))
+        case ("PUT", "/{index}/_alias/{name}"), ("POST", "/{index}/_alias/{name}"), ("PUT", "/{index}/_aliases/{name}"), ("POST", "/{index}/_aliases/{name}"):
+            let targets = indices.flatMap(expand)
+            guard !targets.isEmpty else { return Execution.indexNotFound(index) }
+            let aliases = (parameters["name"] ?? "").split(separator: ",").map(String.init)
+            cluster.changeAliases(add: targets.flatMap { target in aliases.map { (target, $0) } }, remove: [])
+            return Responses.json(200, .object([("acknowledged", .bool(true))]))
+        case ("DELETE", "/{index}/_alias/{name}"), ("DELETE", "/{index}/_aliases/{name}"):
+            let targets = indices.flatMap(expand)
+            let aliases = (parameters["name"] ?? "").split(separator: ",").map(String.init)
+            let metadata = cluster.metadata
+            let removed = targets.flatMap { target in aliases.filter { metadata.aliases[$0]?.contains(target) ?? false }.map { (target, $0) } }
+            guard !removed.isEmpty else {
+                let cause = JSON.object([("type", .string("aliases_not_found_exception")), ("reason", .string("aliases [\(aliases.joined(separator: ","))] missing")),
+                                         ("resource.type", .string("aliases")), ("resource.id", .string(aliases.joined(separator: ",")))])
+                return Responses.json(404, Execution.errorWithCause(cause, status: 404))
+            }
+            cluster.changeAliases(add: [], remove: removed)
+            return Responses.json(200, .object([("acknowledged", .bool(true))]))
         case ("GET", "/_cluster/health"), ("GET", "/_cluster/health/{index}"):
             return Responses.json(200, Execution.clusterHealth)
         default:
