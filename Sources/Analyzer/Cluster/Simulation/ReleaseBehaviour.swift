@@ -57,6 +57,7 @@ struct ReleaseBehaviour: Sendable {
         }
     }
 
+    /// `version.distribution`. Lucenia's value is not verified (no source, §8.2): "lucenia" is a guess.
     var distribution: String? {
         switch profile.flavor {
         case .opendistro: nil
@@ -65,6 +66,7 @@ struct ReleaseBehaviour: Sendable {
         }
     }
 
+    /// `tagline`. Lucenia's text is not verified (no source, §8.2).
     var tagline: String {
         switch profile.flavor {
         case .opendistro: "You Know, for Search"
