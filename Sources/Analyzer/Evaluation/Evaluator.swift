@@ -56,10 +56,9 @@ public final class Evaluator: Sendable {
         roles = compiled
         tables = PrivilegeTables(roles: compiled, catalogActions: actions)
         mapper = RoleMapper(config: merged, resolution: settings.rolesMappingResolution)
-        let dnfof = PatternSet(profile.dnfofActionPatterns)
-        let special = SpecialIndexRules(settings: settings, metadata: metadata)
-        self.special = special
-        plans = ActionPlans(catalogActions: actions, tables: tables, profile: profile, dnfof: dnfof, special: special)
+        special = SpecialIndexRules(settings: settings, metadata: metadata)
+        plans = ActionPlans(catalogActions: actions, tables: tables, profile: profile,
+                            securityIndexRestoreEnabled: settings.restoreSecurityIndexEnabled)
         let expander = ActionExpander(catalog: catalog, groups: groups)
         staticGroupGrants = catalog.staticActionGroups.map { ($0.name, $0.type, Set(expander.expand([$0.name]).actions)) }
             .sorted { ($0.actions.count, $0.name) < ($1.actions.count, $1.name) }

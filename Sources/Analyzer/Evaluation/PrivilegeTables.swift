@@ -40,7 +40,7 @@ struct PrivilegeTables: Sendable {
         let prefixFirstBytes: [Bool]
         private let roleIDs: [Int32]
 
-        init(_ draft: Draft, roleCount: Int) {
+        init(_ draft: Draft) {
             everything = Array(Set(draft.everything)).sorted()
             var roleIDs: [Int32] = []
             func ranges(_ table: [String: [Int]]) -> [(key: String, value: Int)] {
@@ -134,6 +134,6 @@ struct PrivilegeTables: Sendable {
             }
         }
         clusterByAction = cluster
-        indexByAction = tables.mapValues { IndexTable($0, roleCount: ordered.count) }
+        indexByAction = tables.mapValues { IndexTable($0) }
     }
 }

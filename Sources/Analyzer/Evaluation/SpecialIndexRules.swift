@@ -8,8 +8,6 @@ final class SpecialIndexRules: Sendable {
     let systemPatterns: PatternSet
     let protectedPatterns: PatternSet
     let protectedRoles: PatternSet
-    /// Write-type actions refused on the security index and (without permission mode) system indices.
-    let deniedActions: PatternSet
     /// First bytes a system index name can start with; nil when a pattern could match any start.
     private let systemFirstBytes: FirstBytes?
 
@@ -21,10 +19,6 @@ final class SpecialIndexRules: Sendable {
         systemFirstBytes = FirstBytes(systemPatterns.patterns)
         protectedPatterns = PatternSet(settings.protectedIndices)
         protectedRoles = PatternSet(settings.protectedIndicesRoles)
-        var denied = ["indices:data/write*", "indices:admin/delete*", "indices:admin/mapping/delete*", "indices:admin/mapping/put*",
-                      "indices:admin/freeze*", "indices:admin/settings/update*", "indices:admin/aliases"]
-        if !settings.restoreSecurityIndexEnabled { denied += ["indices:admin/close*", "cluster:admin/snapshot/restore*"] }
-        deniedActions = PatternSet(denied)
     }
 
     var permissionMode: Bool { settings.systemIndicesEnabled && settings.systemIndexPermissionEnabled }

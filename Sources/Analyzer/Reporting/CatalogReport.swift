@@ -14,7 +14,7 @@ public struct CatalogReport: Sendable {
 
     private func level(_ permission: Permission) -> String {
         if permission.isPattern { return "pattern" }
-        return catalog.profile.isClusterAction(permission.name) ? "cluster" : "index"
+        return catalog.profile.check(of: permission.name).level.rawValue
     }
 
     public func text() -> String {

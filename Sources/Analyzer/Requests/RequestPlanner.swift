@@ -15,10 +15,13 @@ public struct RequestPlanner: Sendable {
 
     var profile: TargetProfile { catalog.profile }
 
+    /// The level the profile checks `action` at (``TargetProfile/check(of:)``).
     func level(_ action: String) -> Requirement.Level {
-        if action.hasPrefix("restapi:") || action.hasPrefix("views:") || action.hasPrefix("security:") { return .cluster }
-        if action == "system:admin/system_index" { return .index }
-        return profile.isClusterAction(action) ? .cluster : .index
+        switch profile.check(of: action).level {
+        case .cluster: .cluster
+        case .index: .index
+        case .tenant: .tenant
+        }
     }
 
     public func plan(_ request: ConsoleRequest) -> RequestPlan {
@@ -60,7 +63,7 @@ public struct RequestPlanner: Sendable {
             let group = nextGroup
             nextGroup += 1
             for action in actions {
-                if planner.catalog.permissionOutsideProfile(named: action) != nil {
+                if planner.profile.check(of: action).available == .notInRelease {
                     notes.append("\(action) does not exist on \(planner.profile); not checked there")
                     continue
                 }
@@ -255,7 +258,7 @@ public struct RequestPlanner: Sendable {
                 if row.condition.contains("privileges_evaluation_type=v4") { continue }
                 if row.condition.hasPrefix("remote cluster targets"), !pathIndices.contains(where: { $0.contains(":") }) { continue }
                 let indices = path.hasPrefix("/_bulk") || path == "/_reindex" ? requirements.filter { $0.level == .index }.flatMap(\.indices) : pathIndices
-                add(row.actions.map(ActionPlan.rename), indices: Array(Set(indices)).sorted(), conditional: row.condition)
+                add(row.actions.map { planner.profile.check(of: $0).checkedAs }, indices: Array(Set(indices)).sorted(), conditional: row.condition)
             }
         }
     }
