@@ -27,17 +27,9 @@ final class Run {
     var allowed: [String] = []
     var missing: [String] = []
     var grants: [Grant] = []
-    var notes: [String] = []
-    var fix: [FixStep] = []
-    /// What was denied, for the fix planner.
-    var denial: Denial?
-
-    enum Denial {
-        case cluster(String)
-        case explicitCluster(String)
-        case index(actions: [String], indices: [String])
-        case special(String)
-    }
+    var notes: [DecisionNote] = []
+    /// Why it was denied (when records are kept): what the decision carries and the fix planner reads.
+    var denial: DenialReason?
 
     init(evaluator: Evaluator, context: SubjectContext, action: String, indices: [String], explain: Bool, records: Bool = true) {
         self.evaluator = evaluator
@@ -54,23 +46,22 @@ final class Run {
     // MARK: steps
 
     /// Adds an explanation; skipped (not even built) when only the outcome is wanted.
-    func note(_ text: @autoclosure () -> String) {
-        if explain { notes.append(text()) }
+    func note(_ note: @autoclosure () -> DecisionNote) {
+        if explain { notes.append(note()) }
     }
 
     func evaluate() {
         if explain, checkedAction != action {
-            note("the plugin checks \(action) as \(checkedAction)")
+            note(.renamed(from: action, to: checkedAction))
         }
         switch plan.route {
         case .alwaysAllowed:
             outcome = .allow
-            note("\(checkedAction) is always allowed by the security filter, whatever the roles")
+            note(.alwaysAllowed(action: checkedAction))
         case .tenant:
             // Tenant actions are granted per tenant through tenant_permissions, not by this check;
             // refusing is safer than answering from cluster_permissions.
-            deny(.special("\(checkedAction) is a Dashboards tenant action: the plugin grants it per tenant through tenant_permissions, which `check` does not evaluate"),
-                 missing: [checkedAction])
+            deny(.special(.tenantActionNotEvaluated(action: checkedAction)), missing: [checkedAction])
         case .explicitCluster: explicitCluster()
         case .cluster: cluster()
         case .index: index(actions: planAlone, expressions: indices)
@@ -79,12 +70,12 @@ final class Run {
 
     func cluster() {
         if subject.isServiceAccount {
-            deny(.cluster(checkedAction), missing: [checkedAction])
-            note("\(subject.name) is a service account; service accounts get no cluster actions")
+            deny(.serviceAccountClusterAction(action: checkedAction), missing: [checkedAction])
+            note(.serviceAccountHasNoClusterActions(user: subject.name))
             return
         }
         guard hasClusterPrivilege(plan) else {
-            deny(.cluster(checkedAction), missing: [checkedAction])
+            deny(.missingClusterPrivilege(action: checkedAction), missing: [checkedAction])
             return
         }
         outcome = .allow
@@ -94,10 +85,10 @@ final class Run {
         if checkedAction == "cluster:admin/snapshot/restore" {
             snapshotRestore()
         } else if !plan.subActions.isEmpty, !indices.isEmpty {
-            note("\(checkedAction) passed at cluster level; its sub-requests need \(plan.subActions.map(\.name).joined(separator: ", ")) on each target index")
+            note(.subRequestsChecked(action: checkedAction, subActions: plan.subActions.map(\.name)))
             index(actions: plan.subActions, expressions: indices)
         } else if !indices.isEmpty {
-            note("\(checkedAction) is a cluster action; the index names do not scope it")
+            note(.clusterActionIgnoresIndices(action: checkedAction))
         }
     }
 
@@ -105,33 +96,31 @@ final class Run {
         let rule = profile.explicitPrivilegeRule
         let granting = compiled.filter { $0.cluster.grantsExplicitly(checkedAction, rule: rule) }
         guard !granting.isEmpty else {
-            deny(.explicitCluster(checkedAction), missing: [checkedAction])
-            let wildcard = compiled.filter { $0.cluster.grants(checkedAction) }.map(\.name)
-            if !wildcard.isEmpty {
-                note("\(wildcard.joined(separator: ", ")) grant\(wildcard.count == 1 ? "s" : "") it only through the bare '*', which does not count for \(checkedAction): it needs an explicit grant")
-            }
+            let wildcard = records ? compiled.filter { $0.cluster.grants(checkedAction) }.map(\.name) : []
+            deny(.missingExplicitClusterPrivilege(action: checkedAction, wildcardOnlyRoles: wildcard), missing: [checkedAction])
+            if !wildcard.isEmpty { note(.onlyThroughBareWildcard(roles: wildcard, action: checkedAction)) }
             return
         }
         outcome = .allow
         if explain { grants += granting.compactMap { clusterGrant($0, explicitOnly: true) } }
         if !evaluator.settings.restAdminEnabled {
-            note("the Security REST API honours restapi:admin/* permissions only with \(profile.settingsPrefix).restapi.admin.enabled: true")
+            note(.restAdminDisabled(setting: "\(profile.settingsPrefix).restapi.admin.enabled"))
         }
     }
 
     func snapshotRestore() {
         let settings = evaluator.settings
         guard settings.snapshotRestorePrivilegeEnabled else {
-            deny(.special("snapshot restore by regular users is disabled (enable_snapshot_restore_privilege: false)"), missing: [])
+            deny(.special(.snapshotRestoreDisabled), missing: [])
             return
         }
         let resolution = evaluator.resolve(indices)
         if resolution.isLocalAll || resolution.names.contains(where: evaluator.special.isSecurityIndex) {
-            deny(.special("restoring all indices or the security index is refused (it would overwrite the security configuration)"), missing: [])
+            deny(.special(.restoreOfAllOrSecurityIndex), missing: [])
             return
         }
         if settings.checkSnapshotRestoreWritePrivileges {
-            note("restored indices also need indices:admin/create and indices:data/write/index (check_snapshot_restore_write_privileges)")
+            note(.restoreNeedsWritePrivileges)
             index(actions: ["indices:admin/create", "indices:data/write/index"].map(evaluator.plans.plan(for:)), expressions: indices)
         }
     }
@@ -143,20 +132,20 @@ final class Run {
         if explain { notes += resolution.notes }
         resolved = resolution.names
         if let failure = resolution.failures.first {
-            deny(.special(failure), missing: [])
+            deny(.special(.unresolvableIndexExpression(expression: failure.expression, problem: failure.reason)), missing: [])
             return
         }
         if resolution.names.isEmpty, !resolution.isLocalAll, !resolution.remote.isEmpty {
             outcome = .allow
-            note("only remote indices (\(resolution.remote.joined(separator: ", "))): the remote cluster checks them")
+            note(.onlyRemoteIndices(resolution.remote))
             return
         }
         if !resolution.remote.isEmpty {
-            note("remote indices \(resolution.remote.joined(separator: ", ")) are checked by the remote cluster")
+            note(.remoteIndices(resolution.remote))
         }
         if subject.isServiceAccount, evaluator.special.permissionMode,
            resolution.isLocalAll || resolution.names.contains(where: { !evaluator.special.isSystemIndex($0) }) {
-            deny(.special("service accounts may only touch system indices when system index permissions are enabled"), missing: [])
+            deny(.special(.serviceAccountOutsideSystemIndices), missing: [])
             return
         }
         let special = evaluator.special
@@ -173,14 +162,14 @@ final class Run {
         if resolution.isLocalAll, wildcardShortcut(plans) {
             outcome = .allow
             allowed = resolution.names
-            note("a mapped role grants \(plans.map(\.name).joined(separator: ", ")) on '*', which covers every index")
+            note(.wildcardGrantCoversAll(actions: plans.map(\.name)))
             markBlankedReads(plans)
             return
         }
         if resolution.isLocalAll, evaluator.metadata == nil {
             let actions = plans.map(\.name)
-            deny(.index(actions: actions, indices: ["*"]), missing: actions)
-            note("the request covers all indices; without --cluster-metadata only a grant on '*' can cover that")
+            deny(.allIndicesUnknown(actions: actions), missing: actions)
+            note(.allIndicesNeedMetadata)
             return
         }
         checkTable(actions: plans, names: resolution.names)
@@ -240,7 +229,7 @@ final class Run {
                 allowed = names
                 markBlankedReads(plans)
             } else {
-                decideIncomplete(plans, names: names, allowedNames: [], actionMissing: [])
+                decideIncomplete(plans, names: names, allowedNames: [], actionMissing: [], missingAt: [[0]])
             }
             return
         }
@@ -248,13 +237,19 @@ final class Run {
         var actionMissing = [Bool](repeating: false, count: plans.count)
         var allowedNames: [String] = []
         allowedNames.reserveCapacity(names.count)
+        // Per refused name, the positions of its missing actions (kept only for the Decision record).
+        var missingAt: [[Int]] = []
         for name in names {
-            var complete = true
+            var missingHere: [Int] = []
             for (position, plan) in plans.enumerated() where !isGranted(plan, index: name) {
-                complete = false
+                missingHere.append(position)
                 actionMissing[position] = true
             }
-            if complete { allowedNames.append(name) }
+            if missingHere.isEmpty {
+                allowedNames.append(name)
+            } else if records {
+                missingAt.append(missingHere)
+            }
         }
         if explain {
             let actions = plans.map(\.name)
@@ -270,17 +265,18 @@ final class Run {
             allowed = names
             markBlankedReads(plans)
         } else {
-            decideIncomplete(plans, names: names, allowedNames: allowedNames, actionMissing: actionMissing)
+            decideIncomplete(plans, names: names, allowedNames: allowedNames, actionMissing: actionMissing, missingAt: missingAt)
         }
     }
 
     /// Some cell is missing: DNFOF may reduce the request to the allowed indices, else it is denied.
-    private func decideIncomplete(_ plans: [ActionPlan], names: [String], allowedNames: [String], actionMissing: [Bool]) {
+    /// `missingAt`: per refused name (in order), the positions in `plans` of the actions missing there.
+    private func decideIncomplete(_ plans: [ActionPlan], names: [String], allowedNames: [String], actionMissing: [Bool], missingAt: [[Int]]) {
         if evaluator.config.dynamic.doNotFailOnForbidden, plans.allSatisfy(\.isDnfof),
            !allowedNames.isEmpty || evaluator.config.dynamic.doNotFailOnForbiddenEmpty {
             outcome = .partial
             allowed = allowedNames
-            note("do_not_fail_on_forbidden: the request runs on \(allowedNames.isEmpty ? "no index (empty result)" : allowedNames.joined(separator: ", ")) only; \(names.filter { !allowedNames.contains($0) }.joined(separator: ", ")) silently left out")
+            note(.reducedToAllowed(allowed: allowedNames, leftOut: names.filter { !allowedNames.contains($0) }))
             markBlankedReads(plans)
             return
         }
@@ -293,7 +289,8 @@ final class Run {
         let incomplete = plans.count == 1 ? actions : actions.enumerated().filter { actionMissing[$0.offset] }.map(\.element)
         let listed = profile.missingPrivilegesStyle == .onlyMissing ? incomplete : actions
         let denied = allowedNames.isEmpty ? names : names.filter { !allowedNames.contains($0) }
-        deny(.index(actions: incomplete.isEmpty ? actions : incomplete, indices: denied), missing: listed)
+        let cells = zip(denied, missingAt).map { name, positions in MissingIndexPrivilege(index: name, actions: positions.map { plans[$0].name }) }
+        deny(.missingIndexPrivileges(cells), missing: listed)
     }
 
     func explicitIndex(_ resolution: IndexResolution) {
@@ -304,8 +301,9 @@ final class Run {
             allowed = names
         } else {
             allowed = granted
-            deny(.index(actions: ["system:admin/system_index"], indices: names.filter { !granted.contains($0) }), missing: ["system:admin/system_index"])
-            note("system:admin/system_index needs an explicit grant: a bare '*' in allowed_actions does not give it")
+            let action = "system:admin/system_index"
+            deny(.missingExplicitIndexPrivilege(action: action, indices: names.filter { !granted.contains($0) }), missing: [action])
+            note(.explicitIndexGrantNeeded(action: action))
         }
     }
 
@@ -327,23 +325,19 @@ final class Run {
         guard allowed.contains(where: { special.isSecurityIndex($0) || special.isSystemIndex($0) }) else { return }
         let blanked = allowed.filter { evaluator.special.readIsBlanked($0, hasSystemIndexPermission: hasSystemIndexPermission) }
         guard !blanked.isEmpty else { return }
-        if blanked.count == allowed.count {
-            outcome = .empty
-            note("\(blanked.joined(separator: ", ")) \(blanked.count == 1 ? "is a" : "are") system or security \(blanked.count == 1 ? "index" : "indices"): the read passes authorization but returns no documents")
-        } else {
-            note("documents of \(blanked.joined(separator: ", ")) are hidden from this user (system or security indices)")
-        }
+        if blanked.count == allowed.count { outcome = .empty }
+        note(.readsBlanked(indices: blanked, all: blanked.count == allowed.count))
     }
 
     // MARK: outcome
 
-    func deny(_ denial: @autoclosure () -> Denial, missing: @autoclosure () -> [String]) {
+    func deny(_ denial: @autoclosure () -> DenialReason, missing: @autoclosure () -> [String]) {
         outcome = .deny
         guard records else { return }
         self.missing = missing()
         let denial = denial()
         self.denial = denial
-        if case .special(let reason) = denial { note(reason) }
+        if case .special(let special) = denial { note(.denied(special)) }
     }
 
     func decision() -> Decision {
@@ -355,7 +349,7 @@ final class Run {
         return Decision(outcome: outcome, subject: subject, roles: context.held,
                         missingRoles: context.missingRoleNames, action: action, checkedAction: checkedAction,
                         requestedIndices: indices, resolvedIndices: resolved, allowedIndices: allowed, missingPrivileges: missing,
-                        forbiddenMessage: forbidden, grants: grants, fix: fix, notes: notes)
+                        denial: outcome == .deny ? denial : nil, forbiddenMessage: forbidden, grants: grants, fix: fix, decisionNotes: notes)
     }
 
     // MARK: explanations

@@ -112,12 +112,12 @@ public final class Evaluator: Sendable {
         // Returned as built when nothing is added: a Decision is large, and a copy retains every field.
         guard (run.explain && !subject.notes.isEmpty) || !subject.canAuthenticate else { return run.decision() }
         var decision = run.decision()
-        if run.explain, !subject.notes.isEmpty { decision.notes = subject.notes + decision.notes }
+        if run.explain, !subject.notes.isEmpty { decision.decisionNotes = subject.notes.map(DecisionNote.subject) + decision.decisionNotes }
         if !subject.canAuthenticate {
             decision.outcome = .deny
+            decision.denial = .cannotAuthenticate
             decision.forbiddenMessage = nil
-            decision.fix = [FixStep(role: nil, isNewRole: false, section: .none, indexPatterns: [], allowedActions: [], alternative: nil,
-                                    explanation: "enable the user (enabled: true in internal_users.yml); permissions do not matter while it cannot log in")]
+            decision.fix = [FixStep(section: .none, advice: .enableUser)]
         }
         return decision
     }
