@@ -250,6 +250,52 @@ struct EvaluatorEquivalenceTests {
         #expect(doNotFailOnForbidden ? (outcomes[.partial] ?? 0) > 50 : outcomes[.partial] == nil)
     }
 
+    /// The privilege index the evaluator uses (tables, name tables, pattern masks) answers every
+    /// cluster and index question as the plain walk over the roles' entries does, on generated
+    /// configurations of different seeds.
+    @Test("the tabled privilege index answers as the plain one on generated configurations", arguments: [7, 23])
+    func privilegeIndexes(seed: Int) throws {
+        var config = Self.configuration(doNotFailOnForbidden: false)
+        if seed != 7 {
+            var size = SyntheticConfig.Size()
+            size.roles = 120
+            size.patterns = 1_000
+            size.users = 200
+            size.actionGroups = 30
+            size.backendRoles = 30
+            config = SyntheticConfig(size: size, seed: UInt64(seed)).config
+        }
+        let evaluator = Evaluator(config: config, catalog: Catalog())
+        let tabled = TabledPrivileges(), plain = PlainPrivileges()
+        var contexts: [String: SubjectContext] = [:]
+        var granted = 0, clusterGranted = 0, disagreements: [String] = []
+        for (user, action, indices) in Self.requests(count: 2_000, users: 200, now: evaluator.now) {
+            if contexts[user] == nil {
+                contexts[user] = evaluator.context(for: try SubjectResolver.resolve(SubjectRequest(user: user), config: evaluator.config).subject)
+            }
+            let context = try #require(contexts[user])
+            let plan = evaluator.plans.plan(for: action)
+            for candidate in [plan] + plan.subActions {
+                let cluster = tabled.grantsCluster(candidate, subject: context)
+                if cluster { clusterGranted += 1 }
+                if cluster != plain.grantsCluster(candidate, subject: context) {
+                    disagreements.append("cluster \(user) \(candidate.name): tables say \(cluster)")
+                }
+                for index in indices {
+                    let answer = tabled.grants(candidate, on: index, subject: context, evaluator: evaluator)
+                    if answer { granted += 1 }
+                    if answer != plain.grants(candidate, on: index, subject: context, evaluator: evaluator) {
+                        disagreements.append("\(user) \(candidate.name) on \(index): tables say \(answer)")
+                    }
+                }
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.count) disagreements, first: \(disagreements.prefix(5).joined(separator: "\n"))")
+        // Both answers must occur often, or agreeing proves little.
+        #expect(granted > 200)
+        #expect(clusterGranted > 100)
+    }
+
     /// A subject's grant patterns are kept per action as bitmasks over its distinct patterns, 64
     /// to a word; with more than 64 patterns the later words must be read too. Checked against a
     /// plain loop over the grants.

@@ -183,27 +183,18 @@ final class Run {
         }
     }
 
-    /// Cluster privilege: the precomputed action → roles table, or the roles' matchers for actions
-    /// the catalog does not know.
+    /// Cluster privilege, asked of the evaluator's privilege index.
     func hasClusterPrivilege(_ plan: ActionPlan) -> Bool {
-        if let roles = plan.clusterRoles { return context.roleSet.intersects(roles) }
-        return compiled.contains { $0.cluster.grants(plan.name) }
+        evaluator.privileges.grantsCluster(plan, subject: context)
     }
 
     /// One cell of the check table: does any held role grant the action on the index, under its own
     /// name or (with cluster metadata) an alias or data stream of it?
     func isGranted(_ plan: ActionPlan, index: String) -> Bool {
-        guard let id = plan.id else {
-            let context = self.context, evaluator = self.evaluator
-            let render = { (template: String) in context.render(template, evaluator: evaluator) }
-            let names = evaluator.matchNames(index)
-            return context.roles.contains { role in
-                role.grants(for: plan.name).contains { grant in names.contains { grant.matchingPattern($0, render: render) != nil } }
-            }
-        }
-        if context.grants(plan, id: id, name: index) { return true }
-        guard evaluator.metadata != nil else { return false }
-        return evaluator.otherMatchNames(index).contains { context.grants(plan, id: id, name: $0) }
+        let privileges = evaluator.privileges, context = self.context, evaluator = self.evaluator
+        if privileges.grants(plan, on: index, subject: context, evaluator: evaluator) { return true }
+        guard evaluator.hasMetadata else { return false }
+        return evaluator.otherMatchNames(index).contains { privileges.grants(plan, on: $0, subject: context, evaluator: evaluator) }
     }
 
     /// The grant and written pattern behind an allowed cell (for explanations only).

@@ -32,6 +32,8 @@ public final class Evaluator: Sendable {
     let special: SpecialIndexRules
     let tables: PrivilegeTables
     let plans: ActionPlans
+    /// Answers "does a held role grant this?" (the tables; PlainPrivileges says what they must answer).
+    let privileges = TabledPrivileges()
     /// Built-in action groups with the catalog actions each grants, smallest first (for fixes).
     let staticGroupGrants: [(name: String, type: String?, actions: Set<String>)]
     private let rendered = Mutex<[String: Pattern]>([:])
