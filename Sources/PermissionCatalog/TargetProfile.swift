@@ -79,9 +79,10 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
     // MARK: Cluster vs index actions (§2.3)
 
     /// `isClusterPerm` of this release's default evaluator: whether the security filter checks a
-    /// transport action against `cluster_permissions`. Read through ``check(of:)``, which adds the
-    /// checks outside the security filter (REST API, tenants, explicit privileges).
-    func isClusterAction(_ action: String) -> Bool {
+    /// transport action against `cluster_permissions`. Ask ``check(of:)`` for the level an action
+    /// is granted at: it adds the checks outside the security filter (REST API, NamedRoutes,
+    /// tenants, `system:admin/system_index`).
+    public func isClusterAction(_ action: String) -> Bool {
         if action.hasPrefix("cluster:") || action.hasPrefix("indices:admin/template/") { return true }
         if action.hasPrefix("indices:data/read/scroll") { return true }
         if ["indices:data/write/bulk", "indices:data/read/mget", "indices:data/read/mtv",

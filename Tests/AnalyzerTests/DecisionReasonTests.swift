@@ -98,6 +98,10 @@ struct DecisionReasonTests {
         let lean = e.evaluate(prepared, indexActions: ["indices:data/write/bulk[s]", "indices:data/write/index"], indices: ["b-1"], explain: false)
         #expect(lean.denial == .missingIndexPrivileges([MissingIndexPrivilege(index: "b-1", actions: ["indices:data/write/index"])]))
         #expect(lean.fix.isEmpty)
+        #expect(lean.forbiddenMessage == nil)
+        // §5: the 403 text from the values, on 3.x only the missing action.
+        #expect(DecisionSentences.forbiddenMessage(for: lean, profile: .default)
+                == "no permissions for [indices:data/write/index] and User [name=u, backend_roles=[], requestedTenant=null]")
     }
 
     /// §2.5: the bare '*' does not give restapi:admin/*; the roles that have only that are named.
@@ -117,6 +121,7 @@ struct DecisionReasonTests {
         let decision = e.evaluate(prepared, action: "cluster:monitor/health", indices: [])
         #expect(decision.denial == .cannotAuthenticate)
         #expect(decision.forbiddenMessage == nil)
+        #expect(DecisionSentences.forbiddenMessage(for: decision, profile: .default) == nil)
         #expect(decision.fix.map(\.advice) == [.enableUser])
         #expect(decision.notes.first == "u is disabled")
     }

@@ -332,15 +332,13 @@ final class Run {
     }
 
     func decision() -> Decision {
-        let forbidden = outcome == .deny && explain
-            ? profile.forbiddenMessage(missing: missing, userName: subject.name, backendRoles: subject.backendRoles,
-                                       requestedTenant: subject.requestedTenant)
-            : nil
         let fix = (outcome == .deny && explain) ? FixPlanner(run: self).plan() : []
-        return Decision(outcome: outcome, subject: subject, roles: context.held,
-                        missingRoles: context.missingRoleNames, action: action, checkedAction: checkedAction,
-                        requestedIndices: indices, resolvedIndices: resolved, allowedIndices: allowed, missingPrivileges: missing,
-                        denial: outcome == .deny ? denial : nil, forbiddenMessage: forbidden, grants: grants, fix: fix, decisionNotes: notes)
+        var decision = Decision(outcome: outcome, subject: subject, roles: context.held,
+                                missingRoles: context.missingRoleNames, action: action, checkedAction: checkedAction,
+                                requestedIndices: indices, resolvedIndices: resolved, allowedIndices: allowed, missingPrivileges: missing,
+                                denial: outcome == .deny ? denial : nil, forbiddenMessage: nil, grants: grants, fix: fix, decisionNotes: notes)
+        if explain { decision.forbiddenMessage = DecisionSentences.forbiddenMessage(for: decision, profile: profile) }
+        return decision
     }
 
     // MARK: explanations

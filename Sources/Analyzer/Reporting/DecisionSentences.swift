@@ -1,6 +1,8 @@
 /// The words for a decision's typed reasons: notes, special denials and fix steps. The engine
 /// hands over values (``DecisionNote``, ``SpecialDenial``, ``FixAdvice``); this is the only place
 /// that turns them into sentences, so rewording one changes no behaviour.
+import PermissionCatalog
+
 public enum DecisionSentences {
     static func list(_ items: [String]) -> String { items.joined(separator: ", ") }
 
@@ -33,6 +35,22 @@ public enum DecisionSentences {
                 : "documents of \(list(indices)) are hidden from this user (system or security indices)"
         case .denied(let denial): reason(denial)
         }
+    }
+
+    /// The `reason` of the 403 the cluster sends for a denial, character for character (§5; the
+    /// format is the profile's), built from the decision's values. Nil unless denied, and for a
+    /// user who cannot authenticate (401, not 403). Available without an explanation.
+    public static func forbiddenMessage(for decision: Decision, profile: TargetProfile) -> String? {
+        guard decision.outcome == .deny, decision.denial != .cannotAuthenticate else { return nil }
+        let subject = decision.subject
+        return profile.forbiddenMessage(missing: decision.missingPrivileges, userName: subject.name,
+                                        backendRoles: subject.backendRoles, requestedTenant: subject.requestedTenant)
+    }
+
+    /// What `actions` reports for the first refused request: the 403 reason, or for a refusal
+    /// before authorization the last thing said about it.
+    public static func firstDenial(_ decision: Decision) -> String {
+        decision.forbiddenMessage ?? "denied before authorization (\(decision.notes.last ?? ""))"
     }
 
     /// A special denial in one sentence.

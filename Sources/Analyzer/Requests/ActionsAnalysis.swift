@@ -55,7 +55,7 @@ public struct ActionsAnalysis: Sendable {
                     }
                     decisions[group] = decision
                     if let decision, decision.outcome == .deny, first.conditional == nil, firstDenial == nil {
-                        firstDenial = decision.forbiddenMessage ?? "denied before authorization (\(decision.notes.last ?? ""))"
+                        firstDenial = DecisionSentences.firstDenial(decision)
                     }
                 }
             }
