@@ -86,7 +86,7 @@ struct DecisionReasonTests {
                 allowed_actions: ['indices:data/write/bulk[s]']
             """
         let e = try evaluator(roles, mapping: "w:\n  users: [u]\n")
-        let prepared = e.prepare(ResolvedSubject(subject: Subject(name: "u"), notes: [], canAuthenticate: true))
+        let prepared = e.prepare(ResolvedSubject(subject: Subject(name: "u"), subjectNotes: [], canAuthenticate: true))
         let decision = e.evaluate(prepared, indexActions: ["indices:data/write/bulk[s]", "indices:data/write/index"], indices: ["a-1", "b-1", "c-1"])
         #expect(decision.denial == .missingIndexPrivileges([
             MissingIndexPrivilege(index: "b-1", actions: ["indices:data/write/index"]),
@@ -117,13 +117,14 @@ struct DecisionReasonTests {
     @Test("a user who cannot authenticate is a typed denial")
     func cannotAuthenticate() throws {
         let e = try evaluator(Self.everything, mapping: Self.mapped)
-        let prepared = e.prepare(ResolvedSubject(subject: Subject(name: "u"), notes: ["u is disabled"], canAuthenticate: false))
+        let prepared = e.prepare(ResolvedSubject(subject: Subject(name: "u"), subjectNotes: [.disabledUser(name: "u")], canAuthenticate: false))
         let decision = e.evaluate(prepared, action: "cluster:monitor/health", indices: [])
         #expect(decision.denial == .cannotAuthenticate)
         #expect(decision.forbiddenMessage == nil)
         #expect(DecisionSentences.forbiddenMessage(for: decision, profile: .default) == nil)
         #expect(decision.fix.map(\.advice) == [.enableUser])
-        #expect(decision.notes.first == "u is disabled")
+        #expect(decision.decisionNotes.first == .subject(.disabledUser(name: "u")))
+        #expect(decision.notes.first == "u is disabled (enabled: false): authentication fails with 401 before any permission is checked")
     }
 
     /// The words live in Reporting/: the notes a decision shows are its typed notes, worded.

@@ -76,8 +76,8 @@ public enum SpecialDenial: Hashable, Sendable {
 
 /// Something worth knowing about a decision, as a value; ``DecisionSentences`` words it.
 public enum DecisionNote: Hashable, Sendable {
-    /// Said while resolving the subject (internal user, claims), already worded there.
-    case subject(String)
+    /// Found while resolving the subject (internal user, claims).
+    case subject(SubjectNote)
     case renamed(from: String, to: String)
     case alwaysAllowed(action: String)
     case serviceAccountHasNoClusterActions(user: String)

@@ -112,9 +112,9 @@ public final class Evaluator: Sendable {
     /// The run's decision with the subject's notes first; a user who cannot authenticate is refused.
     private func decision(of run: Run, for subject: ResolvedSubject) -> Decision {
         // Returned as built when nothing is added: a Decision is large, and a copy retains every field.
-        guard (run.explain && !subject.notes.isEmpty) || !subject.canAuthenticate else { return run.decision() }
+        guard (run.explain && !subject.subjectNotes.isEmpty) || !subject.canAuthenticate else { return run.decision() }
         var decision = run.decision()
-        if run.explain, !subject.notes.isEmpty { decision.decisionNotes = subject.notes.map(DecisionNote.subject) + decision.decisionNotes }
+        if run.explain, !subject.subjectNotes.isEmpty { decision.decisionNotes = subject.subjectNotes.map(DecisionNote.subject) + decision.decisionNotes }
         if !subject.canAuthenticate {
             decision.outcome = .deny
             decision.denial = .cannotAuthenticate

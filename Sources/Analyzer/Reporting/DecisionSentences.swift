@@ -8,7 +8,7 @@ public enum DecisionSentences {
 
     public static func note(_ note: DecisionNote) -> String {
         switch note {
-        case .subject(let text): text
+        case .subject(let note): subjectNote(note)
         case .renamed(let from, let to): "the plugin checks \(from) as \(to)"
         case .alwaysAllowed(let action): "\(action) is always allowed by the security filter, whatever the roles"
         case .serviceAccountHasNoClusterActions(let user): "\(user) is a service account; service accounts get no cluster actions"
@@ -51,6 +51,18 @@ public enum DecisionSentences {
     /// before authorization the last thing said about it.
     public static func firstDenial(_ decision: Decision) -> String {
         decision.forbiddenMessage ?? "denied before authorization (\(decision.notes.last ?? ""))"
+    }
+
+    /// What resolving a subject found, in one sentence.
+    public static func subjectNote(_ note: SubjectNote) -> String {
+        switch note {
+        case .internalUser(let name, let location): "\(name) is an internal user (\(location)); its backend roles, attributes and security roles apply"
+        case .disabledUser(let name): "\(name) is disabled (enabled: false): authentication fails with 401 before any permission is checked"
+        case .claimsDomain(let name, let type, let location): "claims mapped with authentication domain \(name) (\(type)) at \(location)"
+        case .claimsWithoutDomain: "config.yml has no jwt/openid domain; claims mapped with the defaults (subject_key: sub, no roles_key)"
+        case .noRolesClaim(let path): "the claims have no roles at \(path.joined(separator: ".")); the user gets no backend roles"
+        case .rolesClaimNotStringOrList(let path): "the roles claim at \(path.joined(separator: ".")) is neither a string nor a list; ignored"
+        }
     }
 
     /// A special denial in one sentence.
