@@ -361,10 +361,9 @@ final class Run {
             }
         }
         return order.compactMap { key in
-            let grant = byKey[key]!
-            guard let path = grant.actions.path(to: key.action, groups: evaluator.groups) else { return nil }
+            guard let grant = byKey[key], let path = grant.actions.path(to: key.action, groups: evaluator.groups) else { return nil }
             return Grant(role: key.role, level: .index, action: key.action, permission: path.entry, via: path.via,
-                         indexPattern: key.pattern, indices: indices[key]!, location: grant.location)
+                         indexPattern: key.pattern, indices: indices[key] ?? [], location: grant.location)
         }
     }
 }

@@ -140,10 +140,12 @@ public struct RequestPlanner: Sendable {
                 if operations[index] == nil { order.append(index) }
                 if !operations[index, default: []].contains(action) { operations[index, default: []].append(action) }
             }
+            // The shard requests' action (§2.4), checked together with the item operations per index.
+            let shard = planner.profile.check(of: "indices:data/write/bulk").subActions
             for index in order {
-                add(["indices:data/write/bulk[s]"] + operations[index]!.sorted(), indices: [index])
+                add(shard + (operations[index] ?? []).sorted(), indices: [index])
             }
-            if order.isEmpty, !pathIndices.isEmpty { add(["indices:data/write/bulk[s]"], indices: pathIndices) }
+            if order.isEmpty, !pathIndices.isEmpty { add(shard, indices: pathIndices) }
             return true
         }
 
@@ -169,6 +171,7 @@ public struct RequestPlanner: Sendable {
         mutating func multiGet() -> Bool {
             guard path.hasSuffix("/_mget") else { return false }
             add(["indices:data/read/mget"])
+            let shard = planner.profile.check(of: "indices:data/read/mget").subActions
             var indices: [String] = []
             if let docs = request.body.first?.value.map?["docs"]?.list {
                 for doc in docs {
@@ -177,7 +180,7 @@ public struct RequestPlanner: Sendable {
                 }
             }
             if indices.isEmpty { indices = pathIndices }
-            add(["indices:data/read/mget[shard]"], indices: indices)
+            add(shard, indices: indices)
             return true
         }
 
