@@ -31,3 +31,36 @@ struct CatalogReportTests {
         #expect(viaIndex.outcome == .deny)
     }
 }
+
+/// Issue 9 §1: the evaluator, the request planner, the audit and the catalog report answered
+/// "cluster or index?" each in its own way and disagreed. They now read ActionCheck; this holds
+/// them together for every catalog action of every named profile.
+@Suite("One level for every action")
+struct ActionLevelAgreementTests {
+    @Test("evaluator, planner, audit and catalog report agree on every catalog action", arguments: TargetProfile.named.map(\.name))
+    func agree(profileName: String) throws {
+        let profile = try #require(TargetProfile(parsing: profileName))
+        let catalog = Catalog(profile: profile)
+        let evaluator = Evaluator(config: SecurityConfig(), catalog: catalog)
+        let planner = RequestPlanner(catalog: catalog)
+        let report = CatalogReport(catalog: catalog, kind: nil)
+        var disagreements: [String] = []
+        for permission in catalog.actions {
+            let action = permission.name
+            let plan = evaluator.plans.plan(for: action)
+            let evaluated: String
+            switch plan.route {
+            case .alwaysAllowed: continue
+            case .cluster, .explicitCluster: evaluated = "cluster"
+            case .index: evaluated = "index"
+            case .tenant: evaluated = "tenant"
+            }
+            let audit = WrongPermissionLevel.levels(of: [action], profile)
+            let audited = !audit.any ? "tenant" : audit.allCluster ? "cluster" : "index"
+            let answers = [evaluated, planner.level(action).rawValue, audited, report.level(permission)]
+            if Set(answers).count != 1 { disagreements.append("\(action): evaluator, planner, audit, report = \(answers)") }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+        #expect(catalog.actions.count > 200)
+    }
+}
