@@ -80,7 +80,7 @@ final class Run {
         }
         outcome = .allow
         if explain {
-            grants += compiled.filter { $0.cluster.grants(checkedAction) }.compactMap { clusterGrant($0, explicitOnly: false) }
+            grants += GrantChains(run: self).cluster(compiled.filter { $0.cluster.grants(checkedAction) }, explicitOnly: false)
         }
         if checkedAction == "cluster:admin/snapshot/restore" {
             snapshotRestore()
@@ -102,7 +102,7 @@ final class Run {
             return
         }
         outcome = .allow
-        if explain { grants += granting.compactMap { clusterGrant($0, explicitOnly: true) } }
+        if explain { grants += GrantChains(run: self).cluster(granting, explicitOnly: true) }
         if !evaluator.settings.restAdminEnabled {
             note(.restAdminDisabled(setting: "\(profile.settingsPrefix).restapi.admin.enabled"))
         }
@@ -197,20 +197,6 @@ final class Run {
         return evaluator.otherMatchNames(index).contains { privileges.grants(plan, on: $0, subject: context, evaluator: evaluator) }
     }
 
-    /// The grant and written pattern behind an allowed cell (for explanations only).
-    func grantBehind(_ action: String, names: [String]) -> (IndexGrant, String)? {
-        let context = self.context, evaluator = self.evaluator
-        let render = { (template: String) in context.render(template, evaluator: evaluator) }
-        for role in compiled {
-            for grant in role.grants(for: action) {
-                for name in names {
-                    if let pattern = grant.matchingPattern(name, render: render) { return (grant, pattern) }
-                }
-            }
-        }
-        return nil
-    }
-
     /// The CheckTable of §6: each (index, action) cell ticked by any role.
     func checkTable(actions plans: [ActionPlan], names: [String]) {
         // The common case, one action on one index, without the table's arrays.
@@ -242,15 +228,7 @@ final class Run {
                 missingAt.append(missingHere)
             }
         }
-        if explain {
-            let actions = plans.map(\.name)
-            var cells: [String: [String: (IndexGrant, String)]] = [:]
-            for name in allowedNames {
-                let candidates = evaluator.matchNames(name)
-                for action in actions { cells[name, default: [:]][action] = grantBehind(action, names: candidates) }
-            }
-            grants += indexGrants(cells, actions: actions, names: allowedNames)
-        }
+        if explain { grants += GrantChains(run: self).index(actions: plans.map(\.name), names: allowedNames) }
         if allowedNames.count == names.count, !names.isEmpty {
             outcome = .allow
             allowed = names
@@ -339,31 +317,5 @@ final class Run {
                                 denial: outcome == .deny ? denial : nil, forbiddenMessage: nil, grants: grants, fix: fix, decisionNotes: notes)
         if explain { decision.forbiddenMessage = DecisionSentences.forbiddenMessage(for: decision, profile: profile) }
         return decision
-    }
-
-    // MARK: explanations
-
-    func clusterGrant(_ role: CompiledRole, explicitOnly: Bool) -> Grant? {
-        guard let path = role.cluster.path(to: checkedAction, groups: evaluator.groups, explicitOnly: explicitOnly) else { return nil }
-        return Grant(role: role.name, level: .cluster, action: checkedAction, permission: path.entry, via: path.via,
-                     indexPattern: nil, indices: [], location: evaluator.config.roles[role.name]?.location)
-    }
-
-    func indexGrants(_ cells: [String: [String: (IndexGrant, String)]], actions: [String], names: [String]) -> [Grant] {
-        struct Key: Hashable { let role: String, position: Int, action: String, pattern: String }
-        var order: [Key] = [], indices: [Key: [String]] = [:], byKey: [Key: IndexGrant] = [:]
-        for name in names {
-            for action in actions {
-                guard let (grant, pattern) = cells[name]?[action] else { continue }
-                let key = Key(role: grant.role, position: grant.position, action: action, pattern: pattern)
-                if indices[key] == nil { order.append(key); byKey[key] = grant }
-                indices[key, default: []].append(name)
-            }
-        }
-        return order.compactMap { key in
-            guard let grant = byKey[key], let path = grant.actions.path(to: key.action, groups: evaluator.groups) else { return nil }
-            return Grant(role: key.role, level: .index, action: key.action, permission: path.entry, via: path.via,
-                         indexPattern: key.pattern, indices: indices[key] ?? [], location: grant.location)
-        }
     }
 }
