@@ -206,7 +206,7 @@ final class Run {
                 allowed = names
                 markBlankedReads(plans)
             } else {
-                decideIncomplete(plans, names: names, allowedNames: [], actionMissing: [], missingAt: [[0]])
+                decideIncomplete(plans, names: names, allowedNames: [], actionMissing: [], missingAt: nil)
             }
             return
         }
@@ -239,8 +239,9 @@ final class Run {
     }
 
     /// Some cell is missing: DNFOF may reduce the request to the allowed indices, else it is denied.
-    /// `missingAt`: per refused name (in order), the positions in `plans` of the actions missing there.
-    private func decideIncomplete(_ plans: [ActionPlan], names: [String], allowedNames: [String], actionMissing: [Bool], missingAt: [[Int]]) {
+    /// `missingAt`: per refused name (in order), the positions in `plans` of the actions missing
+    /// there; nil when every action is missing on every refused name.
+    private func decideIncomplete(_ plans: [ActionPlan], names: [String], allowedNames: [String], actionMissing: [Bool], missingAt: [[Int]]?) {
         if evaluator.config.dynamic.doNotFailOnForbidden, plans.allSatisfy(\.isDnfof),
            !allowedNames.isEmpty || evaluator.config.dynamic.doNotFailOnForbiddenEmpty {
             outcome = .partial
@@ -258,7 +259,9 @@ final class Run {
         let incomplete = plans.count == 1 ? actions : actions.enumerated().filter { actionMissing[$0.offset] }.map(\.element)
         let listed = profile.missingPrivilegesStyle == .onlyMissing ? incomplete : actions
         let denied = allowedNames.isEmpty ? names : names.filter { !allowedNames.contains($0) }
-        let cells = zip(denied, missingAt).map { name, positions in MissingIndexPrivilege(index: name, actions: positions.map { plans[$0].name }) }
+        let cells = missingAt.map { missingAt in
+            zip(denied, missingAt).map { name, positions in MissingIndexPrivilege(index: name, actions: positions.map { plans[$0].name }) }
+        } ?? denied.map { MissingIndexPrivilege(index: $0, actions: actions) }
         deny(.missingIndexPrivileges(cells), missing: listed)
     }
 
