@@ -314,11 +314,13 @@ final class Run {
 
     func decision() -> Decision {
         let fix = (outcome == .deny && explain) ? FixPlanner(run: self).plan() : []
-        var decision = Decision(outcome: outcome, subject: subject, roles: context.held,
-                                missingRoles: context.missingRoleNames, action: action, checkedAction: checkedAction,
-                                requestedIndices: indices, resolvedIndices: resolved, allowedIndices: allowed, missingPrivileges: missing,
-                                denial: outcome == .deny ? denial : nil, forbiddenMessage: nil, grants: grants, fix: fix, decisionNotes: notes)
-        if explain { decision.forbiddenMessage = DecisionSentences.forbiddenMessage(for: decision, profile: profile) }
-        return decision
+        let denial = outcome == .deny ? denial : nil
+        // Worded before the Decision is built: setting it afterwards would copy the whole record.
+        let forbidden = explain
+            ? DecisionSentences.forbiddenMessage(outcome: outcome, denial: denial, missing: missing, subject: subject, profile: profile) : nil
+        return Decision(outcome: outcome, subject: subject, roles: context.held,
+                        missingRoles: context.missingRoleNames, action: action, checkedAction: checkedAction,
+                        requestedIndices: indices, resolvedIndices: resolved, allowedIndices: allowed, missingPrivileges: missing,
+                        denial: denial, forbiddenMessage: forbidden, grants: grants, fix: fix, decisionNotes: notes)
     }
 }

@@ -41,10 +41,15 @@ public enum DecisionSentences {
     /// format is the profile's), built from the decision's values. Nil unless denied, and for a
     /// user who cannot authenticate (401, not 403). Available without an explanation.
     public static func forbiddenMessage(for decision: Decision, profile: TargetProfile) -> String? {
-        guard decision.outcome == .deny, decision.denial != .cannotAuthenticate else { return nil }
-        let subject = decision.subject
-        return profile.forbiddenMessage(missing: decision.missingPrivileges, userName: subject.name,
-                                        backendRoles: subject.backendRoles, requestedTenant: subject.requestedTenant)
+        forbiddenMessage(outcome: decision.outcome, denial: decision.denial, missing: decision.missingPrivileges,
+                         subject: decision.subject, profile: profile)
+    }
+
+    static func forbiddenMessage(outcome: Decision.Outcome, denial: DenialReason?, missing: [String], subject: Subject,
+                                 profile: TargetProfile) -> String? {
+        guard outcome == .deny, denial != .cannotAuthenticate else { return nil }
+        return profile.forbiddenMessage(missing: missing, userName: subject.name, backendRoles: subject.backendRoles,
+                                        requestedTenant: subject.requestedTenant)
     }
 
     /// What `actions` reports for the first refused request: the 403 reason, or for a refusal
