@@ -87,6 +87,16 @@ struct EvaluatorUnitTests {
         #expect(stranger.fix.first?.alternative == "cluster_monitor")
     }
 
+    /// rest-actions.md §3.3: the REST layer checks NamedRoute names (views:*, security:*) as
+    /// cluster privileges in every release, not only where isClusterPerm says so (3.6+).
+    @Test("NamedRoute names are granted through cluster_permissions on 2.19 too")
+    func namedRoutes() throws {
+        let e = try evaluator("viewer:\n  cluster_permissions: ['views:data/read/search']\n  index_permissions:\n  - index_patterns: ['*']\n    allowed_actions: ['security:obo/create']\n",
+                              mapping: "viewer:\n  users: [u]\n", profile: TargetProfile(parsing: "opensearch-2.19")!)
+        #expect(e.evaluate(AccessRequest(subject: Subject(name: "u"), action: "views:data/read/search")).outcome == .allow)
+        #expect(e.evaluate(AccessRequest(subject: Subject(name: "u"), action: "security:obo/create", indices: ["x"])).outcome == .deny)
+    }
+
     @Test("tenant actions are never answered from cluster_permissions")
     func tenantActions() throws {
         let e = try evaluator("r:\n  cluster_permissions: ['*', kibana_all_write]\n", mapping: "r:\n  users: [u]\n")
