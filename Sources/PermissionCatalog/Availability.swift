@@ -23,6 +23,22 @@ public struct Availability: Hashable, Sendable {
         self.ranges = ranges
     }
 
+    /// Reads `data/`'s form, flavor name → `since` / `until` texts; nil when a flavor or version
+    /// does not parse.
+    public init?(parsing written: [String: (since: String, until: String?)]) {
+        var ranges: [Flavor: VersionRange] = [:]
+        for (name, range) in written {
+            guard let flavor = Flavor(rawValue: name), let since = Version(range.since) else { return nil }
+            var until: Version?
+            if let text = range.until {
+                guard let parsed = Version(text) else { return nil }
+                until = parsed
+            }
+            ranges[flavor] = VersionRange(since: since, until: until)
+        }
+        self.init(ranges: ranges)
+    }
+
     public func contains(flavor: Flavor, version: Version) -> Bool {
         guard let ranges else { return true }
         return ranges[flavor]?.contains(version) ?? false

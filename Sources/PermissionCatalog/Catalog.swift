@@ -14,13 +14,13 @@ public struct Catalog: Sendable {
         self.profile = profile
         let all = CatalogData.permissions.map { record in
             Permission(
-                name: record.name.replacingOccurrences(of: "{vendor}", with: profile.vendorSegment),
+                name: record.name(vendor: profile.vendorSegment),
                 kind: record.kind,
                 description: record.description,
                 isPattern: record.pattern ?? false,
                 availability: record.resolvedAvailability)
         }
-        let dataFlavor = profile.flavor == .lucenia ? Flavor.opensearch : profile.flavor
+        let followed = profile.followed
         let available = all.filter {
             $0.availability.contains(flavor: profile.flavor, version: profile.version)
         }.sorted { $0.name < $1.name }
@@ -28,9 +28,9 @@ public struct Catalog: Sendable {
         byName = Dictionary(available.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         everyKnownName = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
-        // Lucenia ships the OpenSearch static files (§8.2); it follows the newest ones.
-        let staticVersion = profile.flavor == .lucenia ? TargetProfile.default.version : profile.version
+        // Lucenia ships the OpenSearch static files (§8.2): the ones of the release it follows.
         let data = CatalogData.staticConfig
+        let (dataFlavor, staticVersion) = (followed.flavor, followed.version)
         staticActionGroups = StaticConfigFile.applicable(data.actionGroups, flavor: dataFlavor, version: staticVersion)
             .map { StaticActionGroup(name: $0.key, allowedActions: $0.value.allowed_actions ?? [], type: $0.value.type, description: $0.value.description) }
             .sorted { $0.name < $1.name }

@@ -5,6 +5,13 @@ import Foundation
 enum CatalogData {
     static let permissions: [PermissionRecord] = decode(PermissionsFile.self, "permissions.json").permissions
     static let staticConfig: StaticConfigFile = decode(StaticConfigFile.self, "static_config.json")
+    /// Permission name (vendor segment filled in) → where it exists, per vendor segment.
+    private static let availabilityByVendor: [String: [String: Availability]] = Dictionary(
+        uniqueKeysWithValues: ["opensearch", "lucenia"].map { vendor in
+            (vendor, Dictionary(permissions.map { ($0.name(vendor: vendor), $0.resolvedAvailability) }, uniquingKeysWith: { first, _ in first }))
+        })
+
+    static func availability(vendor: String) -> [String: Availability] { availabilityByVendor[vendor] ?? [:] }
 
     private static func decode<T: Decodable>(_ type: T.Type, _ file: String) -> T {
         guard let text = EmbeddedData.files[file] else {
@@ -34,16 +41,15 @@ struct PermissionRecord: Decodable, Sendable {
     let pattern: Bool?
     let availability: [String: Range]?
 
+    /// The name as a role file spells it where the plugin's vendor segment is `vendor`.
+    func name(vendor: String) -> String { name.replacingOccurrences(of: "{vendor}", with: vendor) }
+
     var resolvedAvailability: Availability {
         guard let availability else { return .everywhere }
-        var ranges: [Flavor: VersionRange] = [:]
-        for (flavorName, range) in availability {
-            guard let flavor = Flavor(rawValue: flavorName), let since = Version(range.since) else {
-                fatalError("data/permissions.json: bad availability for \(name)")
-            }
-            ranges[flavor] = VersionRange(since: since, until: range.until.flatMap(Version.init))
+        guard let parsed = Availability(parsing: availability.mapValues { ($0.since, $0.until) }) else {
+            fatalError("data/permissions.json: bad availability for \(name)")
         }
-        return Availability(ranges: ranges)
+        return parsed
     }
 }
 
@@ -89,7 +95,7 @@ struct StaticConfigFile: Decodable, Sendable {
     static func applicable<Entry>(_ snapshots: [Snapshot<Entry>], flavor: Flavor, version: Version) -> [String: Entry] {
         snapshots
             .filter { $0.flavor == flavor && Version($0.since).map { $0 <= version } == true }
-            .max { Version($0.since)! < Version($1.since)! }?
+            .max { (Version($0.since) ?? Version([0])) < (Version($1.since) ?? Version([0])) }?
             .entries ?? [:]
     }
 }

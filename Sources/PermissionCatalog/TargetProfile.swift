@@ -54,16 +54,14 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
     public var name: String { "\(flavor.rawValue)-\(version)" }
     public var description: String { name }
 
-    /// The OpenSearch release whose plugin behaviour this profile follows. Lucenia's source was
-    /// not available (§8.2), so it follows the newest OpenSearch behaviour, the rule for gaps in the
-    /// reference. Open Distro has its own answers wherever they differ and is treated as pre-1.0.
-    var behaviour: Version {
-        switch flavor {
-        case .opensearch: version
-        case .lucenia: TargetProfile.default.version
-        case .opendistro: "0"
-        }
-    }
+    /// The profile whose plugin behaviour and static files this one follows. Lucenia's source was
+    /// not available (§8.2), so it follows the newest OpenSearch release, the rule for gaps in the
+    /// reference; every other profile follows itself. The only place that says so.
+    var followed: TargetProfile { flavor == .lucenia ? .default : self }
+
+    /// The OpenSearch release whose plugin behaviour this profile follows. Open Distro has its own
+    /// answers wherever they differ and is treated as pre-1.0.
+    var behaviour: Version { followed.flavor == .opendistro ? "0" : followed.version }
 
     private func since(_ major: Int, _ minor: Int) -> Bool { behaviour.isAtLeast(major, minor) }
 
@@ -80,8 +78,10 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
 
     // MARK: Cluster vs index actions (§2.3)
 
-    /// Whether the plugin checks `action` against `cluster_permissions` (true) or against
-    /// `index_permissions` (false), following `isClusterPerm` of this release's default evaluator.
+    /// `isClusterPerm` of this release's default evaluator: whether the security filter checks a
+    /// transport action against `cluster_permissions`. Ask ``check(of:)`` for the level an action
+    /// is granted at: it adds the checks outside the security filter (REST API, NamedRoutes,
+    /// tenants, `system:admin/system_index`).
     public func isClusterAction(_ action: String) -> Bool {
         if action.hasPrefix("cluster:") || action.hasPrefix("indices:admin/template/") { return true }
         if action.hasPrefix("indices:data/read/scroll") { return true }
@@ -96,17 +96,15 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
 
     // MARK: do_not_fail_on_forbidden (§3)
 
-    /// Action patterns (WildcardMatcher syntax) for which `do_not_fail_on_forbidden` may reduce
-    /// the requested indices to the allowed ones.
-    public var dnfofActionPatterns: [String] {
-        if flavor == .opendistro || !since(2, 0) {
-            return ["/indices:(data/read/.*|(admin/(mappings/fields/get.*|shards/search_shards|resolve/index)))/"]
-        }
-        var patterns = ["indices:data/read/*", "indices:admin/mappings/fields/get*",
-                        "indices:admin/shards/search_shards", "indices:admin/resolve/index"]
-        if since(2, 10) { patterns += ["indices:monitor/settings/get", "indices:monitor/stats"] }
-        if since(2, 15) { patterns.append("indices:admin/aliases/get") }
-        return patterns
+    /// Whether `action` is on this release's `DNFOF_MATCHER` list, on which
+    /// `do_not_fail_on_forbidden` may reduce the requested indices to the allowed ones. Before 2.0
+    /// the list was the regex `indices:(data/read/.*|(admin/(mappings/fields/get.*|shards/search_shards|resolve/index)))`,
+    /// which the first four tests below spell out; 2.10 and 2.15 added names.
+    func isDnfofAction(_ action: String) -> Bool {
+        if action.hasPrefix("indices:data/read/") || action.hasPrefix("indices:admin/mappings/fields/get")
+            || action == "indices:admin/shards/search_shards" || action == "indices:admin/resolve/index" { return true }
+        if since(2, 10), action == "indices:monitor/settings/get" || action == "indices:monitor/stats" { return true }
+        return since(2, 15) && action == "indices:admin/aliases/get"
     }
 
     // MARK: Explicit privileges (§2.5)
@@ -121,11 +119,6 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
 
     public var explicitPrivilegeRule: ExplicitPrivilegeRule {
         since(2, 19) ? .bareWildcardIgnored : .wildcardOnlyRoleIgnored
-    }
-
-    /// Actions that need an explicit grant: a bare `*` does not give them.
-    public func requiresExplicitPrivilege(_ action: String) -> Bool {
-        action.hasPrefix("restapi:admin/") || action == "system:admin/system_index"
     }
 
     // MARK: 403 messages (§5)
@@ -187,16 +180,4 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var staticNameClash: StaticNameClash { since(3, 4) ? .staticEntryWins : .configFailsToLoad }
-
-    /// Config types this release reads (doc id → file name).
-    public var configFiles: [(type: String, file: String)] {
-        var files: [(String, String)] = [
-            ("config", "config.yml"), ("roles", "roles.yml"), ("rolesmapping", "roles_mapping.yml"),
-            ("internalusers", "internal_users.yml"), ("actiongroups", "action_groups.yml"),
-            ("tenants", "tenants.yml"), ("nodesdn", "nodes_dn.yml"), ("audit", "audit.yml"),
-        ]
-        if flavor == .opendistro || !since(3, 0) { files.append(("whitelist", "whitelist.yml")) }
-        if flavor != .opendistro, since(2, 1) { files.append(("allowlist", "allowlist.yml")) }
-        return files
-    }
 }

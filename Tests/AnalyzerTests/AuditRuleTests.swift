@@ -38,6 +38,21 @@ struct AuditRuleTests {
         #expect(quiet.isEmpty, "\(id) fired on its passing example: \(quiet.map(\.message))")
     }
 
+    /// §1.1: the rule reads the clashing entry's name from the typed clash, not from the wording
+    /// of the message; 3.4+ keeps the built-in (a warning), 2.19 refuses the configuration (an error).
+    @Test("static-name-clash findings name the entry from the typed clash")
+    func staticNameClash() throws {
+        let config = try Self.config(["roles.yml": "readall:\n  cluster_permissions: ['*']\n",
+                                      "action_groups.yml": "read:\n  allowed_actions: ['indices:data/read/get']\n"])
+        let newest = StaticNameClash().check(AuditContext(config: config, catalog: Catalog()))
+        #expect(Set(newest.map(\.entity)) == ["static-clash:readall", "static-clash:read"])
+        #expect(newest.allSatisfy { $0.severity == .warning })
+        let old = StaticNameClash().check(AuditContext(config: config, catalog: Catalog(profile: TargetProfile(parsing: "opensearch-2.19")!)))
+        #expect(old.allSatisfy { $0.severity == .error })
+        #expect(old.first { $0.entity == "static-clash:readall" }?.message
+                == "custom role 'readall' has the name of a built-in role; opensearch-2.19 refuses to load this configuration (\"Cannot override static roles\")")
+    }
+
     @Test("every rule file is registered, documented, and has a unique sequential ID")
     func registry() throws {
         let directory = Paths.packageRoot.appendingPathComponent("Sources/Analyzer/Audit/Rules")

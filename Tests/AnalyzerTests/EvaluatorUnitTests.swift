@@ -79,11 +79,22 @@ struct EvaluatorUnitTests {
         let decision = e.evaluate(AccessRequest(subject: Subject(name: "u"), action: "indices:monitor/stats", indices: ["dev-1"]))
         #expect(decision.fix == [FixStep(role: "dev", isNewRole: false, section: .indexPermissions, indexPatterns: ["dev-1"],
                                          allowedActions: ["indices:monitor/stats"], alternative: "indices_monitor",
-                                         explanation: "add to role dev, which u already holds: index_permissions entry for dev-1 with indices:monitor/stats")])
+                                         advice: .grant(user: "u", explicit: false))])
+        #expect(decision.fix.map(\.explanation) == ["add to role dev, which u already holds: index_permissions entry for dev-1 with indices:monitor/stats"])
         let stranger = e.evaluate(AccessRequest(subject: Subject(name: "x y"), action: "cluster:monitor/health"))
         #expect(stranger.fix.first?.role == "x_y_access")
         #expect(stranger.fix.first?.isNewRole == true)
         #expect(stranger.fix.first?.alternative == "cluster_monitor")
+    }
+
+    /// rest-actions.md §3.3: the REST layer checks NamedRoute names (views:*, security:*) as
+    /// cluster privileges in every release, not only where isClusterPerm says so (3.6+).
+    @Test("NamedRoute names are granted through cluster_permissions on 2.19 too")
+    func namedRoutes() throws {
+        let e = try evaluator("viewer:\n  cluster_permissions: ['views:data/read/search']\n  index_permissions:\n  - index_patterns: ['*']\n    allowed_actions: ['security:obo/create']\n",
+                              mapping: "viewer:\n  users: [u]\n", profile: TargetProfile(parsing: "opensearch-2.19")!)
+        #expect(e.evaluate(AccessRequest(subject: Subject(name: "u"), action: "views:data/read/search")).outcome == .allow)
+        #expect(e.evaluate(AccessRequest(subject: Subject(name: "u"), action: "security:obo/create", indices: ["x"])).outcome == .deny)
     }
 
     @Test("tenant actions are never answered from cluster_permissions")

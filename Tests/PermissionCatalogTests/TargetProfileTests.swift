@@ -42,13 +42,21 @@ struct TargetProfileTests {
         #expect(profiles.map { $0.isClusterAction(action) } == expected)
     }
 
-    /// §3 (DNFOF_MATCHER) and §8 (additions 2.10–2.15).
-    @Test("do_not_fail_on_forbidden action lists by release (§3)")
-    func dnfof() {
-        #expect(Self.os13.dnfofActionPatterns == ["/indices:(data/read/.*|(admin/(mappings/fields/get.*|shards/search_shards|resolve/index)))/"])
-        #expect(Self.os211.dnfofActionPatterns == ["indices:data/read/*", "indices:admin/mappings/fields/get*", "indices:admin/shards/search_shards",
-                                                   "indices:admin/resolve/index", "indices:monitor/settings/get", "indices:monitor/stats"])
-        #expect(Self.os3.dnfofActionPatterns.last == "indices:admin/aliases/get")
+    /// §3 (DNFOF_MATCHER: the 1.x regex, the 2.11 list, 2.15's aliases/get) through ``ActionCheck/isDnfof``.
+    @Test("do_not_fail_on_forbidden action lists by release (§3)", arguments: [
+        ("indices:data/read/search", [true, true, true, true, true]),
+        ("indices:admin/mappings/fields/get[index]", [true, true, true, true, true]),
+        ("indices:admin/shards/search_shards", [true, true, true, true, true]),
+        ("indices:admin/resolve/index", [true, true, true, true, true]),
+        ("indices:monitor/settings/get", [false, false, true, true, true]),
+        ("indices:monitor/stats", [false, false, true, true, true]),
+        ("indices:admin/aliases/get", [false, false, false, true, true]),
+        ("indices:admin/resolve/index2", [false, false, false, false, false]),
+        ("indices:data/write/index", [false, false, false, false, false]),
+    ])
+    func dnfof(action: String, expected: [Bool]) {
+        let profiles = [Self.odfe, Self.os13, Self.os211, Self.os219, Self.os3]
+        #expect(profiles.map { $0.check(of: action).isDnfof } == expected)
     }
 
     @Test("explicit privileges, 403 lists, config versions and name clashes follow the release (§2.5, §5, §1.1, §8)")
@@ -65,9 +73,9 @@ struct TargetProfileTests {
         #expect(Self.os3.restPrefix == "/_plugins/_security")
         #expect(Self.odfe.settingsPrefix == "opendistro_security")
         #expect(TargetProfile(parsing: "lucenia")!.vendorSegment == "lucenia")
-        #expect(Self.os3.requiresExplicitPrivilege("restapi:admin/roles"))
-        #expect(Self.os3.requiresExplicitPrivilege("system:admin/system_index"))
-        #expect(!Self.os3.requiresExplicitPrivilege("cluster:monitor/health"))
+        #expect(Self.os3.check(of: "restapi:admin/roles").needsExplicitGrant)
+        #expect(Self.os3.check(of: "system:admin/system_index").needsExplicitGrant)
+        #expect(!Self.os3.check(of: "cluster:monitor/health").needsExplicitGrant)
     }
 
     /// §5: the reason text of SecurityFilter's 403, as in the permissions reference.

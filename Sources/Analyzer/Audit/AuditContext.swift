@@ -9,17 +9,17 @@ public final class AuditContext {
     public let settings: NodeSettings
     public let groups: FlattenedActionGroups
     public let expander: ActionExpander
-    let staticDiagnostics: [Diagnostic]
+    /// Custom entries named like built-in ones (§1.1).
+    let staticClashes: [StaticEntryClash]
     private var expansions: [String: ActionExpansion] = [:]
     private var evaluatorStorage: Evaluator?
 
     public init(config: SecurityConfig, catalog: Catalog, settings: NodeSettings = NodeSettings()) {
         self.config = config
-        let (merged, diagnostics) = config.withStatics(from: catalog)
-        self.merged = merged
+        merged = config.withStatics(from: catalog).config
         self.catalog = catalog
         self.settings = settings
-        staticDiagnostics = diagnostics
+        staticClashes = config.staticNameClashes(with: catalog)
         groups = FlattenedActionGroups(merged.actionGroups)
         expander = ActionExpander(catalog: catalog, groups: groups)
     }

@@ -38,45 +38,28 @@ final class ActionPlan: Sendable {
 
     var isTabulated: Bool { id != nil }
 
-    init(name: String, id: Int?, subActions: [ActionPlan], tables: PrivilegeTables, profile: TargetProfile,
-         dnfof: PatternSet, special: SpecialIndexRules) {
+    /// A plan for the action `check` describes (``TargetProfile/check(of:)``, the one source of
+    /// these facts), named as the plugin checks it.
+    init(check: ActionCheck, id: Int?, subActions: [ActionPlan], tables: PrivilegeTables, securityIndexRestoreEnabled: Bool) {
+        let name = check.checkedAs
         self.name = name
         self.id = id
-        if name.hasPrefix("indices:admin/seq_no") || name == "cluster:admin/opendistro_security/whoami" {
+        if check.isAlwaysAllowed {
             route = .alwaysAllowed
-        } else if name.hasPrefix("kibana:") {
-            route = .tenant
-        } else if name.hasPrefix("restapi:") {
-            route = .explicitCluster
-        } else if name != "system:admin/system_index", profile.isClusterAction(name) {
-            route = .cluster
         } else {
-            route = .index
+            switch check.level {
+            case .tenant: route = .tenant
+            case .cluster: route = check.needsExplicitGrant ? .explicitCluster : .cluster
+            case .index: route = .index
+            }
         }
         clusterRoles = id == nil ? nil : tables.clusterByAction[name] ?? BitSet(capacity: 0)
         indexTable = tables.indexByAction[name]
         self.subActions = subActions
-        isDnfof = dnfof.matches(name)
+        isDnfof = check.isDnfof
         isRead = name.hasPrefix("indices:data/read/")
-        isWriteType = special.deniedActions.matches(name)
-        isSystemIndexPermission = name == "system:admin/system_index"
-    }
-
-    /// Multi-item actions: checked at cluster level, then their sub-requests at index level (§2.3–2.4).
-    static let subActionNames: [String: [String]] = [
-        "indices:data/write/bulk": ["indices:data/write/bulk[s]"],
-        "indices:data/read/mget": ["indices:data/read/mget[shard]"],
-        "indices:data/read/mtv": ["indices:data/read/mtv[shard]"],
-        "indices:data/read/msearch": ["indices:data/read/search"],
-        "indices:data/read/msearch/template": ["indices:data/read/search"],
-    ]
-
-    /// Renamed before checking (§2.4).
-    static func rename(_ action: String) -> String {
-        if action == "indices:admin/auto_create" { return "indices:admin/create" }
-        if action == "indices:admin/mapping/auto_put" { return "indices:admin/mapping/put" }
-        if action.hasPrefix("internal:indices/admin/upgrade") { return "indices:admin/upgrade" }
-        return action
+        isWriteType = check.isWriteType(securityIndexRestoreEnabled: securityIndexRestoreEnabled)
+        isSystemIndexPermission = check.level == .index && check.needsExplicitGrant
     }
 }
 
@@ -89,28 +72,31 @@ struct ActionPlans: Sendable {
     /// `[ordered[i]]`, made once: an index check takes a list of actions, and building a
     /// one-element list per decision would cost an allocation each time.
     private let alone: [[ActionPlan]]
-    private let build: @Sendable (String, [ActionPlan]) -> ActionPlan
+    private let profile: TargetProfile
+    private let build: @Sendable (ActionCheck, [ActionPlan]) -> ActionPlan
 
-    init(catalogActions: [String], tables: PrivilegeTables, profile: TargetProfile, dnfof: PatternSet, special: SpecialIndexRules) {
-        let build: @Sendable (String, [ActionPlan]) -> ActionPlan = { name, subActions in
-            ActionPlan(name: name, id: tables.actionIDs[name], subActions: subActions, tables: tables, profile: profile,
-                       dnfof: dnfof, special: special)
+    init(catalogActions: [String], tables: PrivilegeTables, profile: TargetProfile, securityIndexRestoreEnabled: Bool) {
+        let build: @Sendable (ActionCheck, [ActionPlan]) -> ActionPlan = { check, subActions in
+            ActionPlan(check: check, id: tables.actionIDs[check.checkedAs], subActions: subActions, tables: tables,
+                       securityIndexRestoreEnabled: securityIndexRestoreEnabled)
         }
+        self.profile = profile
         self.build = build
         var plans: [String: ActionPlan] = [:]
+        let checks = catalogActions.map(profile.check(of:))
         // Sub-actions first: the multi-item actions' plans point at them.
-        let subNames = Set(ActionPlan.subActionNames.values.joined())
-        for name in catalogActions.filter(subNames.contains) + subNames.filter({ !catalogActions.contains($0) }).sorted() {
-            plans[name] = build(name, [])
+        for name in Set(checks.flatMap(\.subActions)).sorted() {
+            plans[name] = build(profile.check(of: name), [])
         }
-        for name in catalogActions where plans[name] == nil {
-            plans[name] = build(name, (ActionPlan.subActionNames[name] ?? []).compactMap { plans[$0] })
+        for check in checks where check.renamedTo == nil && plans[check.action] == nil {
+            plans[check.action] = build(check, check.subActions.compactMap { plans[$0] })
         }
-        for (from, to) in [("indices:admin/auto_create", "indices:admin/create"), ("indices:admin/mapping/auto_put", "indices:admin/mapping/put")] {
-            plans[from] = plans[to] ?? build(to, [])
+        // A name the plugin renames shares the plan of the name it checks.
+        for check in checks where check.renamedTo != nil {
+            plans[check.action] = plans[check.checkedAs] ?? build(check, [])
         }
         let names = plans.keys.sorted()
-        ordered = names.map { plans[$0]! }
+        ordered = names.compactMap { plans[$0] }
         alone = ordered.map { [$0] }
         positions = NameTable(names.enumerated().map { ($0.element, $0.offset) })
     }
@@ -121,9 +107,9 @@ struct ActionPlans: Sendable {
     /// The plan for `action` as a one-element list.
     func planAlone(for action: String) -> [ActionPlan] {
         if let known = known(action) { return known }
-        let checked = ActionPlan.rename(action)
-        if let known = known(checked) { return known }
-        return [build(checked, (ActionPlan.subActionNames[checked] ?? []).compactMap { known($0)?[0] })]
+        let check = profile.check(of: action)
+        if let known = known(check.checkedAs) { return known }
+        return [build(check, check.subActions.compactMap { known($0)?[0] })]
     }
 
     private func known(_ name: String) -> [ActionPlan]? {

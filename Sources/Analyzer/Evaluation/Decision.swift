@@ -25,13 +25,21 @@ public struct Decision: Hashable, Sendable {
     /// The concrete names the request resolved to.
     public let resolvedIndices: [String]
     public let allowedIndices: [String]
+    /// The actions the 403 lists (the release decides whether all required or only the missing ones).
     public let missingPrivileges: [String]
-    /// The `reason` of the 403 the cluster would send, character for character; nil unless denied.
+    /// Why it was refused; nil unless denied. Filled in whether or not an explanation was asked for.
+    public internal(set) var denial: DenialReason?
+    /// The `reason` of the 403 the cluster would send, character for character; nil unless denied
+    /// and explained.
     public internal(set) var forbiddenMessage: String?
+    /// Grant chains (explanations only).
     public let grants: [Grant]
     public internal(set) var fix: [FixStep]
-    /// Further explanation, one sentence each.
-    public internal(set) var notes: [String]
+    /// Further explanation as values (explanations only).
+    public internal(set) var decisionNotes: [DecisionNote]
+
+    /// ``decisionNotes`` worded, one sentence each.
+    public var notes: [String] { decisionNotes.map(DecisionSentences.note) }
 
     public var isAllowed: Bool { outcome != .deny }
 }
@@ -71,5 +79,19 @@ public struct FixStep: Hashable, Sendable {
     /// A static action group that would also do, when it adds nothing beyond what is needed, or
     /// else the smallest one that covers it (named as an alternative).
     public let alternative: String?
-    public let explanation: String
+    public let advice: FixAdvice
+
+    /// The step in one sentence.
+    public var explanation: String { DecisionSentences.explanation(of: self) }
+
+    init(role: String? = nil, isNewRole: Bool = false, section: Section, indexPatterns: [String] = [], allowedActions: [String] = [],
+         alternative: String? = nil, advice: FixAdvice) {
+        self.role = role
+        self.isNewRole = isNewRole
+        self.section = section
+        self.indexPatterns = indexPatterns
+        self.allowedActions = allowedActions
+        self.alternative = alternative
+        self.advice = advice
+    }
 }

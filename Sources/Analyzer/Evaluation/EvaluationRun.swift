@@ -27,17 +27,9 @@ final class Run {
     var allowed: [String] = []
     var missing: [String] = []
     var grants: [Grant] = []
-    var notes: [String] = []
-    var fix: [FixStep] = []
-    /// What was denied, for the fix planner.
-    var denial: Denial?
-
-    enum Denial {
-        case cluster(String)
-        case explicitCluster(String)
-        case index(actions: [String], indices: [String])
-        case special(String)
-    }
+    var notes: [DecisionNote] = []
+    /// Why it was denied (when records are kept): what the decision carries and the fix planner reads.
+    var denial: DenialReason?
 
     init(evaluator: Evaluator, context: SubjectContext, action: String, indices: [String], explain: Bool, records: Bool = true) {
         self.evaluator = evaluator
@@ -54,23 +46,22 @@ final class Run {
     // MARK: steps
 
     /// Adds an explanation; skipped (not even built) when only the outcome is wanted.
-    func note(_ text: @autoclosure () -> String) {
-        if explain { notes.append(text()) }
+    func note(_ note: @autoclosure () -> DecisionNote) {
+        if explain { notes.append(note()) }
     }
 
     func evaluate() {
         if explain, checkedAction != action {
-            note("the plugin checks \(action) as \(checkedAction)")
+            note(.renamed(from: action, to: checkedAction))
         }
         switch plan.route {
         case .alwaysAllowed:
             outcome = .allow
-            note("\(checkedAction) is always allowed by the security filter, whatever the roles")
+            note(.alwaysAllowed(action: checkedAction))
         case .tenant:
             // Tenant actions are granted per tenant through tenant_permissions, not by this check;
             // refusing is safer than answering from cluster_permissions.
-            deny(.special("\(checkedAction) is a Dashboards tenant action: the plugin grants it per tenant through tenant_permissions, which `check` does not evaluate"),
-                 missing: [checkedAction])
+            deny(.special(.tenantActionNotEvaluated(action: checkedAction)), missing: [checkedAction])
         case .explicitCluster: explicitCluster()
         case .cluster: cluster()
         case .index: index(actions: planAlone, expressions: indices)
@@ -79,25 +70,25 @@ final class Run {
 
     func cluster() {
         if subject.isServiceAccount {
-            deny(.cluster(checkedAction), missing: [checkedAction])
-            note("\(subject.name) is a service account; service accounts get no cluster actions")
+            deny(.serviceAccountClusterAction(action: checkedAction), missing: [checkedAction])
+            note(.serviceAccountHasNoClusterActions(user: subject.name))
             return
         }
         guard hasClusterPrivilege(plan) else {
-            deny(.cluster(checkedAction), missing: [checkedAction])
+            deny(.missingClusterPrivilege(action: checkedAction), missing: [checkedAction])
             return
         }
         outcome = .allow
         if explain {
-            grants += compiled.filter { $0.cluster.grants(checkedAction) }.compactMap { clusterGrant($0, explicitOnly: false) }
+            grants += GrantChains(run: self).cluster(compiled.filter { $0.cluster.grants(checkedAction) }, explicitOnly: false)
         }
         if checkedAction == "cluster:admin/snapshot/restore" {
             snapshotRestore()
         } else if !plan.subActions.isEmpty, !indices.isEmpty {
-            note("\(checkedAction) passed at cluster level; its sub-requests need \(plan.subActions.map(\.name).joined(separator: ", ")) on each target index")
+            note(.subRequestsChecked(action: checkedAction, subActions: plan.subActions.map(\.name)))
             index(actions: plan.subActions, expressions: indices)
         } else if !indices.isEmpty {
-            note("\(checkedAction) is a cluster action; the index names do not scope it")
+            note(.clusterActionIgnoresIndices(action: checkedAction))
         }
     }
 
@@ -105,33 +96,31 @@ final class Run {
         let rule = profile.explicitPrivilegeRule
         let granting = compiled.filter { $0.cluster.grantsExplicitly(checkedAction, rule: rule) }
         guard !granting.isEmpty else {
-            deny(.explicitCluster(checkedAction), missing: [checkedAction])
-            let wildcard = compiled.filter { $0.cluster.grants(checkedAction) }.map(\.name)
-            if !wildcard.isEmpty {
-                note("\(wildcard.joined(separator: ", ")) grant\(wildcard.count == 1 ? "s" : "") it only through the bare '*', which does not count for \(checkedAction): it needs an explicit grant")
-            }
+            let wildcard = records ? compiled.filter { $0.cluster.grants(checkedAction) }.map(\.name) : []
+            deny(.missingExplicitClusterPrivilege(action: checkedAction, wildcardOnlyRoles: wildcard), missing: [checkedAction])
+            if !wildcard.isEmpty { note(.onlyThroughBareWildcard(roles: wildcard, action: checkedAction)) }
             return
         }
         outcome = .allow
-        if explain { grants += granting.compactMap { clusterGrant($0, explicitOnly: true) } }
+        if explain { grants += GrantChains(run: self).cluster(granting, explicitOnly: true) }
         if !evaluator.settings.restAdminEnabled {
-            note("the Security REST API honours restapi:admin/* permissions only with \(profile.settingsPrefix).restapi.admin.enabled: true")
+            note(.restAdminDisabled(setting: "\(profile.settingsPrefix).restapi.admin.enabled"))
         }
     }
 
     func snapshotRestore() {
         let settings = evaluator.settings
         guard settings.snapshotRestorePrivilegeEnabled else {
-            deny(.special("snapshot restore by regular users is disabled (enable_snapshot_restore_privilege: false)"), missing: [])
+            deny(.special(.snapshotRestoreDisabled), missing: [])
             return
         }
         let resolution = evaluator.resolve(indices)
         if resolution.isLocalAll || resolution.names.contains(where: evaluator.special.isSecurityIndex) {
-            deny(.special("restoring all indices or the security index is refused (it would overwrite the security configuration)"), missing: [])
+            deny(.special(.restoreOfAllOrSecurityIndex), missing: [])
             return
         }
         if settings.checkSnapshotRestoreWritePrivileges {
-            note("restored indices also need indices:admin/create and indices:data/write/index (check_snapshot_restore_write_privileges)")
+            note(.restoreNeedsWritePrivileges)
             index(actions: ["indices:admin/create", "indices:data/write/index"].map(evaluator.plans.plan(for:)), expressions: indices)
         }
     }
@@ -143,20 +132,20 @@ final class Run {
         if explain { notes += resolution.notes }
         resolved = resolution.names
         if let failure = resolution.failures.first {
-            deny(.special(failure), missing: [])
+            deny(.special(.unresolvableIndexExpression(expression: failure.expression, problem: failure.reason)), missing: [])
             return
         }
         if resolution.names.isEmpty, !resolution.isLocalAll, !resolution.remote.isEmpty {
             outcome = .allow
-            note("only remote indices (\(resolution.remote.joined(separator: ", "))): the remote cluster checks them")
+            note(.onlyRemoteIndices(resolution.remote))
             return
         }
         if !resolution.remote.isEmpty {
-            note("remote indices \(resolution.remote.joined(separator: ", ")) are checked by the remote cluster")
+            note(.remoteIndices(resolution.remote))
         }
         if subject.isServiceAccount, evaluator.special.permissionMode,
            resolution.isLocalAll || resolution.names.contains(where: { !evaluator.special.isSystemIndex($0) }) {
-            deny(.special("service accounts may only touch system indices when system index permissions are enabled"), missing: [])
+            deny(.special(.serviceAccountOutsideSystemIndices), missing: [])
             return
         }
         let special = evaluator.special
@@ -173,14 +162,14 @@ final class Run {
         if resolution.isLocalAll, wildcardShortcut(plans) {
             outcome = .allow
             allowed = resolution.names
-            note("a mapped role grants \(plans.map(\.name).joined(separator: ", ")) on '*', which covers every index")
+            note(.wildcardGrantCoversAll(actions: plans.map(\.name)))
             markBlankedReads(plans)
             return
         }
         if resolution.isLocalAll, evaluator.metadata == nil {
             let actions = plans.map(\.name)
-            deny(.index(actions: actions, indices: ["*"]), missing: actions)
-            note("the request covers all indices; without --cluster-metadata only a grant on '*' can cover that")
+            deny(.allIndicesUnknown(actions: actions), missing: actions)
+            note(.allIndicesNeedMetadata)
             return
         }
         checkTable(actions: plans, names: resolution.names)
@@ -194,41 +183,18 @@ final class Run {
         }
     }
 
-    /// Cluster privilege: the precomputed action → roles table, or the roles' matchers for actions
-    /// the catalog does not know.
+    /// Cluster privilege, asked of the evaluator's privilege index.
     func hasClusterPrivilege(_ plan: ActionPlan) -> Bool {
-        if let roles = plan.clusterRoles { return context.roleSet.intersects(roles) }
-        return compiled.contains { $0.cluster.grants(plan.name) }
+        evaluator.privileges.grantsCluster(plan, subject: context)
     }
 
     /// One cell of the check table: does any held role grant the action on the index, under its own
     /// name or (with cluster metadata) an alias or data stream of it?
     func isGranted(_ plan: ActionPlan, index: String) -> Bool {
-        guard let id = plan.id else {
-            let context = self.context, evaluator = self.evaluator
-            let render = { (template: String) in context.render(template, evaluator: evaluator) }
-            let names = evaluator.matchNames(index)
-            return context.roles.contains { role in
-                role.grants(for: plan.name).contains { grant in names.contains { grant.matchingPattern($0, render: render) != nil } }
-            }
-        }
-        if context.grants(plan, id: id, name: index) { return true }
-        guard evaluator.metadata != nil else { return false }
-        return evaluator.otherMatchNames(index).contains { context.grants(plan, id: id, name: $0) }
-    }
-
-    /// The grant and written pattern behind an allowed cell (for explanations only).
-    func grantBehind(_ action: String, names: [String]) -> (IndexGrant, String)? {
-        let context = self.context, evaluator = self.evaluator
-        let render = { (template: String) in context.render(template, evaluator: evaluator) }
-        for role in compiled {
-            for grant in role.grants(for: action) {
-                for name in names {
-                    if let pattern = grant.matchingPattern(name, render: render) { return (grant, pattern) }
-                }
-            }
-        }
-        return nil
+        let privileges = evaluator.privileges, context = self.context, evaluator = self.evaluator
+        if privileges.grants(plan, on: index, subject: context, evaluator: evaluator) { return true }
+        guard evaluator.hasMetadata else { return false }
+        return evaluator.otherMatchNames(index).contains { privileges.grants(plan, on: $0, subject: context, evaluator: evaluator) }
     }
 
     /// The CheckTable of §6: each (index, action) cell ticked by any role.
@@ -240,7 +206,7 @@ final class Run {
                 allowed = names
                 markBlankedReads(plans)
             } else {
-                decideIncomplete(plans, names: names, allowedNames: [], actionMissing: [])
+                decideIncomplete(plans, names: names, allowedNames: [], actionMissing: [], missingAt: nil)
             }
             return
         }
@@ -248,39 +214,39 @@ final class Run {
         var actionMissing = [Bool](repeating: false, count: plans.count)
         var allowedNames: [String] = []
         allowedNames.reserveCapacity(names.count)
+        // Per refused name, the positions of its missing actions (kept only for the Decision record).
+        var missingAt: [[Int]] = []
         for name in names {
-            var complete = true
+            var missingHere: [Int] = []
             for (position, plan) in plans.enumerated() where !isGranted(plan, index: name) {
-                complete = false
+                missingHere.append(position)
                 actionMissing[position] = true
             }
-            if complete { allowedNames.append(name) }
-        }
-        if explain {
-            let actions = plans.map(\.name)
-            var cells: [String: [String: (IndexGrant, String)]] = [:]
-            for name in allowedNames {
-                let candidates = evaluator.matchNames(name)
-                for action in actions { cells[name, default: [:]][action] = grantBehind(action, names: candidates) }
+            if missingHere.isEmpty {
+                allowedNames.append(name)
+            } else if records {
+                missingAt.append(missingHere)
             }
-            grants += indexGrants(cells, actions: actions, names: allowedNames)
         }
+        if explain { grants += GrantChains(run: self).index(actions: plans.map(\.name), names: allowedNames) }
         if allowedNames.count == names.count, !names.isEmpty {
             outcome = .allow
             allowed = names
             markBlankedReads(plans)
         } else {
-            decideIncomplete(plans, names: names, allowedNames: allowedNames, actionMissing: actionMissing)
+            decideIncomplete(plans, names: names, allowedNames: allowedNames, actionMissing: actionMissing, missingAt: missingAt)
         }
     }
 
     /// Some cell is missing: DNFOF may reduce the request to the allowed indices, else it is denied.
-    private func decideIncomplete(_ plans: [ActionPlan], names: [String], allowedNames: [String], actionMissing: [Bool]) {
+    /// `missingAt`: per refused name (in order), the positions in `plans` of the actions missing
+    /// there; nil when every action is missing on every refused name.
+    private func decideIncomplete(_ plans: [ActionPlan], names: [String], allowedNames: [String], actionMissing: [Bool], missingAt: [[Int]]?) {
         if evaluator.config.dynamic.doNotFailOnForbidden, plans.allSatisfy(\.isDnfof),
            !allowedNames.isEmpty || evaluator.config.dynamic.doNotFailOnForbiddenEmpty {
             outcome = .partial
             allowed = allowedNames
-            note("do_not_fail_on_forbidden: the request runs on \(allowedNames.isEmpty ? "no index (empty result)" : allowedNames.joined(separator: ", ")) only; \(names.filter { !allowedNames.contains($0) }.joined(separator: ", ")) silently left out")
+            note(.reducedToAllowed(allowed: allowedNames, leftOut: names.filter { !allowedNames.contains($0) }))
             markBlankedReads(plans)
             return
         }
@@ -293,7 +259,10 @@ final class Run {
         let incomplete = plans.count == 1 ? actions : actions.enumerated().filter { actionMissing[$0.offset] }.map(\.element)
         let listed = profile.missingPrivilegesStyle == .onlyMissing ? incomplete : actions
         let denied = allowedNames.isEmpty ? names : names.filter { !allowedNames.contains($0) }
-        deny(.index(actions: incomplete.isEmpty ? actions : incomplete, indices: denied), missing: listed)
+        let cells = missingAt.map { missingAt in
+            zip(denied, missingAt).map { name, positions in MissingIndexPrivilege(index: name, actions: positions.map { plans[$0].name }) }
+        } ?? denied.map { MissingIndexPrivilege(index: $0, actions: actions) }
+        deny(.missingIndexPrivileges(cells), missing: listed)
     }
 
     func explicitIndex(_ resolution: IndexResolution) {
@@ -304,8 +273,9 @@ final class Run {
             allowed = names
         } else {
             allowed = granted
-            deny(.index(actions: ["system:admin/system_index"], indices: names.filter { !granted.contains($0) }), missing: ["system:admin/system_index"])
-            note("system:admin/system_index needs an explicit grant: a bare '*' in allowed_actions does not give it")
+            let action = "system:admin/system_index"
+            deny(.missingExplicitIndexPrivilege(action: action, indices: names.filter { !granted.contains($0) }), missing: [action])
+            note(.explicitIndexGrantNeeded(action: action))
         }
     }
 
@@ -327,61 +297,30 @@ final class Run {
         guard allowed.contains(where: { special.isSecurityIndex($0) || special.isSystemIndex($0) }) else { return }
         let blanked = allowed.filter { evaluator.special.readIsBlanked($0, hasSystemIndexPermission: hasSystemIndexPermission) }
         guard !blanked.isEmpty else { return }
-        if blanked.count == allowed.count {
-            outcome = .empty
-            note("\(blanked.joined(separator: ", ")) \(blanked.count == 1 ? "is a" : "are") system or security \(blanked.count == 1 ? "index" : "indices"): the read passes authorization but returns no documents")
-        } else {
-            note("documents of \(blanked.joined(separator: ", ")) are hidden from this user (system or security indices)")
-        }
+        if blanked.count == allowed.count { outcome = .empty }
+        note(.readsBlanked(indices: blanked, all: blanked.count == allowed.count))
     }
 
     // MARK: outcome
 
-    func deny(_ denial: @autoclosure () -> Denial, missing: @autoclosure () -> [String]) {
+    func deny(_ denial: @autoclosure () -> DenialReason, missing: @autoclosure () -> [String]) {
         outcome = .deny
         guard records else { return }
         self.missing = missing()
         let denial = denial()
         self.denial = denial
-        if case .special(let reason) = denial { note(reason) }
+        if case .special(let special) = denial { note(.denied(special)) }
     }
 
     func decision() -> Decision {
-        let forbidden = outcome == .deny && explain
-            ? profile.forbiddenMessage(missing: missing, userName: subject.name, backendRoles: subject.backendRoles,
-                                       requestedTenant: subject.requestedTenant)
-            : nil
         let fix = (outcome == .deny && explain) ? FixPlanner(run: self).plan() : []
+        let denial = outcome == .deny ? denial : nil
+        // Worded before the Decision is built: setting it afterwards would copy the whole record.
+        let forbidden = explain
+            ? DecisionSentences.forbiddenMessage(outcome: outcome, denial: denial, missing: missing, subject: subject, profile: profile) : nil
         return Decision(outcome: outcome, subject: subject, roles: context.held,
                         missingRoles: context.missingRoleNames, action: action, checkedAction: checkedAction,
                         requestedIndices: indices, resolvedIndices: resolved, allowedIndices: allowed, missingPrivileges: missing,
-                        forbiddenMessage: forbidden, grants: grants, fix: fix, notes: notes)
-    }
-
-    // MARK: explanations
-
-    func clusterGrant(_ role: CompiledRole, explicitOnly: Bool) -> Grant? {
-        guard let path = role.cluster.path(to: checkedAction, groups: evaluator.groups, explicitOnly: explicitOnly) else { return nil }
-        return Grant(role: role.name, level: .cluster, action: checkedAction, permission: path.entry, via: path.via,
-                     indexPattern: nil, indices: [], location: evaluator.config.roles[role.name]?.location)
-    }
-
-    func indexGrants(_ cells: [String: [String: (IndexGrant, String)]], actions: [String], names: [String]) -> [Grant] {
-        struct Key: Hashable { let role: String, position: Int, action: String, pattern: String }
-        var order: [Key] = [], indices: [Key: [String]] = [:], byKey: [Key: IndexGrant] = [:]
-        for name in names {
-            for action in actions {
-                guard let (grant, pattern) = cells[name]?[action] else { continue }
-                let key = Key(role: grant.role, position: grant.position, action: action, pattern: pattern)
-                if indices[key] == nil { order.append(key); byKey[key] = grant }
-                indices[key, default: []].append(name)
-            }
-        }
-        return order.compactMap { key in
-            let grant = byKey[key]!
-            guard let path = grant.actions.path(to: key.action, groups: evaluator.groups) else { return nil }
-            return Grant(role: key.role, level: .index, action: key.action, permission: path.entry, via: path.via,
-                         indexPattern: key.pattern, indices: indices[key]!, location: grant.location)
-        }
+                        denial: denial, forbiddenMessage: forbidden, grants: grants, fix: fix, decisionNotes: notes)
     }
 }

@@ -32,6 +32,8 @@ public final class Evaluator: Sendable {
     let special: SpecialIndexRules
     let tables: PrivilegeTables
     let plans: ActionPlans
+    /// Answers "does a held role grant this?" (the tables; PlainPrivileges says what they must answer).
+    let privileges = TabledPrivileges()
     /// Built-in action groups with the catalog actions each grants, smallest first (for fixes).
     let staticGroupGrants: [(name: String, type: String?, actions: Set<String>)]
     private let rendered = Mutex<[String: Pattern]>([:])
@@ -56,10 +58,9 @@ public final class Evaluator: Sendable {
         roles = compiled
         tables = PrivilegeTables(roles: compiled, catalogActions: actions)
         mapper = RoleMapper(config: merged, resolution: settings.rolesMappingResolution)
-        let dnfof = PatternSet(profile.dnfofActionPatterns)
-        let special = SpecialIndexRules(settings: settings, metadata: metadata)
-        self.special = special
-        plans = ActionPlans(catalogActions: actions, tables: tables, profile: profile, dnfof: dnfof, special: special)
+        special = SpecialIndexRules(settings: settings, metadata: metadata)
+        plans = ActionPlans(catalogActions: actions, tables: tables, profile: profile,
+                            securityIndexRestoreEnabled: settings.restoreSecurityIndexEnabled)
         let expander = ActionExpander(catalog: catalog, groups: groups)
         staticGroupGrants = catalog.staticActionGroups.map { ($0.name, $0.type, Set(expander.expand([$0.name]).actions)) }
             .sorted { ($0.actions.count, $0.name) < ($1.actions.count, $1.name) }
@@ -111,14 +112,14 @@ public final class Evaluator: Sendable {
     /// The run's decision with the subject's notes first; a user who cannot authenticate is refused.
     private func decision(of run: Run, for subject: ResolvedSubject) -> Decision {
         // Returned as built when nothing is added: a Decision is large, and a copy retains every field.
-        guard (run.explain && !subject.notes.isEmpty) || !subject.canAuthenticate else { return run.decision() }
+        guard (run.explain && !subject.subjectNotes.isEmpty) || !subject.canAuthenticate else { return run.decision() }
         var decision = run.decision()
-        if run.explain, !subject.notes.isEmpty { decision.notes = subject.notes + decision.notes }
+        if run.explain, !subject.subjectNotes.isEmpty { decision.decisionNotes = subject.subjectNotes.map(DecisionNote.subject) + decision.decisionNotes }
         if !subject.canAuthenticate {
             decision.outcome = .deny
+            decision.denial = .cannotAuthenticate
             decision.forbiddenMessage = nil
-            decision.fix = [FixStep(role: nil, isNewRole: false, section: .none, indexPatterns: [], allowedActions: [], alternative: nil,
-                                    explanation: "enable the user (enabled: true in internal_users.yml); permissions do not matter while it cannot log in")]
+            decision.fix = [FixStep(section: .none, advice: .enableUser)]
         }
         return decision
     }

@@ -8,25 +8,20 @@ struct FixPlanner {
 
     func plan() -> [FixStep] {
         guard let denial = run.denial else { return [] }
-        switch denial {
-        case .cluster(let action):
-            if run.subject.isServiceAccount {
-                return [FixStep(role: nil, isNewRole: false, section: .none, indexPatterns: [], allowedActions: [],
-                                alternative: nil, explanation: "service accounts cannot be granted cluster actions; use a regular user")]
-            }
-            return [step(section: .clusterPermissions, actions: [action], patterns: [], explicit: false)]
-        case .explicitCluster(let action):
-            return [step(section: .clusterPermissions, actions: [action], patterns: [], explicit: true)]
-        case .index(let actions, let indices):
-            let security = run.evaluator.settings.securityIndexName
-            if indices.contains(security) {
-                return [FixStep(role: nil, isNewRole: false, section: .none, indexPatterns: [], allowedActions: [], alternative: nil,
-                                explanation: "no role can be given access to the security index \(security): its contents are served only to the admin certificate (securityadmin)")]
-            }
+        let security = run.evaluator.settings.securityIndexName
+        if let (indices, actions) = denial.missingIndexCells {
+            if indices.contains(security) { return [FixStep(section: .none, advice: .securityIndexReserved(securityIndex: security))] }
             return [step(section: .indexPermissions, actions: actions, patterns: indices, explicit: actions == ["system:admin/system_index"])]
-        case .special(let reason):
-            return [FixStep(role: nil, isNewRole: false, section: .setting, indexPatterns: [], allowedActions: [],
-                            alternative: nil, explanation: specialAdvice(reason))]
+        }
+        switch denial {
+        case .serviceAccountClusterAction: return [FixStep(section: .none, advice: .useRegularUser)]
+        case .missingClusterPrivilege(let action):
+            return [step(section: .clusterPermissions, actions: [action], patterns: [], explicit: false)]
+        case .missingExplicitClusterPrivilege(let action, _):
+            return [step(section: .clusterPermissions, actions: [action], patterns: [], explicit: true)]
+        case .special(let special): return [FixStep(section: .setting, advice: advice(for: special))]
+        case .cannotAuthenticate: return [FixStep(section: .none, advice: .enableUser)]
+        case .missingIndexPrivileges, .allIndicesUnknown, .missingExplicitIndexPrivilege: return []
         }
     }
 
@@ -34,17 +29,8 @@ struct FixPlanner {
         let (role, isNew) = targetRole(section: section, actions: actions)
         let groups = explicit ? (exact: nil, covering: nil) : staticGroups(for: actions, section: section)
         let granted = groups.exact.map { [$0] } ?? actions
-        var explanation = isNew
-            ? "create role \(role) and map it to \(run.subject.name)"
-            : "add to role \(role), which \(run.subject.name) already holds"
-        if section == .indexPermissions {
-            explanation += ": index_permissions entry for \(patterns.joined(separator: ", ")) with \(granted.joined(separator: ", "))"
-        } else {
-            explanation += ": cluster_permissions \(granted.joined(separator: ", "))"
-        }
-        if explicit { explanation += " (written out: a bare '*' does not count)" }
         return FixStep(role: role, isNewRole: isNew, section: section, indexPatterns: patterns, allowedActions: granted,
-                       alternative: groups.exact == nil ? groups.covering : nil, explanation: explanation)
+                       alternative: groups.exact == nil ? groups.covering : nil, advice: .grant(user: run.subject.name, explicit: explicit))
     }
 
     /// A mapped custom role, preferring one that already grants these actions somewhere.
@@ -78,19 +64,19 @@ struct FixPlanner {
         return (exact, covering)
     }
 
-    private func specialAdvice(_ reason: String) -> String {
-        let settings = run.evaluator.settings
-        if reason.contains("security index") {
-            return "no role can be given this: the security index \(settings.securityIndexName) is reserved for the admin certificate (securityadmin)"
-        }
-        if reason.contains("system index") {
+    /// What helps against a rule no role grant changes: the security index is reserved for the
+    /// admin certificate, system indices need system:admin/system_index (with permission mode on),
+    /// protected indices need one of the protected roles; otherwise the denial is all there is to say.
+    private func advice(for denial: SpecialDenial) -> FixAdvice {
+        let settings = run.evaluator.settings, prefix = run.profile.settingsPrefix
+        switch denial {
+        case .securityIndexInPermissionMode, .securityIndexWrite, .allIndicesWriteIncludesSecurityIndex, .restoreOfAllOrSecurityIndex:
+            return .securityIndexReservedForAdmin(securityIndex: settings.securityIndexName)
+        case .systemIndex, .serviceAccountOutsideSystemIndices:
             return settings.systemIndexPermissionEnabled
-                ? "grant system:admin/system_index explicitly on that index (index_permissions) to a role the user holds"
-                : "no role can be given this while \(run.profile.settingsPrefix).system_indices.permission.enabled is false; enable it and grant system:admin/system_index explicitly"
+                ? .grantSystemIndexPermission : .enableSystemIndexPermission(setting: "\(prefix).system_indices.permission.enabled")
+        case .protectedIndex: return .mapToProtectedRole(setting: "\(prefix).protected_indices.roles")
+        case .snapshotRestoreDisabled, .tenantActionNotEvaluated, .unresolvableIndexExpression: return .nothingToGrant(denial)
         }
-        if reason.contains("protected index") || reason.contains("protected indices") {
-            return "map the user to one of the roles in \(run.profile.settingsPrefix).protected_indices.roles"
-        }
-        return reason
     }
 }

@@ -8,8 +8,8 @@ struct IndexResolution: Sendable {
     /// The request means every local index (`[]`, `_all`, `*`).
     var isLocalAll = false
     var remote: [String] = []
-    var notes: [String] = []
-    var failures: [String] = []
+    var notes: [DecisionNote] = []
+    var failures: [DateMath.Failure] = []
 
     /// Plain names without cluster metadata (the common single-index check) resolve to
     /// themselves; nil when the expressions need the full resolution.
@@ -55,7 +55,7 @@ struct IndexResolution: Sendable {
                 switch DateMath.resolve(name, now: now) {
                 case .success(let resolved): name = resolved
                 case .failure(let failure):
-                    failures.append("cannot resolve date math \(failure.expression): \(failure.reason)")
+                    failures.append(failure)
                     continue
                 }
             }
@@ -66,7 +66,7 @@ struct IndexResolution: Sendable {
             let isWildcard = name.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }
             sawWildcard = sawWildcard || isWildcard
             guard let metadata else {
-                if isWildcard { notes.append("without --cluster-metadata, \(name) is checked as a name, not expanded") }
+                if isWildcard { notes.append(.expressionNotExpanded(expression: name)) }
                 add(name)
                 continue
             }
@@ -76,7 +76,7 @@ struct IndexResolution: Sendable {
                     pattern.matches(candidate) && (!metadata.hiddenIndices.contains(candidate) || name.hasPrefix("."))
                 }.sorted()
                 if matches.isEmpty {
-                    notes.append("\(name) matches nothing in the cluster metadata")
+                    notes.append(.expressionMatchesNothing(expression: name))
                     add(name)
                 }
                 for match in matches { expand(match, metadata).forEach(add) }

@@ -40,12 +40,11 @@ struct PrivilegeTables: Sendable {
         let prefixFirstBytes: [Bool]
         private let roleIDs: [Int32]
 
-        init(_ draft: Draft, roleCount: Int) {
+        init(_ draft: Draft) {
             everything = Array(Set(draft.everything)).sorted()
             var roleIDs: [Int32] = []
             func ranges(_ table: [String: [Int]]) -> [(key: String, value: Int)] {
-                table.keys.sorted().map { key in
-                    let ids = table[key]!
+                table.sorted { $0.key < $1.key }.map { key, ids in
                     defer { roleIDs += ids.map { Int32($0) } }
                     return (key, roleIDs.count << 32 | ids.count)
                 }
@@ -113,7 +112,7 @@ struct PrivilegeTables: Sendable {
     let indexByAction: [String: IndexTable]
 
     init(roles compiled: [String: CompiledRole], catalogActions: [String]) {
-        let ordered = compiled.keys.sorted().map { compiled[$0]! }
+        let ordered = compiled.sorted { $0.key < $1.key }.map(\.value)
         roles = ordered
         roleIDs = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($0.element.name, $0.offset) })
         actionIDs = Dictionary(catalogActions.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
@@ -134,6 +133,6 @@ struct PrivilegeTables: Sendable {
             }
         }
         clusterByAction = cluster
-        indexByAction = tables.mapValues { IndexTable($0, roleCount: ordered.count) }
+        indexByAction = tables.mapValues { IndexTable($0) }
     }
 }

@@ -42,8 +42,7 @@ public struct RoleMapper: Sendable {
     private let mappingRoleExists: [Bool]
 
     public init(config: SecurityConfig, resolution: NodeSettings.RolesMappingResolution) {
-        let compiled = config.roleMappings.keys.sorted().map { name -> CompiledMapping in
-            let mapping = config.roleMappings[name]!
+        let compiled = config.roleMappings.sorted { $0.key < $1.key }.map { name, mapping -> CompiledMapping in
             return CompiledMapping(role: name, users: mapping.users.map { Pattern($0.value) },
                                    backendRoles: mapping.backendRoles.map { Pattern($0.value) },
                                    andBackendRoles: mapping.andBackendRoles.map { Pattern($0.value) },
@@ -108,7 +107,7 @@ public struct RoleMapper: Sendable {
                 for reason in match(mapping, subject) { reasons[mapping.role, default: []].append(reason) }
             }
         }
-        return reasons.keys.sorted().map { MappedRole(name: $0, reasons: reasons[$0]!, exists: roleNames.contains($0)) }
+        return reasons.sorted { $0.key < $1.key }.map { MappedRole(name: $0.key, reasons: $0.value, exists: roleNames.contains($0.key)) }
     }
 
     /// Whether any rule of the mapping applies (the same rules as `match`, without building reasons).

@@ -8,8 +8,6 @@ final class SpecialIndexRules: Sendable {
     let systemPatterns: PatternSet
     let protectedPatterns: PatternSet
     let protectedRoles: PatternSet
-    /// Write-type actions refused on the security index and (without permission mode) system indices.
-    let deniedActions: PatternSet
     /// First bytes a system index name can start with; nil when a pattern could match any start.
     private let systemFirstBytes: FirstBytes?
 
@@ -21,10 +19,6 @@ final class SpecialIndexRules: Sendable {
         systemFirstBytes = FirstBytes(systemPatterns.patterns)
         protectedPatterns = PatternSet(settings.protectedIndices)
         protectedRoles = PatternSet(settings.protectedIndicesRoles)
-        var denied = ["indices:data/write*", "indices:admin/delete*", "indices:admin/mapping/delete*", "indices:admin/mapping/put*",
-                      "indices:admin/freeze*", "indices:admin/settings/update*", "indices:admin/aliases"]
-        if !settings.restoreSecurityIndexEnabled { denied += ["indices:admin/close*", "cluster:admin/snapshot/restore*"] }
-        deniedActions = PatternSet(denied)
     }
 
     var permissionMode: Bool { settings.systemIndicesEnabled && settings.systemIndexPermissionEnabled }
@@ -44,7 +38,7 @@ final class SpecialIndexRules: Sendable {
 
     enum Verdict: Equatable {
         case pass
-        case deny(String)
+        case deny(SpecialDenial)
     }
 
     /// Checks the rules in the plugin's order for every action checked together (a write anywhere in
@@ -61,29 +55,29 @@ final class SpecialIndexRules: Sendable {
         if !denied, !permissionMode, !settings.protectedIndicesEnabled { return .pass }
         if permissionMode {
             if names.contains(where: isSecurityIndex) {
-                return .deny("\(settings.securityIndexName) is the security index; with system index permissions enabled no role may touch it")
+                return .deny(.securityIndexInPermissionMode(index: settings.securityIndexName))
             }
             if let index = names.first(where: { isSystemIndex($0) && !hasSystemIndexPermission($0) }) {
-                return .deny("\(index) is a system index and no mapped role grants system:admin/system_index on it explicitly")
+                return .deny(.systemIndex(index: index, action: action, permissionMode: true))
             }
         }
         if denied {
             if resolution.isLocalAll && !settings.filterSecurityIndexFromAllRequests {
-                return .deny("\(action) on all indices would include the security index \(settings.securityIndexName); write-type actions on it are refused")
+                return .deny(.allIndicesWriteIncludesSecurityIndex(action: action, securityIndex: settings.securityIndexName))
             }
             if let index = names.first(where: isSecurityIndex) {
-                return .deny("\(index) is the security index; \(action) is a write-type action refused on it for every role")
+                return .deny(.securityIndexWrite(index: index, action: action))
             }
             if !permissionMode, let index = names.first(where: isSystemIndex) {
-                return .deny("\(index) is a system index; \(action) is a write-type action refused on it (system index permissions are not enabled)")
+                return .deny(.systemIndex(index: index, action: action, permissionMode: false))
             }
         }
         if settings.protectedIndicesEnabled, !holdsProtectedRole() {
             if !resolution.isLocalAll, let index = names.first(where: protectedPatterns.matches) {
-                return .deny("\(index) is a protected index; only the roles in protected_indices.roles may touch it")
+                return .deny(.protectedIndex(index: index, action: action))
             }
             if resolution.isLocalAll, denied {
-                return .deny("\(action) on all indices would include protected indices; only the roles in protected_indices.roles may do that")
+                return .deny(.protectedIndex(index: nil, action: action))
             }
         }
         return .pass

@@ -18,14 +18,17 @@ public struct SubjectRequest: Sendable {
 
 public struct ResolvedSubject: Sendable {
     public let subject: Subject
-    public let notes: [String]
+    /// What resolving the subject found worth saying, as values.
+    public let subjectNotes: [SubjectNote]
+    /// ``subjectNotes`` worded (DecisionSentences).
+    public var notes: [String] { subjectNotes.map(DecisionSentences.subjectNote) }
     /// False for a disabled internal user: authentication fails before any authorization.
     public let canAuthenticate: Bool
 }
 
 public enum SubjectResolver {
     public static func resolve(_ request: SubjectRequest, config: SecurityConfig) throws(InputError) -> ResolvedSubject {
-        var notes: [String] = []
+        var notes: [SubjectNote] = []
         var subject: Subject
         var canAuthenticate = true
         if let claims = request.claims {
@@ -37,10 +40,10 @@ public enum SubjectResolver {
             }
             if let stored = config.internalUsers[name] {
                 subject = Subject(internalUser: stored)
-                notes.append("\(name) is an internal user (\(stored.location)); its backend roles, attributes and security roles apply")
+                notes.append(.internalUser(name: name, location: stored.location))
                 if !stored.enabled {
                     canAuthenticate = false
-                    notes.append("\(name) is disabled (enabled: false): authentication fails with 401 before any permission is checked")
+                    notes.append(.disabledUser(name: name))
                 }
             } else {
                 subject = Subject(name: name)
@@ -52,7 +55,7 @@ public enum SubjectResolver {
         for role in request.roles where !subject.securityRoles.contains(role) { subject.securityRoles.append(role) }
         if let host = request.host { subject.host = host }
         if subject.attributes["attr.internal.service"] == "true" { subject.isServiceAccount = true }
-        return ResolvedSubject(subject: subject, notes: notes, canAuthenticate: canAuthenticate)
+        return ResolvedSubject(subject: subject, subjectNotes: notes, canAuthenticate: canAuthenticate)
     }
 }
 
@@ -60,16 +63,16 @@ public enum SubjectResolver {
 /// first jwt/openid domain of config.yml (seeds/002: `subject_key`, `roles_key` incl. nested paths,
 /// comma-separated strings).
 public enum ClaimsMapper {
-    public static func subject(from claims: ConfigValue, config: SecurityConfig, notes: inout [String]) throws(InputError) -> Subject {
+    public static func subject(from claims: ConfigValue, config: SecurityConfig, notes: inout [SubjectNote]) throws(InputError) -> Subject {
         guard let map = claims.map else {
             throw InputError(.error("the claims must be a JSON object", hint: "e.g. {\"sub\": \"alice\", \"roles\": [\"analyst\"]}"))
         }
         let domain = config.dynamic.authc.first { ["jwt", "openid"].contains($0.authenticatorType ?? "") }
         let settings = domain?.authenticatorConfig
         if let domain {
-            notes.append("claims mapped with authentication domain \(domain.name) (\(domain.authenticatorType ?? "")) at \(domain.location)")
+            notes.append(.claimsDomain(name: domain.name, type: domain.authenticatorType ?? "", location: domain.location))
         } else {
-            notes.append("config.yml has no jwt/openid domain; claims mapped with the defaults (subject_key: sub, no roles_key)")
+            notes.append(.claimsWithoutDomain)
         }
         let subjectKey = settings?[path: "subject_key"]?.string ?? "sub"
         guard let name = map[subjectKey]?.string, !name.isEmpty else {
@@ -84,8 +87,8 @@ public enum ClaimsMapper {
             switch value {
             case .string(let text)?: roles = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             case .list(let items)?: roles = items.compactMap(\.string)
-            case nil: notes.append("the claims have no roles at \(path.joined(separator: ".")); the user gets no backend roles")
-            default: notes.append("the roles claim at \(path.joined(separator: ".")) is neither a string nor a list; ignored")
+            case nil: notes.append(.noRolesClaim(path: path))
+            default: notes.append(.rolesClaimNotStringOrList(path: path))
             }
         }
         var attributes: [String: String] = [:]
@@ -94,4 +97,21 @@ public enum ClaimsMapper {
         }
         return Subject(name: name, backendRoles: roles, attributes: attributes)
     }
+}
+
+/// Something found while resolving a subject, as a value; DecisionSentences words it.
+public enum SubjectNote: Hashable, Sendable {
+    /// The name is an internal user, stored at `location`; its backend roles, attributes and
+    /// security roles apply.
+    case internalUser(name: String, location: SourceLocation)
+    /// `enabled: false`: authentication fails (401) before any permission is checked.
+    case disabledUser(name: String)
+    /// Claims mapped with this jwt/openid authentication domain of config.yml.
+    case claimsDomain(name: String, type: String, location: SourceLocation)
+    /// No jwt/openid domain: claims mapped with the defaults.
+    case claimsWithoutDomain
+    /// No value at the domain's roles_key path: no backend roles.
+    case noRolesClaim(path: [String])
+    /// The roles claim is neither a string nor a list: ignored.
+    case rolesClaimNotStringOrList(path: [String])
 }

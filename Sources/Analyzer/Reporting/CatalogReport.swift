@@ -12,9 +12,9 @@ public struct CatalogReport: Sendable {
 
     var permissions: [Permission] { kind.map(catalog.permissions(ofKind:)) ?? catalog.permissions }
 
-    private func level(_ permission: Permission) -> String {
+    func level(_ permission: Permission) -> String {
         if permission.isPattern { return "pattern" }
-        return catalog.profile.isClusterAction(permission.name) ? "cluster" : "index"
+        return catalog.profile.check(of: permission.name).level.rawValue
     }
 
     public func text() -> String {

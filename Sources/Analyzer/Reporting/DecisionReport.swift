@@ -15,7 +15,7 @@ public enum DecisionReport {
         }
         var rows: [[String]] = []
         var userLine = subject.backendRoles.isEmpty ? "no backend roles" : "backend roles: \(subject.backendRoles.joined(separator: ", "))"
-        let attributes = subject.attributes.keys.sorted().map { "\($0)=\(subject.attributes[$0]!)" }
+        let attributes = subject.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         if !attributes.isEmpty { userLine += "; attributes: \(attributes.joined(separator: ", "))" }
         if let host = subject.host { userLine += "; host \(host)" }
         rows.append(["user", "\(subject.name) (\(userLine))"])

@@ -44,7 +44,7 @@ public struct ActionsAnalysis: Sendable {
                     guard let first = members.first else { continue }
                     let decision: Decision?
                     switch first.level {
-                    case .rest: decision = nil
+                    case .rest, .tenant: decision = nil
                     case .cluster:
                         // The restore check also looks at the restored indices (SnapshotRestoreEvaluator);
                         // without them it would read the request as "restore everything".
@@ -55,7 +55,7 @@ public struct ActionsAnalysis: Sendable {
                     }
                     decisions[group] = decision
                     if let decision, decision.outcome == .deny, first.conditional == nil, firstDenial == nil {
-                        firstDenial = decision.forbiddenMessage ?? "denied before authorization (\(decision.notes.last ?? ""))"
+                        firstDenial = DecisionSentences.firstDenial(decision)
                     }
                 }
             }

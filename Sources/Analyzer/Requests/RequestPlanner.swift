@@ -15,10 +15,13 @@ public struct RequestPlanner: Sendable {
 
     var profile: TargetProfile { catalog.profile }
 
+    /// The level the profile checks `action` at (``TargetProfile/check(of:)``).
     func level(_ action: String) -> Requirement.Level {
-        if action.hasPrefix("restapi:") || action.hasPrefix("views:") || action.hasPrefix("security:") { return .cluster }
-        if action == "system:admin/system_index" { return .index }
-        return profile.isClusterAction(action) ? .cluster : .index
+        switch profile.check(of: action).level {
+        case .cluster: .cluster
+        case .index: .index
+        case .tenant: .tenant
+        }
     }
 
     public func plan(_ request: ConsoleRequest) -> RequestPlan {
@@ -60,7 +63,7 @@ public struct RequestPlanner: Sendable {
             let group = nextGroup
             nextGroup += 1
             for action in actions {
-                if planner.catalog.permissionOutsideProfile(named: action) != nil {
+                if planner.profile.check(of: action).available == .notInRelease {
                     notes.append("\(action) does not exist on \(planner.profile); not checked there")
                     continue
                 }
@@ -137,10 +140,12 @@ public struct RequestPlanner: Sendable {
                 if operations[index] == nil { order.append(index) }
                 if !operations[index, default: []].contains(action) { operations[index, default: []].append(action) }
             }
+            // The shard requests' action (§2.4), checked together with the item operations per index.
+            let shard = planner.profile.check(of: "indices:data/write/bulk").subActions
             for index in order {
-                add(["indices:data/write/bulk[s]"] + operations[index]!.sorted(), indices: [index])
+                add(shard + (operations[index] ?? []).sorted(), indices: [index])
             }
-            if order.isEmpty, !pathIndices.isEmpty { add(["indices:data/write/bulk[s]"], indices: pathIndices) }
+            if order.isEmpty, !pathIndices.isEmpty { add(shard, indices: pathIndices) }
             return true
         }
 
@@ -166,6 +171,7 @@ public struct RequestPlanner: Sendable {
         mutating func multiGet() -> Bool {
             guard path.hasSuffix("/_mget") else { return false }
             add(["indices:data/read/mget"])
+            let shard = planner.profile.check(of: "indices:data/read/mget").subActions
             var indices: [String] = []
             if let docs = request.body.first?.value.map?["docs"]?.list {
                 for doc in docs {
@@ -174,7 +180,7 @@ public struct RequestPlanner: Sendable {
                 }
             }
             if indices.isEmpty { indices = pathIndices }
-            add(["indices:data/read/mget[shard]"], indices: indices)
+            add(shard, indices: indices)
             return true
         }
 
@@ -255,7 +261,7 @@ public struct RequestPlanner: Sendable {
                 if row.condition.contains("privileges_evaluation_type=v4") { continue }
                 if row.condition.hasPrefix("remote cluster targets"), !pathIndices.contains(where: { $0.contains(":") }) { continue }
                 let indices = path.hasPrefix("/_bulk") || path == "/_reindex" ? requirements.filter { $0.level == .index }.flatMap(\.indices) : pathIndices
-                add(row.actions.map(ActionPlan.rename), indices: Array(Set(indices)).sorted(), conditional: row.condition)
+                add(row.actions.map { planner.profile.check(of: $0).checkedAs }, indices: Array(Set(indices)).sorted(), conditional: row.condition)
             }
         }
     }

@@ -2,6 +2,8 @@
 public struct Requirement: Hashable, Sendable {
     public enum Level: String, Sendable, Codable {
         case cluster, index
+        /// A Dashboards tenant action, granted through tenant_permissions.
+        case tenant
         /// A Security REST API gate (roles_enabled / admin certificate), not a grantable action.
         case rest
     }

@@ -36,6 +36,13 @@ public struct RouteTable: Sendable {
         struct Row: Decodable {
             let method: String, path: String, actions: [String], level: String, source: String
             let availability: [String: Range]?
+
+            /// Read as the catalog reads a permission's; a range that does not parse makes the
+            /// route unavailable rather than available everywhere.
+            var resolvedAvailability: Availability {
+                guard let availability else { return .everywhere }
+                return Availability(parsing: availability.mapValues { ($0.since, $0.until) }) ?? Availability(ranges: [:])
+            }
         }
         struct Conditional: Decodable { let routes: [String]; let condition: String; let actions: [String]; let notes: String }
         let routes: [Row]
@@ -48,10 +55,7 @@ public struct RouteTable: Sendable {
             fatalError("data/rest_routes.json is not embedded or does not decode; run `swift run secperm-datagen`")
         }
         routes = file.routes.filter { row in
-            guard let availability = row.availability else { return true }
-            guard let range = availability[profile.flavor.rawValue], let since = Version(range.since) else { return false }
-            let version = profile.flavor == .lucenia ? TargetProfile.default.version : profile.version
-            return version >= since && (range.until.flatMap(Version.init).map { version < $0 } ?? true)
+            row.resolvedAvailability.contains(flavor: profile.flavor, version: profile.version)
         }.filter { row in
             // Open Distro serves the security plugin only under its own prefix.
             profile.flavor != .opendistro || !row.path.hasPrefix("/_plugins/")

@@ -39,10 +39,9 @@ public struct StaticNameClash: AuditRule {
     public let passingExample = ["roles.yml": "readall_custom:\n  cluster_permissions: [cluster_monitor]\n"]
 
     public func check(_ context: AuditContext) -> [Finding] {
-        context.staticDiagnostics.compactMap { diagnostic in
-            guard let location = diagnostic.location else { return nil }
-            let name = diagnostic.message.split(separator: "'").dropFirst().first.map(String.init) ?? ""
-            return finding(diagnostic.message, at: location, help: diagnostic.hint, entity: "static-clash:\(name)",
+        context.staticClashes.sorted { $0.location < $1.location }.map { clash in
+            let diagnostic = clash.diagnostic(profile: context.profile)
+            return finding(diagnostic.message, at: clash.location, help: diagnostic.hint, entity: "static-clash:\(clash.name)",
                            severity: diagnostic.severity == .error ? .error : .warning)
         }
     }

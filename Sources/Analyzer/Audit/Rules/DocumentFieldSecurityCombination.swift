@@ -59,7 +59,7 @@ public struct DocumentFieldSecurityCombination: AuditRule {
         var readGrants = [[Grant]?](repeating: nil, count: names.count)
         func grants(of id: Int) -> [Grant] {
             if let known = readGrants[id] { return known }
-            let role = context.merged.roles[names[id]]!
+            guard let role = context.merged.roles[names[id]] else { return [] }
             let found = role.indexPermissions.filter { permission in
                 permission.allowedActions.contains { context.expansion(of: $0.value).actions.contains("indices:data/read/search") }
             }.map { Grant(role: role, permission: $0) }

@@ -15,10 +15,12 @@ public struct WrongPermissionLevel: AuditRule {
     public let triggeringExample = ["roles.yml": "r:\n  cluster_permissions: [\"indices:data/write/index\"]\n"]
     public let passingExample = ["roles.yml": "r:\n  cluster_permissions: [\"indices:data/write/bulk\"]\n  index_permissions:\n  - index_patterns: [logs]\n    allowed_actions: [\"indices:data/write/index\"]\n"]
 
-    static func isCluster(_ action: String, _ profile: TargetProfile) -> Bool {
-        if action.hasPrefix("restapi:") { return true }
-        if action == "system:admin/system_index" { return false }
-        return profile.isClusterAction(action)
+    /// Whether the actions grant anything, all at cluster level, all at index level
+    /// (``TargetProfile/check(of:)``). Tenant actions are granted by neither section and do not count.
+    static func levels(of actions: [String], _ profile: TargetProfile) -> (any: Bool, allCluster: Bool, allIndex: Bool) {
+        let levels: [ActionCheck.Level] = actions.map { profile.check(of: $0).level }.filter { $0 != .tenant }
+        let cluster = levels.filter { $0 == .cluster }.count
+        return (!levels.isEmpty, cluster == levels.count, cluster == 0)
     }
 
     public func check(_ context: AuditContext) -> [Finding] {
@@ -30,9 +32,7 @@ public struct WrongPermissionLevel: AuditRule {
             if let known = levels[entry.value.value] {
                 level = known
             } else {
-                let actions = context.expansion(of: entry.value.value).actions.filter { !$0.hasPrefix("kibana:") }
-                let cluster = actions.filter { Self.isCluster($0, context.profile) }.count
-                level = (!actions.isEmpty, cluster == actions.count, cluster == 0)
+                level = Self.levels(of: context.expansion(of: entry.value.value).actions, context.profile)
                 levels[entry.value.value] = level
             }
             guard level.any else { return nil }
