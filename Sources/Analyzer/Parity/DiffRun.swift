@@ -79,7 +79,7 @@ struct DiffRun {
         // The request always names a user, the one input `resolve` rejects without.
         (try? SubjectResolver.resolve(subject.request, config: side.evaluator.config))
             ?? ResolvedSubject(subject: Subject(name: subject.evaluatedName, backendRoles: subject.backendRoles, host: subject.host),
-                               notes: [], canAuthenticate: true)
+                               subjectNotes: [], canAuthenticate: true)
     }
 
     // MARK: cluster level

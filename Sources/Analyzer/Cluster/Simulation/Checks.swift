@@ -52,7 +52,7 @@ struct Checks {
     func decide(_ group: Group) -> Decision? {
         guard let prepared else { return nil }
         switch group.level {
-        case .cluster, .rest:
+        case .cluster, .rest, .tenant:
             // The restore check looks at the restored indices too (SnapshotRestoreEvaluator): without
             // them it would read the request as "restore everything".
             let action = group.actions.first ?? ""
