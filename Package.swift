@@ -25,9 +25,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "PermissionCatalog", swiftSettings: strict),
+        // The system's crypt(3) (libcrypt / libxcrypt) for bcrypt password hashes.
+        .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
         .target(
             name: "Analyzer",
-            dependencies: ["PermissionCatalog", .product(name: "Yams", package: "Yams")],
+            dependencies: ["PermissionCatalog", "CCrypt", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .executableTarget(
             name: "secperm",
