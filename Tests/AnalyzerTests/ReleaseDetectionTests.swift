@@ -12,6 +12,7 @@ import Testing
 
     struct Row: Sendable, CustomTestStringConvertible {
         let root: RootInfo?
+        var rootForbidden = false
         let answering: Set<String>
         let expected: Result<(String, String), ReleaseDetectionFailure>
         var testDescription: String { "\(root?.distribution ?? "-") \(root?.number ?? "-") \(answering.sorted())" }
@@ -29,12 +30,13 @@ import Testing
         Row(root: RootInfo(distribution: nil, number: "7.17.3"), answering: [opendistro], expected: .failure(.elasticsearch(number: "7.17.3"))),
         Row(root: RootInfo(distribution: "opensearch", number: "2.19.1"), answering: [], expected: .failure(.noSecurityPlugin)),
         Row(root: nil, answering: [plugins], expected: .failure(.rootUnreadable)),
+        Row(root: nil, rootForbidden: true, answering: [opendistro], expected: .failure(.rootForbidden)),
         Row(root: RootInfo(distribution: "elasticsearch", number: "8.1.0"), answering: [plugins], expected: .failure(.unknownDistribution("elasticsearch"))),
     ]
 
     @Test(arguments: rows)
     func detects(_ row: Row) {
-        let result = ReleaseDetection.detect(root: row.root, answering: row.answering)
+        let result = ReleaseDetection.detect(root: row.root, rootForbidden: row.rootForbidden, answering: row.answering)
         switch (result, row.expected) {
         case (.success(let release), .success(let expected)):
             #expect(release.profile.name == expected.0)

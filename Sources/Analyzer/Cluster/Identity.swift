@@ -63,15 +63,19 @@ public struct TLSWhoAmI: Hashable, Sendable {
 /// The answer of `secperm whoami`: the release and the identity the cluster sees.
 public struct ClusterIdentity: Hashable, Sendable {
     public var cluster: String
-    public var release: DetectedRelease
+    /// The security REST prefix that answered.
+    public var restPrefix: String
+    /// The release, or why it could not be told (the identity is still known then).
+    public var release: Result<DetectedRelease, ReleaseDetectionFailure>
     /// True when the release came from `--target` rather than from the cluster.
     public var releaseGiven: Bool
     public var authInfo: AuthInfo
     /// nil when the cluster did not say (no whoami endpoint reachable).
     public var superAdmin: Bool?
 
-    public init(cluster: String, release: DetectedRelease, releaseGiven: Bool, authInfo: AuthInfo, superAdmin: Bool?) {
+    public init(cluster: String, restPrefix: String, release: Result<DetectedRelease, ReleaseDetectionFailure>, releaseGiven: Bool, authInfo: AuthInfo, superAdmin: Bool?) {
         self.cluster = cluster
+        self.restPrefix = restPrefix
         self.release = release
         self.releaseGiven = releaseGiven
         self.authInfo = authInfo

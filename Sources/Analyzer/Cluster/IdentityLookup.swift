@@ -4,40 +4,37 @@ import PermissionCatalog
 /// for the identity (and to learn which prefix answers), `{prefix}/whoami` for the super-admin flag.
 public enum IdentityLookup {
     /// Looks up who the caller is. `target` skips release detection (its REST prefix is used).
-    /// Throws `ClusterError` for 401, 503 and other unusable answers, `ReleaseDetectionFailure`
-    /// when the release cannot be told.
+    /// Throws `ClusterError` for 401, 503 and other unusable answers, and
+    /// `ReleaseDetectionFailure.noSecurityPlugin` when no security prefix answers; a release that
+    /// cannot be told is reported in the identity, which is known all the same.
     public static func lookUp(_ cluster: some Cluster, clusterName: String, user: String?, target: TargetProfile?) async throws -> ClusterIdentity {
         let rootResponse = try await cluster.send(ClusterRequest(method: "GET", path: "/"))
         try ClusterError.check(rootResponse, path: "/", user: user, allowing: [200, 403])
         let root = rootResponse.status == 200 ? RootInfo(body: rootResponse.body) : nil
 
         let prefixes = target.map { [$0.restPrefix] } ?? ReleaseDetection.prefixesToProbe(root: root)
-        var answering: Set<String> = []
-        var info: AuthInfo?
+        var answered: (prefix: String, info: AuthInfo)?
         for prefix in prefixes {
             let path = prefix + "/authinfo"
             let response = try await cluster.send(ClusterRequest(method: "GET", path: path))
             try ClusterError.check(response, path: path, user: user, allowing: [200, 400, 403, 404, 405])
-            if ReleaseDetection.securityAnswered(status: response.status, body: response.body), let parsed = AuthInfo(body: response.body) {
-                answering.insert(prefix)
-                info = parsed
+            if ReleaseDetection.securityAnswered(status: response.status, body: response.body), let info = AuthInfo(body: response.body) {
+                answered = (prefix, info)
                 break
             }
         }
-        let release: DetectedRelease
-        if let target {
-            guard answering.contains(target.restPrefix) else { throw ReleaseDetectionFailure.noSecurityPlugin }
-            release = DetectedRelease(profile: target, restPrefix: target.restPrefix, evidence: "--target")
+        guard let answered else { throw ReleaseDetectionFailure.noSecurityPlugin }
+        let release: Result<DetectedRelease, ReleaseDetectionFailure> = if let target {
+            .success(DetectedRelease(profile: target, restPrefix: answered.prefix, evidence: "--target"))
         } else {
-            release = try ReleaseDetection.detect(root: root, answering: answering).get()
+            ReleaseDetection.detect(root: root, rootForbidden: rootResponse.status == 403, answering: [answered.prefix])
         }
-        guard let info else { throw ReleaseDetectionFailure.noSecurityPlugin }
 
-        let whoamiPath = release.restPrefix + "/whoami"
+        let whoamiPath = answered.prefix + "/whoami"
         let whoami = try await cluster.send(ClusterRequest(method: "GET", path: whoamiPath))
         try ClusterError.check(whoami, path: whoamiPath, user: user, allowing: Set(100...599).subtracting([401, 503]))
         let superAdmin = whoami.status == 200 ? TLSWhoAmI(body: whoami.body)?.isAdmin : nil
-        return ClusterIdentity(cluster: clusterName, release: release, releaseGiven: target != nil, authInfo: info, superAdmin: superAdmin)
+        return ClusterIdentity(cluster: clusterName, restPrefix: answered.prefix, release: release, releaseGiven: target != nil, authInfo: answered.info, superAdmin: superAdmin)
     }
 }
 

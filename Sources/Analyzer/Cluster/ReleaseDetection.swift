@@ -51,7 +51,9 @@ public enum ReleaseDetectionFailure: Error, Hashable, Sendable {
     case elasticsearch(number: String)
     /// OpenSearch answering with a hidden version (`compatibility.override_main_response_version`).
     case versionHidden(number: String)
-    /// `GET /` gave nothing usable (e.g. 403 without `cluster:monitor/main`, or an unknown shape).
+    /// `GET /` was refused (403): the user lacks `cluster:monitor/main`.
+    case rootForbidden
+    /// `GET /` gave nothing usable (an unknown shape).
     case rootUnreadable
     /// A distribution secperm does not know.
     case unknownDistribution(String)
@@ -86,10 +88,11 @@ public enum ReleaseDetection {
     }
 
     /// The release, from `GET /` (nil when it was not readable) and the prefixes that answered.
-    public static func detect(root: RootInfo?, answering: Set<String>) -> Result<DetectedRelease, ReleaseDetectionFailure> {
+    public static func detect(root: RootInfo?, rootForbidden: Bool = false, answering: Set<String>) -> Result<DetectedRelease, ReleaseDetectionFailure> {
         guard let prefix = [pluginsPrefix, opendistroPrefix].first(where: answering.contains) else {
             return .failure(.noSecurityPlugin)
         }
+        if rootForbidden { return .failure(.rootForbidden) }
         guard let root, let number = root.number, let version = Version(number) else { return .failure(.rootUnreadable) }
         let majorMinor = Version(Array(version.parts.prefix(2)))
         switch root.distribution?.lowercased() {

@@ -47,18 +47,25 @@ public enum ClusterErrorReport {
     }
 
     public static func line(_ failure: ReleaseDetectionFailure) -> String {
+        "error: " + reason(failure)
+    }
+
+    /// Why the release is unknown, without the `error:` lead (whoami prints it as a field).
+    public static func reason(_ failure: ReleaseDetectionFailure) -> String {
         let hint = "; give --target"
         switch failure {
+        case .rootForbidden:
+            return "GET / was refused (403: the user lacks cluster:monitor/main), so the version is unknown" + hint
         case .noSecurityPlugin:
-            return "error: neither /_plugins/_security nor /_opendistro/_security answered: is the security plugin installed?"
+            return "neither /_plugins/_security nor /_opendistro/_security answered: is the security plugin installed?"
         case .elasticsearch(let number):
-            return "error: the cluster answers as Elasticsearch \(number), which secperm does not model" + hint
+            return "the cluster answers as Elasticsearch \(number), which secperm does not model" + hint
         case .versionHidden(let number):
-            return "error: the cluster hides its version (answers \(number), compatibility.override_main_response_version)" + hint
+            return "the cluster hides its version (answers \(number), compatibility.override_main_response_version)" + hint
         case .rootUnreadable:
-            return "error: GET / did not say which release this is" + hint
+            return "GET / did not say which release this is" + hint
         case .unknownDistribution(let name):
-            return "error: unknown distribution \"\(name)\" in GET /" + hint
+            return "unknown distribution \"\(name)\" in GET /" + hint
         }
     }
 

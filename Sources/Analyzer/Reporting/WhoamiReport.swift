@@ -2,14 +2,16 @@
 public enum WhoamiReport {
     public static func text(_ identity: ClusterIdentity) -> String {
         let info = identity.authInfo
-        let release = identity.releaseGiven
-            ? "\(identity.release.profile) (from --target)"
-            : "\(identity.release.profile) (\(identity.release.evidence))"
+        let release = switch identity.release {
+        case .success(let release) where identity.releaseGiven: "\(release.profile) (from --target)"
+        case .success(let release): "\(release.profile) (\(release.evidence))"
+        case .failure(let failure): "unknown: " + ClusterErrorReport.reason(failure)
+        }
         let superAdmin = identity.superAdmin.map { $0 ? "yes" : "no" } ?? "unknown (whoami endpoint did not answer)"
         var rows = [
             ["cluster", identity.cluster],
             ["release", release],
-            ["REST prefix", identity.release.restPrefix],
+            ["REST prefix", identity.restPrefix],
             ["user", info.userName],
             ["backend roles", list(info.backendRoles.sorted())],
             ["roles", list(info.roles.sorted())],
@@ -23,9 +25,10 @@ public enum WhoamiReport {
     struct JSONRoot: Encodable {
         let schemaVersion = 1
         let cluster: String
-        let target: String
+        let target: JSONNullable<String>
         let targetSource: String
         let detectedFrom: JSONNullable<String>
+        let releaseProblem: JSONNullable<String>
         let restPrefix: String
         let user: String
         let backendRoles: [String]
@@ -37,12 +40,15 @@ public enum WhoamiReport {
 
     public static func json(_ identity: ClusterIdentity) -> String {
         let info = identity.authInfo
+        let release = try? identity.release.get()
+        let problem: ReleaseDetectionFailure? = if case .failure(let failure) = identity.release { failure } else { nil }
         return JSONOutput.render(JSONRoot(
             cluster: identity.cluster,
-            target: identity.release.profile.name,
-            targetSource: identity.releaseGiven ? "option" : "detected",
-            detectedFrom: JSONNullable(identity.releaseGiven ? nil : identity.release.evidence),
-            restPrefix: identity.release.restPrefix,
+            target: JSONNullable(release?.profile.name),
+            targetSource: identity.releaseGiven ? "option" : release == nil ? "unknown" : "detected",
+            detectedFrom: JSONNullable(identity.releaseGiven ? nil : release?.evidence),
+            releaseProblem: JSONNullable(problem.map(ClusterErrorReport.reason)),
+            restPrefix: identity.restPrefix,
             user: info.userName,
             backendRoles: info.backendRoles.sorted(),
             roles: info.roles.sorted(),

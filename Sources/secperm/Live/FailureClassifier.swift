@@ -31,14 +31,21 @@ struct FailureClassifier: Sendable {
             }
             return .connectionRefused(endpoint: endpoint)
         }
-        if let error = error as? ChannelError, case .connectTimeout = error {
-            return .connectTimedOut(endpoint: endpoint, seconds: settings.connectTimeout)
+        if let error = error as? ChannelError {
+            switch error {
+            case .connectTimeout: return .connectTimedOut(endpoint: endpoint, seconds: settings.connectTimeout)
+            case .ioOnClosedChannel, .eof, .outputClosed, .alreadyClosed: return .connectionClosed(endpoint: endpoint)
+            default: break
+            }
         }
         if let classified = classifySocket(error) { return classified }
-        if let error = error as? NIOSSLError {
+        if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname {
+            return .tls(.hostNameMismatch(host: url.host), endpoint: endpoint)
+        }
+        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
             return .tls(await classifyTLS(error), endpoint: endpoint)
         }
-        if error is NIOSSLCloseTimedOutError || error is BoringSSLError {
+        if error is NIOSSLCloseTimedOutError {
             return .tls(.other(String(describing: error)), endpoint: endpoint)
         }
         return .unexpectedResponse(status: 0, path: url.display, excerpt: String(describing: error))
@@ -60,14 +67,14 @@ struct FailureClassifier: Sendable {
         }
     }
 
-    private func classifyTLS(_ error: NIOSSLError) async -> TLSFailure {
+    private func classifyTLS(_ error: Error) async -> TLSFailure {
         let reason = String(describing: error)
         if reason.contains("WRONG_VERSION_NUMBER") || reason.contains("HTTP_REQUEST") { return .notTLS }
         if let alert = Self.alert(in: reason) { return .clientCertificateRefused(alert: alert) }
         if reason.contains("CERTIFICATE_VERIFY_FAILED"), let tls {
             return await TLSDiagnosis(url: url, tls: tls, timeout: settings.connectTimeout).diagnose()
         }
-        if case .uncleanShutdown = error, settings.certificate == nil {
+        if let error = error as? NIOSSLError, case .uncleanShutdown = error, settings.certificate == nil {
             return .other("the server closed the connection during the handshake")
         }
         return .other(reason)

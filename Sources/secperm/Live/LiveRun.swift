@@ -19,7 +19,14 @@ enum LiveRun {
             throw ExitStatus.clusterUnreachable.exitCode
         } catch let error as ReleaseDetectionFailure {
             printError(ClusterErrorReport.line(error))
-            throw ExitStatus.inputError.exitCode
+            // No security plugin answering is the cluster's side; an untold release needs --target.
+            throw error == .noSecurityPlugin ? ExitStatus.clusterUnreachable.exitCode : ExitStatus.inputError.exitCode
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            // Not classified: still one line and exit 3, never a stack of parser usage.
+            printError("error: talking to \(settings.cluster) failed: \(String(describing: type(of: error))): \(error)")
+            throw ExitStatus.clusterUnreachable.exitCode
         }
     }
 

@@ -1,0 +1,25 @@
+import Analyzer
+import ArgumentParser
+import PermissionCatalog
+
+/// Builds the simulated cluster `simulate` serves; a broken configuration ends the command with
+/// the loader's file:line diagnostics and exit 2.
+enum SimulationWiring {
+    static func cluster(configDirectory: String, profile: TargetProfile, context: ClusterContextOptions, adminDNs: [String]) throws -> SimulatedCluster {
+        do {
+            let settings = try InputFiles.nodeSettings(path: context.opensearchYML, overrides: context.settings, profile: profile)
+            let metadata = try context.clusterMetadata.map(InputFiles.clusterMetadata(path:))
+            return try SimulatedCluster(configDirectory: configDirectory, catalog: Catalog(profile: profile), settings: settings, metadata: metadata, adminDNs: adminDNs)
+        } catch {
+            Diagnostics.printToStandardError(error.diagnostics)
+            throw ExitStatus.inputError.exitCode
+        }
+    }
+
+    static func responder(_ cluster: SimulatedCluster) -> SimulateResponder {
+        { request, peer in
+            let exchange = cluster.respond(to: request, peer: peer)
+            return (exchange.response, exchange.log.jsonLine)
+        }
+    }
+}
