@@ -46,6 +46,13 @@ extension LiveTests {
         #expect(result.stderr == "error: 127.0.0.1:\(server.port) closed the connection before answering\n")
     }
 
+    @Test func hugeResponseIsRefused() throws {
+        let server = try ScriptedServer(mode: "huge")
+        let result = try Failure.whoami("http://127.0.0.1:\(server.port)")
+        #expect(result.status == 3)
+        #expect(result.stderr == "error: the response is larger than 268435456 bytes; refusing to read it\n")
+    }
+
     @Test func wrongPassword() throws {
         let server = try SimulateProcess()
         defer { server.stop() }

@@ -102,6 +102,33 @@ extension LiveTests {
         }
     }
 
+    /// `--record` appends each request in console syntax; `--log` gets one JSON line per request.
+    @Test func recordAndLog() throws {
+        let record = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-record-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: record) }
+        let server = try SimulateProcess(["--record", record.path])
+        let result = try runSecperm(["whoami", "--cluster", server.url, "--user", "admin", "--password-env", "PW"], environment: ["PW": "admin-pass"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let log = try String(contentsOf: server.logFile, encoding: .utf8)
+        server.stop()
+        #expect(try String(contentsOf: record, encoding: .utf8) == "GET /\n\nGET /_plugins/_security/authinfo\n\nGET /_plugins/_security/whoami\n\n")
+        let lines = log.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.count == 3)
+        #expect(lines.first??["user"] as? String == "admin")
+        #expect(lines.first??["actions"] as? [String] == ["cluster:monitor/main"])
+        #expect(!log.contains("admin-pass"))
+    }
+
+    /// `--max-rate 4`: the three requests of whoami start at least a quarter second apart.
+    @Test func maxRateSpacesRequests() throws {
+        let server = try SimulateProcess()
+        defer { server.stop() }
+        let start = Date()
+        let result = try runSecperm(["whoami", "--cluster", server.url, "--max-rate", "4", "--user", "admin", "--password-env", "PW"], environment: ["PW": "admin-pass"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Date().timeIntervalSince(start) >= 0.5)
+    }
+
     @Test func simulateStopsCleanlyOnSIGTERMAndSIGINT() throws {
         for signal in [SIGTERM, SIGINT] {
             let server = try SimulateProcess()

@@ -2,7 +2,8 @@
 
 Usage: scripted_server.py MODE. Prints the port on the first line, then serves on 127.0.0.1 until killed.
 MODE: slow (accepts, reads, never answers), not-initialized (503 "OpenSearch Security not
-initialized." and counts requests in the X-Attempt header), reset (closes every connection at once).
+initialized." and counts requests in the X-Attempt header), reset (closes every connection at once),
+huge (announces a 1 TiB body).
 """
 import signal, socket, sys, threading, time
 
@@ -32,6 +33,10 @@ def handle(conn):
             attempts += 1
             body = b"OpenSearch Security not initialized."
             conn.sendall(b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\nx-attempt: %d\r\ncontent-length: %d\r\nconnection: close\r\n\r\n%s" % (attempts, len(body), body))
+
+        elif mode == "huge":
+            conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1099511627776\r\n\r\n{")
+            time.sleep(5)
 
 while True:
     conn, _ = server.accept()
