@@ -21,7 +21,7 @@ enum Simulation {
         return ClusterRequest(method: method, path: pieces[0], query: pieces.count == 2 ? pieces[1] : nil, headers: headers, body: Array(body.utf8))
     }
 
-    static let passwords = ["alice": "alice-pw", "bob": "bob-pw", "admin": "admin-pw", "disabled_user": "bob-pw", "hidden_user": "bob-pw"]
+    static let passwords = ["alice": "alice-pw", "bob": "bob-pw", "admin": "admin-pw", "disabled_user": "bob-pw", "hidden_user": "bob-pw", "dora": "bob-pw"]
 
     /// Sends as an internal user of the fixture (its password looked up), or unauthenticated.
     static func send(_ cluster: SimulatedCluster, _ method: String, _ target: String, as user: String?, body: String = "",
@@ -154,5 +154,103 @@ struct JavaHashOrderTests {
         #expect(JavaHashOrder.order(keys) == ["analytics", "analysts", "global_tenant", "eu-staff", "alice"])
         let roles = (0..<13).map { "role\($0)" }
         #expect(JavaHashOrder.order(roles) == ["role0", "role12", "role1", "role11", "role10", "role4", "role5", "role2", "role3", "role8", "role9", "role6", "role7"])
+    }
+}
+
+@Suite("Simulated cluster: configuration that does not load")
+struct SimulatedInitializationTests {
+    // security-layer-responses.md "Authentication failures": a dynamic entry named like a static one
+    // stops the configuration from loading before 3.4 (503); from 3.4 the static entry wins.
+    @Test(arguments: [("opensearch-2.11", 503), ("opensearch-3", 200)])
+    func customEntryNamedLikeAStaticOne(target: String, status: Int) throws {
+        let profile = try #require(TargetProfile(parsing: target))
+        var documents = try SecurityDocuments.read(directory: Simulation.fixture, profile: profile)
+        var roles = documents.entries(.roles)
+        roles["kibana_user"] = .map(["cluster_permissions": .list([.string("*")])])
+        documents.setEntries(.roles, roles)
+        let cluster = try SimulatedCluster(documents: documents, catalog: Catalog(profile: profile), adminDNs: [])
+        let exchange = Simulation.send(cluster, "GET", "/", as: "admin")
+        #expect(exchange.response.status == status)
+        #expect(cluster.initializationProblems.isEmpty == (status == 200))
+        if status == 503 { #expect(Simulation.text(exchange.response) == "OpenSearch Security not initialized.") }
+    }
+}
+
+@Suite("Simulated cluster: the bundled sample")
+struct SimulatedSampleTests {
+    // data/samples/acme: admin's hash is the demo configuration's hash of "admin" (cost 12).
+    @Test func adminLogsInWithTheDemoPassword() throws {
+        let cluster = try SimulatedCluster(configDirectory: Paths.sample, catalog: Catalog(profile: .default))
+        let exchange = cluster.respond(to: Simulation.request("GET", "/_plugins/_security/authinfo", user: "admin", password: "admin"),
+                                       peer: PeerIdentity(remoteAddress: "127.0.0.1:9"))
+        #expect(exchange.response.status == 200)
+        let text = Simulation.text(exchange.response)
+        #expect(text.hasPrefix("{\"user\":\"User [name=admin, backend_roles=[admin], requestedTenant=null]\",\"user_name\":\"admin\""))
+        #expect(text.contains("\"roles\":[\"all_access\",\"public_reader\"]"))
+        #expect(exchange.log.jsonLine == "{\"user\":\"admin\",\"method\":\"GET\",\"path\":\"/_plugins/_security/authinfo\",\"route\":\"GET {prefix}/authinfo\",\"actions\":[],\"decision\":\"allowed\",\"status\":200}")
+    }
+}
+
+@Suite("Simulated cluster: tenants in authinfo")
+struct SimulatedTenantTests {
+    // Before 3.1 (ConfigModelV7.mapTenants, also Open Distro) all_access / kibana_user add
+    // global_tenant: true; bob (no tenant permissions) sees only his private tenant.
+    @Test(arguments: [("opendistro-1.13", "{\"bob\":true}"), ("opensearch-3", "{\"bob\":true}")])
+    func privateTenantOnly(target: String, expected: String) throws {
+        let cluster = try Simulation.cluster(target)
+        let prefix = target.hasPrefix("opendistro") ? "/_opendistro/_security" : "/_plugins/_security"
+        let text = Simulation.text(Simulation.send(cluster, "GET", prefix + "/authinfo", as: "bob").response)
+        #expect(text.contains("\"tenants\":\(expected),"))
+    }
+
+    @Test(arguments: [("opensearch-2.11", "{\"global_tenant\":true,\"dora\":true}"), ("opendistro-1.13", "{\"global_tenant\":true,\"dora\":true}"),
+                      ("opensearch-3", "{\"dora\":true}")])
+    func legacyGlobalTenantForKibanaUser(target: String, expected: String) throws {
+        let cluster = try Simulation.cluster(target)
+        let prefix = target.hasPrefix("opendistro") ? "/_opendistro/_security" : "/_plugins/_security"
+        let text = Simulation.text(Simulation.send(cluster, "GET", prefix + "/authinfo", as: "dora").response)
+        #expect(text.contains("\"roles\":[\"kibana_user\"],\"tenants\":\(expected),"))
+    }
+}
+
+@Suite("Simulated cluster: documents from a model")
+struct SimulatedModelDocumentsTests {
+    // A synthetic configuration (the benchmark's) served with one known hash for every user: the
+    // roles authinfo reports are the ones the evaluator maps for the same subject.
+    @Test func syntheticConfigurationServes() throws {
+        var size = SyntheticConfig.Size()
+        size.roles = 40
+        size.patterns = 200
+        size.users = 30
+        size.actionGroups = 10
+        size.backendRoles = 15
+        let synthetic = SyntheticConfig(size: size)
+        let hash = "$2b$04$XfuuyMldyqNIbY5U4/Nt5uZX9aMGyqJJLqNOVCQs7jKzgIlVEREU6"
+        let hashes = Dictionary(uniqueKeysWithValues: synthetic.config.internalUsers.keys.map { ($0, hash) })
+        let documents = SecurityDocuments(config: synthetic.config, passwordHashes: hashes)
+        let catalog = Catalog(profile: .default)
+        let cluster = try SimulatedCluster(documents: documents, catalog: catalog)
+        let evaluator = Evaluator(config: synthetic.config, catalog: catalog)
+        let user = try #require(synthetic.config.internalUsers.keys.sorted().first)
+        let exchange = cluster.respond(to: Simulation.request("GET", "/_plugins/_security/authinfo", user: user, password: "bob-pw"), peer: PeerIdentity())
+        #expect(exchange.response.status == 200)
+        let subject = try SubjectResolver.resolve(SubjectRequest(user: user), config: evaluator.config).subject
+        let expected = evaluator.context(for: subject).mapped.map(\.name)
+        let body = try #require(ConfigValue.parseJSON(exchange.response.body))
+        #expect(body.map?["roles"]?.list?.compactMap(\.string) == expected)
+        #expect(cluster.documents.documents[.roles]?.map?.count == synthetic.config.roles.count + 1)
+    }
+}
+
+@Suite("Simulated cluster: admin DNs from node settings")
+struct SimulatedAdminDNTests {
+    @Test func readsTheProfilesKey() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-sim-\(UUID().uuidString).yml")
+        try Data("plugins.security.authcz.admin_dn:\n  - \"CN=kirk,OU=client,O=client,L=test,C=de\"\nopendistro_security.authcz.admin_dn: [\"CN=old\"]\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(try SimulatedCluster.adminDNs(settingsFile: file.path, profile: .default) == ["CN=kirk,OU=client,O=client,L=test,C=de"])
+        let odfe = try #require(TargetProfile(parsing: "opendistro-1.13"))
+        #expect(try SimulatedCluster.adminDNs(settingsFile: file.path, profile: odfe) == ["CN=old"])
+        #expect(try SimulatedCluster.adminDNs(settingsFile: nil, profile: .default) == [])
     }
 }

@@ -67,6 +67,24 @@ struct SimulatedDataPlaneTests {
         #expect(Simulation.text(again.response).contains("\"result\":\"updated\""))
     }
 
+    // Before 2.19 the missing set is a java.util.HashSet (order checked with java); from 2.19 the
+    // shard request's order: bulk[s], then the items' operations as the items bring them.
+    @Test(arguments: [
+        ("opensearch-2.11", "indices:data/write/index, indices:data/write/delete, indices:data/write/bulk[s]"),
+        ("opensearch-3", "indices:data/write/bulk[s], indices:data/write/index, indices:data/write/delete"),
+    ])
+    func bulkShardDenialListsTheItemActions(target: String, missing: String) throws {
+        let cluster = try Simulation.cluster(target)
+        #expect(Simulation.send(cluster, "PUT", "/sales-1", as: "admin").response.status == 200)
+        let body = "{\"index\":{\"_index\":\"sales-1\",\"_id\":\"1\"}}\r\n{}\r\n{\"delete\":{\"_index\":\"sales-1\",\"_id\":\"2\"}}\r\n"
+        let exchange = Simulation.send(cluster, "POST", "/_bulk", as: "bob", body: body)
+        let reason = "no permissions for [\(missing)] and User [name=bob, backend_roles=[writers], requestedTenant=null]"
+        let error = "\"status\":403,\"error\":{\"type\":\"security_exception\",\"reason\":\"\(reason)\"}"
+        #expect(Simulation.text(exchange.response) == """
+            {"took":1,"errors":true,"items":[{"index":{"_index":"sales-1","_id":"1",\(error)}},{"delete":{"_index":"sales-1","_id":"2",\(error)}}]}
+            """)
+    }
+
     @Test func bulkDeniedAtTheClusterLevelIsATopLevel403() throws {
         let cluster = try Simulation.cluster("opensearch-2.11")
         let exchange = Simulation.send(cluster, "POST", "/_bulk", as: "alice", body: "{\"index\":{\"_index\":\"sales-1\"}}\n{}\n")
@@ -128,5 +146,34 @@ struct SimulatedDataPlaneTests {
         let unknown = Simulation.send(cluster, "GET", "/_nothing/here/at/all", as: "alice")
         #expect(unknown.response.status == 400)
         #expect(Simulation.text(unknown.response) == "{\"error\":\"no handler found for uri [/_nothing/here/at/all] and method [GET]\"}")
+    }
+
+    // rest-actions.md §3.3: NamedRoutes (views) are authorized at the REST layer; a denial is a 401.
+    @Test func namedRouteDenialIsA401() throws {
+        let cluster = try Simulation.cluster("opensearch-3")
+        let exchange = Simulation.send(cluster, "GET", "/views/v1", as: "bob")
+        #expect(exchange.response.status == 401)
+        #expect(Simulation.text(exchange.response) == "no permissions for [views:data/read/get] and User [name=bob, backend_roles=[writers], requestedTenant=null]")
+        #expect(Simulation.send(cluster, "GET", "/views/v1", as: "admin").response.status == 200)
+    }
+
+    // SnapshotRestoreEvaluator: include_global_state is refused before privileges, with an empty list.
+    @Test func restoreWithGlobalState() throws {
+        let cluster = try Simulation.cluster("opensearch-2.11")
+        let body = "{\"indices\":\"logs-1\",\"include_global_state\":true}"
+        let exchange = Simulation.send(cluster, "POST", "/_snapshot/repo/snap/_restore", as: "admin", body: body)
+        #expect(exchange.response.status == 403)
+        #expect(Simulation.text(exchange.response) == SimulatedDataPlaneTests.forbidden("no permissions for [] and User [name=admin, backend_roles=[admin], requestedTenant=null]"))
+        let plain = Simulation.send(cluster, "POST", "/_snapshot/repo/snap/_restore", as: "admin", body: "{\"indices\":\"logs-1\"}")
+        #expect(plain.response.status == 200)
+        #expect(plain.log.actionsChecked == ["cluster:admin/snapshot/restore", "indices:admin/create", "indices:data/write/index"])
+    }
+
+    @Test func plausibleBodiesForCommonReads() throws {
+        let cluster = try Simulation.cluster("opensearch-3")
+        let health = Simulation.send(cluster, "GET", "/_cluster/health", as: "admin")
+        #expect(Simulation.text(health.response).hasPrefix("{\"cluster_name\":\"secperm-simulate\",\"status\":\"green\","))
+        #expect(Simulation.text(Simulation.send(cluster, "GET", "/_cat/indices?format=json", as: "admin").response) == "[]")
+        #expect(Simulation.send(cluster, "GET", "/_cat/indices", as: "admin").response.header("content-type") == "text/plain; charset=UTF-8")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The caller as the security layer sees it after authentication.
 struct Caller: Sendable {
@@ -15,10 +16,20 @@ struct Caller: Sendable {
 /// certificate first (`plugins.security.authcz.admin_dn`, RFC 2253 comparison), then HTTP basic
 /// authentication against the internal users' bcrypt hashes. Other authentication domains (JWT,
 /// SAML, LDAP …) are not simulated.
-struct Authenticator: Sendable {
+final class Authenticator: Sendable {
     let adminDNs: [DistinguishedName]
     let hasher: any PasswordHasher
     let behaviour: ReleaseBehaviour
+    /// Verified `Authorization` values → the user's stored hash they were checked against, like
+    /// the plugin's authentication cache: bcrypt runs once per credential, not once per request.
+    /// Held in memory only; an entry is used only while the user's hash is unchanged.
+    private let verified = Mutex<[String: String]>([:])
+
+    init(adminDNs: [DistinguishedName], hasher: any PasswordHasher, behaviour: ReleaseBehaviour) {
+        self.adminDNs = adminDNs
+        self.hasher = hasher
+        self.behaviour = behaviour
+    }
 
     enum Result {
         case authenticated(Caller)
@@ -34,7 +45,7 @@ struct Authenticator: Sendable {
         let challenge = Result.refused(Responses.unauthorized(realm: behaviour.realm), reason: "Unauthorized")
         guard let (name, password) = basicCredentials(request) else { return challenge }
         guard let user = config.internalUsers[name], let hash = documents.passwordHash(of: name),
-              hasher.verify(password, against: hash) else { return challenge }
+              isVerified(request.header("authorization") ?? "", password: password, hash: hash) else { return challenge }
         // A disabled user or a service account cannot log in with a password.
         guard user.enabled, !user.isService else { return challenge }
         var subject = Subject(internalUser: user)
@@ -42,6 +53,16 @@ struct Authenticator: Sendable {
         subject.requestedTenant = tenant
         if behaviour.listsInHashOrder { subject.backendRoles = JavaHashOrder.order(subject.backendRoles) }
         return .authenticated(Caller(subject: subject, isSuperAdmin: false, principal: peer.clientCertificateDN, isInternalUser: true))
+    }
+
+    private func isVerified(_ credential: String, password: String, hash: String) -> Bool {
+        if verified.withLock({ $0[credential] }) == hash { return true }
+        guard hasher.verify(password, against: hash) else { return false }
+        verified.withLock { cache in
+            if cache.count >= 10_000 { cache.removeAll(keepingCapacity: true) }
+            cache[credential] = hash
+        }
+        return true
     }
 
     /// `Authorization: Basic base64(user:password)`; the password is everything after the first colon.

@@ -24,8 +24,7 @@ struct BulkExecution {
             return context.exchange(Responses.exception(400, type: "action_request_validation_exception", reason: reason), route: route, actions: checked)
         }
         var verdicts: [String: String?] = [:]
-        for group in checks.groups(plan.requirements, autoCreate: []) where group.level == .index {
-            guard let index = group.indices.first, verdicts[index] == nil else { continue }
+        for (index, operations) in targets(items) {
             if !context.cluster.exists(index) {
                 checked.append("indices:admin/create")
                 if let reason = checks.denial(Checks.Group(level: .index, actions: ["indices:admin/create"], indices: [index])) {
@@ -33,6 +32,9 @@ struct BulkExecution {
                     continue
                 }
             }
+            // The shard request's required actions: bulk[s], then the items' operations in the
+            // order the items bring them (PrivilegesEvaluator.evaluateAdditionalIndexPermissions).
+            let group = Checks.Group(level: .index, actions: ["indices:data/write/bulk[s]"] + operations, indices: [index])
             checked += group.actions
             verdicts[index] = .some(checks.denial(group))
         }
@@ -74,6 +76,23 @@ struct BulkExecution {
         return .object([("_index", .string(index)), ("_id", .string(id)), ("_version", .number(1)), ("result", .string(result)),
                         ("_shards", .object([("total", .number(2)), ("successful", .number(1)), ("failed", .number(0))])),
                         ("_seq_no", .number(0)), ("_primary_term", .number(1)), ("status", .number(Double(status)))])
+    }
+
+    /// Target indices in the order items first name them, each with its item actions.
+    private func targets(_ items: [Item]) -> [(index: String, operations: [String])] {
+        var order: [String] = []
+        var operations: [String: [String]] = [:]
+        for item in items {
+            guard let index = item.index else { continue }
+            let action = switch item.operation {
+            case "delete": "indices:data/write/delete"
+            case "update": "indices:data/write/update"
+            default: "indices:data/write/index"
+            }
+            if operations[index] == nil { order.append(index) }
+            if !(operations[index]?.contains(action) ?? false) { operations[index, default: []].append(action) }
+        }
+        return order.map { ($0, operations[$0] ?? []) }
     }
 
     /// Action lines with their target; source lines skipped.

@@ -44,6 +44,7 @@ struct Checks {
     /// what the request does at run time and are handled by the families that know it.
     private func applies(_ requirement: Requirement) -> Bool {
         guard let condition = requirement.conditional else { return true }
+        if condition.contains("check_snapshot_restore_write_privileges") { return context.cluster.settings.checkSnapshotRestoreWritePrivileges }
         return condition.hasPrefix("always")
     }
 
@@ -52,18 +53,27 @@ struct Checks {
         guard let prepared else { return nil }
         switch group.level {
         case .cluster, .rest:
-            return context.evaluator.evaluate(prepared, action: group.actions.first ?? "", indices: [], explain: false)
+            // The restore check looks at the restored indices too (SnapshotRestoreEvaluator): without
+            // them it would read the request as "restore everything".
+            let action = group.actions.first ?? ""
+            let scope = action == "cluster:admin/snapshot/restore" ? plan.requirements.first { $0.level == .index }?.indices ?? [] : []
+            return context.evaluator.evaluate(prepared, action: action, indices: scope, explain: false)
         case .index:
             return context.evaluator.evaluate(prepared, indexActions: group.actions, indices: group.indices, explain: false)
         }
     }
 
-    /// The 403 reason when the group is denied.
+    /// The 403 reason when the group is denied (`no permissions for [...] and User [...]`). Before
+    /// 2.19 the plugin keeps the missing actions in a `java.util.HashSet` (PrivilegesEvaluatorResponse,
+    /// security-layer-responses.md "Transport-level denials"), so they print in its iteration order;
+    /// from 2.19 in the order they were required.
     func denial(_ group: Group) -> String? {
         guard let decision = decide(group), decision.outcome == .deny else { return nil }
-        return decision.forbiddenMessage ?? context.behaviour.profile.forbiddenMessage(
-            missing: decision.missingPrivileges, userName: context.caller.subject.name,
-            backendRoles: context.caller.subject.backendRoles, requestedTenant: context.caller.subject.requestedTenant)
+        let profile = context.behaviour.profile
+        let missing = profile.missingPrivilegesStyle == .allRequired ? JavaHashOrder.order(decision.missingPrivileges) : decision.missingPrivileges
+        let subject = context.caller.subject
+        return profile.forbiddenMessage(missing: missing, userName: subject.name, backendRoles: subject.backendRoles,
+                                        requestedTenant: subject.requestedTenant)
     }
 
     /// Index expressions of the path (`{index}`).

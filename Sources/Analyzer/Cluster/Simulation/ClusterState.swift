@@ -2,8 +2,9 @@
 /// and existence-dependent answers need them: an index created by a request (or auto-created by a
 /// write) exists afterwards, a deleted one no longer does, documents are known by id.
 extension SimulatedCluster {
+    /// Whether an index, alias or data stream of that name exists; the security index always does.
     func exists(_ name: String) -> Bool {
-        state.withLock { $0.metadata.allNames.contains(name) }
+        name == settings.securityIndexName || state.withLock { $0.metadata.allNames.contains(name) }
     }
 
     func documentExists(index: String, id: String) -> Bool {
@@ -60,17 +61,15 @@ extension SimulatedCluster {
         state.withLock { $0.documentIDs[index]?.remove(id) != nil }
     }
 
-    /// Changes the metadata and, when it changed, rebuilds the evaluator on it (under the lock).
+    /// Changes the metadata; the evaluator is rebuilt on it before the next request is answered
+    /// (once for a burst of changes, e.g. a bulk request auto-creating many indices).
     @discardableResult
     private func changeMetadata(_ change: (inout ClusterMetadata) -> Bool) -> Bool {
-        let catalog = catalog, settings = settings
-        return state.withLock { state in
+        state.withLock { state in
             var metadata = state.metadata
             guard change(&metadata) else { return false }
             state.metadata = metadata
-            let old = state.snapshot
-            let evaluator = Evaluator(config: old.config, catalog: catalog, settings: settings, metadata: metadata)
-            state.snapshot = Snapshot(documents: old.documents, config: old.config, evaluator: evaluator)
+            state.metadataChanged = true
             return true
         }
     }

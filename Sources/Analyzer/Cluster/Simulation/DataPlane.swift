@@ -25,6 +25,9 @@ struct DataPlane {
             }
             if check == "true" { return permissionCheck(plan, route: routeName) }
         }
+        if context.caller.isSuperAdmin, let id = securityIndexDocument(route: route, plan: plan) {
+            return context.exchange(SecurityIndexDocuments(context: context).answer(id: id, head: request.method == "HEAD"), route: routeName)
+        }
         let checks = Checks(context: context, plan: plan)
         let family = RouteFamily(route.path)
         switch family {
@@ -33,7 +36,20 @@ struct DataPlane {
         case .multiGet: return multiGet(plan, checks: checks, route: routeName)
         case .other:
             var checked: [String] = []
-            for group in checks.groups(plan.requirements, autoCreate: singleWriteTargets(plan, route: route)) {
+            if let reason = globalStateRestore(plan, route: route) {
+                return context.exchange(Responses.forbidden(reason), route: routeName, actions: ["cluster:admin/snapshot/restore"], reason: reason)
+            }
+            var requirements = plan.requirements
+            if let named = namedRoute(route), let first = requirements.first, first.action == named {
+                // SecurityRestFilter.authorizeRequest: a NamedRoute's name is checked at the REST
+                // layer; a denial is a 401 whose text is the 403 reason (rest-actions.md §3.3).
+                checked.append(named)
+                if let reason = checks.denial(Checks.Group(level: .cluster, actions: [named], indices: [])) {
+                    return context.exchange(Responses.text(401, reason), route: routeName, actions: checked, outcome: .denied, reason: reason)
+                }
+                requirements.removeAll { $0.group == first.group }
+            }
+            for group in checks.groups(requirements, autoCreate: singleWriteTargets(plan, route: route)) {
                 checked += group.actions
                 if let reason = checks.denial(group) {
                     return context.exchange(Responses.forbidden(reason), route: routeName, actions: checked, reason: reason)
@@ -44,14 +60,20 @@ struct DataPlane {
         }
     }
 
+    /// The config type a super admin reads from the security index (`GET /.opendistro_security/_doc/<type>`).
+    private func securityIndexDocument(route: Route, plan: RequestPlan) -> String? {
+        guard route.path == "/{index}/_doc/{id}", ["GET", "HEAD"].contains(route.method),
+              Checks.pathIndices(plan) == [context.cluster.settings.securityIndexName] else { return nil }
+        return RouteTable.segments(plan.request.path).last.map { $0.removingPercentEncoding ?? $0 }
+    }
+
     /// The body as the console form the planner reads: NDJSON for bulk and msearch, else one document.
     private func consoleRequest() -> ConsoleRequest? {
         let (path, query) = ConsoleParser.splitTarget(request.path + (request.query.map { "?" + $0 } ?? ""))
         var body: [(line: Int, value: ConfigValue)] = []
         let text = String(decoding: request.body, as: UTF8.self)
         if ConsoleParser.isNDJSON(path) {
-            for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated()
-            where !line.trimmingSpaces.isEmpty {
+            for (offset, line) in request.bodyLines.enumerated() {
                 guard let value = ConfigValue.parseJSON(Array(line.utf8)) else { return nil }
                 body.append((offset + 1, value))
             }
@@ -85,6 +107,26 @@ struct DataPlane {
         let body = JSON.object([("accessAllowed", .bool(allowed)), ("missingPrivileges", JSON.strings(missing))])
         return context.exchange(Responses.json(200, body), route: route, actions: first.actions, outcome: allowed ? .allowed : .denied,
                                 reason: allowed ? nil : decision?.forbiddenMessage)
+    }
+
+    /// `include_global_state: true` in a restore is refused to everyone but the super admin, before
+    /// any privilege is looked at, with nothing in the missing list: SnapshotRestoreEvaluator (2.11
+    /// and 3.0 sources) sets `allowed = false` on the still empty response, so the 403 reads
+    /// `no permissions for []` (security-layer-responses.md says `[cluster:admin/snapshot/restore]`;
+    /// the source read says otherwise).
+    private func globalStateRestore(_ plan: RequestPlan, route: Route) -> String? {
+        guard !context.caller.isSuperAdmin, route.path.hasSuffix("/_restore"), route.path.hasPrefix("/_snapshot/"),
+              plan.request.body.first?.value.map?["include_global_state"]?.bool == true,
+              !context.cluster.settings.restoreSecurityIndexEnabled else { return nil }
+        let subject = context.caller.subject
+        return context.behaviour.profile.forbiddenMessage(missing: [], userName: subject.name,
+                                                          backendRoles: subject.backendRoles, requestedTenant: subject.requestedTenant)
+    }
+
+    /// The name of a route the REST layer authorizes itself (OpenSearch core's views, 3.0+).
+    private func namedRoute(_ route: Route) -> String? {
+        guard route.path == "/views" || route.path.hasPrefix("/views/"), let name = route.actions.first else { return nil }
+        return name
     }
 
     /// Single-document writes to an index that does not exist yet create it first.

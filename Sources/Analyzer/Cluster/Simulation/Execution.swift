@@ -64,7 +64,13 @@ struct Execution {
         case ("POST", "/_aliases"):
             applyAliasActions()
             return Responses.json(200, .object([("acknowledged", .bool(true))]))
+        case ("GET", "/_cluster/health"), ("GET", "/_cluster/health/{index}"):
+            return Responses.json(200, Execution.clusterHealth)
         default:
+            if route.path.hasPrefix("/_cat/") {
+                // _cat answers a text table, or a JSON array with format=json: no rows here.
+                return context.query["format"] == "json" ? Responses.json(200, .array([])) : Responses.text(200, "")
+            }
             if route.path.hasSuffix("/_search") || route.path.hasSuffix("/_count") {
                 if let missing = indices.first(where: { IndexResolution.isPlainName($0) && !cluster.exists($0) }) {
                     return Execution.indexNotFound(missing)
@@ -113,6 +119,16 @@ struct Execution {
     }
 
     // MARK: bodies
+
+    /// A one-node green cluster, for clients that wait for health before they start.
+    static let clusterHealth = JSON.object([
+        ("cluster_name", .string("secperm-simulate")), ("status", .string("green")), ("timed_out", .bool(false)),
+        ("number_of_nodes", .number(1)), ("number_of_data_nodes", .number(1)), ("active_primary_shards", .number(0)),
+        ("active_shards", .number(0)), ("relocating_shards", .number(0)), ("initializing_shards", .number(0)),
+        ("unassigned_shards", .number(0)), ("delayed_unassigned_shards", .number(0)), ("number_of_pending_tasks", .number(0)),
+        ("number_of_in_flight_fetch", .number(0)), ("task_max_waiting_in_queue_millis", .number(0)),
+        ("active_shards_percent_as_number", .number(100)),
+    ])
 
     static let shards = JSON.object([("total", .number(1)), ("successful", .number(1)), ("skipped", .number(0)), ("failed", .number(0))])
 

@@ -42,10 +42,14 @@ struct InfoBodies {
     }
 
     /// Tenant → true (read-write) / false (read-only), plus the private tenant under the user's
-    /// name (`TenantPrivileges.tenantMap`), in HashMap order.
+    /// name (`TenantPrivileges.tenantMap`; before 3.1 `ConfigModelV7.TenantHolder.mapTenants`), in
+    /// HashMap order.
     var tenants: JSON {
-        let access = TenantAccess(evaluator: context.evaluator).access(for: caller.subject)
-        var map = access
+        var map = TenantAccess(evaluator: context.evaluator).access(for: caller.subject)
+        if context.behaviour.legacyTenantMap, map["global_tenant"] == nil,
+           context.mappedRoles.contains(where: { ["kibana_user", "all_access", "ALL_ACCESS"].contains($0) }) {
+            map["global_tenant"] = true
+        }
         map[caller.subject.name] = true
         return .object(JavaHashOrder.order(map.keys.sorted()).map { ($0, .bool(map[$0] ?? false)) })
     }

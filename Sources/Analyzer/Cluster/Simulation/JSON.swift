@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON value whose objects keep their key order, as the cluster writes them. Written compactly
 /// (no spaces), as OpenSearch's XContent does.
-public indirect enum JSON: Hashable, Sendable {
+indirect enum JSON: Hashable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -10,17 +10,17 @@ public indirect enum JSON: Hashable, Sendable {
     case array([JSON])
     case object([(String, JSON)])
 
-    public static func == (lhs: JSON, rhs: JSON) -> Bool { lhs.text == rhs.text }
-    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
+    static func == (lhs: JSON, rhs: JSON) -> Bool { lhs.text == rhs.text }
+    func hash(into hasher: inout Hasher) { hasher.combine(text) }
 
     /// The compact text.
-    public var text: String {
+    var text: String {
         var output = ""
         write(into: &output)
         return output
     }
 
-    public var bytes: [UInt8] { Array(text.utf8) }
+    var bytes: [UInt8] { Array(text.utf8) }
 
     private func write(into output: inout String) {
         switch self {
@@ -75,7 +75,7 @@ public indirect enum JSON: Hashable, Sendable {
     }
 
     /// The value at a key of an object.
-    public subscript(key: String) -> JSON? {
+    subscript(key: String) -> JSON? {
         guard case .object(let pairs) = self else { return nil }
         return pairs.first { $0.0 == key }?.1
     }
@@ -141,7 +141,7 @@ private struct DecodedJSON: Decodable {
 extension JSON {
     /// The text as XContent pretty-prints it (`"key" : value`, two-space indents, arrays one item
     /// a line, `{ }` / `[ ]` when empty), ending with a line feed — what `GET /` sends by default.
-    public var prettyText: String {
+    var prettyText: String {
         var output = ""
         writePretty(into: &output, depth: 0)
         return output + "\n"
@@ -173,6 +173,20 @@ extension JSON {
             output += "\n" + closing + "}"
         default:
             output += text
+        }
+    }
+}
+
+extension JSON {
+    /// Back to a configuration value (key order is not kept).
+    var configValue: ConfigValue {
+        switch self {
+        case .null: .null
+        case .bool(let flag): .bool(flag)
+        case .number(let number): .number(number)
+        case .string(let text): .string(text)
+        case .array(let items): .list(items.map(\.configValue))
+        case .object(let pairs): .map(Dictionary(pairs.map { ($0.0, $0.1.configValue) }, uniquingKeysWith: { $1 }))
         }
     }
 }

@@ -25,11 +25,20 @@ struct ReleaseBehaviour: Sendable {
     /// Role and backend-role lists in authinfo and 403 texts: HashSet order before 3.1.
     var listsInHashOrder: Bool { !since(3, 1) }
 
+    /// Before 3.1 (ConfigModelV7.TenantHolder.mapTenants) a caller holding `kibana_user` or
+    /// `all_access` also gets `global_tenant: true`; 3.1 computes tenants from privileges only.
+    var legacyTenantMap: Bool { !since(3, 1) }
+
     /// Security REST API messages of 2.10+ (`'x' created.`, `Resource 'x' is static.` …).
     var hasNewRestMessages: Bool { since(2, 10) }
 
-    /// `hidden` is an allowed key for admins from 2.10; before only `reserved`.
-    var adminMayWriteHidden: Bool { since(2, 10) }
+    /// `hidden` is an allowed body key for admins from 2.16 (RolesApiAction & co.; 2.15 and
+    /// earlier allow only `reserved`).
+    var adminMayWriteHidden: Bool { since(2, 16) }
+
+    /// A PATCH that changes nothing answers 200 "No updates required" from 2.16 (JsonDiff in
+    /// AbstractApiAction.patchEntities / RequestContentValidator.validate).
+    var reportsNoUpdates: Bool { since(2, 16) }
 
     /// REST admin (`restapi:admin/*` with `restapi.admin.enabled`) exists from 2.8.
     var hasRestAdmin: Bool { since(2, 8) }

@@ -20,11 +20,15 @@ public final class SimulatedCluster: Sendable {
         let documents: SecurityDocuments
         let config: SecurityConfig
         let evaluator: Evaluator
+        /// Why the plugin would refuse to load this configuration (a custom entry named like a
+        /// built-in one before 3.4); while non-empty every request gets 503.
+        let loadErrors: [Diagnostic]
 
-        init(documents: SecurityDocuments, config: SecurityConfig, evaluator: Evaluator) {
+        init(documents: SecurityDocuments, config: SecurityConfig, evaluator: Evaluator, loadErrors: [Diagnostic]) {
             self.documents = documents
             self.config = config
             self.evaluator = evaluator
+            self.loadErrors = loadErrors
         }
     }
 
@@ -33,6 +37,8 @@ public final class SimulatedCluster: Sendable {
         var metadata: ClusterMetadata
         /// Document ids per index, for reads, updates and deletes of single documents.
         var documentIDs: [String: Set<String>]
+        /// The metadata changed since the evaluator was built.
+        var metadataChanged = false
     }
 
     /// - Parameters:
@@ -72,10 +78,27 @@ public final class SimulatedCluster: Sendable {
     static func snapshot(_ documents: SecurityDocuments, catalog: Catalog, settings: NodeSettings, metadata: ClusterMetadata) throws(InputError) -> Snapshot {
         let config = try documents.config(profile: catalog.profile)
         let evaluator = Evaluator(config: config, catalog: catalog, settings: settings, metadata: metadata)
-        return Snapshot(documents: documents, config: config, evaluator: evaluator)
+        let loadErrors = config.withStatics(from: catalog).diagnostics.filter { $0.severity == .error }
+        return Snapshot(documents: documents, config: config, evaluator: evaluator, loadErrors: loadErrors)
     }
 
-    var current: Snapshot { state.withLock { $0.snapshot } }
+    /// The configuration in force, its evaluator rebuilt first when indices or aliases changed.
+    var current: Snapshot {
+        let catalog = catalog, settings = settings
+        return state.withLock { state in
+            if state.metadataChanged {
+                let old = state.snapshot
+                let evaluator = Evaluator(config: old.config, catalog: catalog, settings: settings, metadata: state.metadata)
+                state.snapshot = Snapshot(documents: old.documents, config: old.config, evaluator: evaluator, loadErrors: old.loadErrors)
+                state.metadataChanged = false
+            }
+            return state.snapshot
+        }
+    }
+
+    /// Why the configuration in force does not load on the target release (then every request is
+    /// answered 503 "… Security not initialized."); empty when it loads.
+    public var initializationProblems: [Diagnostic] { current.loadErrors }
 
     /// The security index documents in force (after any REST API change).
     public var documents: SecurityDocuments { current.documents }
@@ -86,7 +109,16 @@ public final class SimulatedCluster: Sendable {
     // MARK: answering
 
     public func respond(to request: ClusterRequest, peer: PeerIdentity) -> SimulatedExchange {
+        if let unauthenticated = health(request, peer: peer) { return unauthenticated }
         let snapshot = current
+        if !snapshot.loadErrors.isEmpty {
+            // BackendRegistry: the security index did not load, nothing is authenticated.
+            let message = "\(behaviour.isOpenDistro ? "Open Distro" : "OpenSearch") Security not initialized."
+            let response = Responses.text(503, message)
+            return SimulatedExchange(response: response, log: SimulationLogEntry(
+                user: nil, method: request.method, path: request.path, route: nil, actionsChecked: [],
+                outcome: .invalid, status: 503, forbiddenMessage: message))
+        }
         switch authenticator.authenticate(request, peer: peer, documents: snapshot.documents, config: snapshot.config) {
         case .refused(let response, let reason):
             return SimulatedExchange(response: response, log: SimulationLogEntry(
@@ -96,6 +128,34 @@ public final class SimulatedCluster: Sendable {
             let context = RequestContext(request: request, peer: peer, caller: caller, snapshot: snapshot, cluster: self)
             return context.answer()
         }
+    }
+
+    /// `{prefix}/health` and `{prefix}/whoami` answer without authentication (SecurityRestUtils:
+    /// the plugin skips authentication for these suffixes). whoami reads the TLS peer only:
+    /// `SecurityWhoAmIAction` (node certificate DNs are not modelled: always false).
+    private func health(_ request: ClusterRequest, peer: PeerIdentity) -> SimulatedExchange? {
+        guard ["GET", "POST"].contains(request.method) else { return nil }
+        let response: ClusterResponse
+        let route: String
+        if behaviour.prefixes.contains(where: { request.path == $0 + "/health" }) {
+            route = "\(request.method) {prefix}/health"
+            response = Responses.json(200, .object([("message", .null), ("mode", .string("strict")), ("status", .string("UP"))]))
+        } else if behaviour.prefixes.contains(where: { request.path == $0 + "/whoami" }) {
+            route = "\(request.method) {prefix}/whoami"
+            if peer.isTLS {
+                let dn = peer.clientCertificateDN
+                let isAdmin = dn.flatMap(DistinguishedName.init).map { authenticator.adminDNs.contains($0) } ?? false
+                response = Responses.json(200, .object([("dn", dn.map(JSON.string) ?? .null), ("is_admin", .bool(isAdmin)),
+                                                        ("is_node_certificate_request", .bool(false))]))
+            } else {
+                response = Responses.text(403, "No security data")
+            }
+        } else {
+            return nil
+        }
+        return SimulatedExchange(response: response, log: SimulationLogEntry(
+            user: nil, method: request.method, path: request.path, route: route, actionsChecked: [],
+            outcome: response.status == 200 ? .allowed : .denied, status: response.status, forbiddenMessage: nil))
     }
 
     /// This cluster as a ``Cluster`` seen from one peer, without sockets.
@@ -122,6 +182,7 @@ public final class SimulatedCluster: Sendable {
             change(&documents)
             // Rebuilt under the lock so that concurrent writes apply one after the other.
             state.snapshot = try SimulatedCluster.snapshot(documents, catalog: catalog, settings: settings, metadata: state.metadata)
+            state.metadataChanged = false
         }
     }
 }
