@@ -61,10 +61,13 @@ extension LiveTests {
 
     /// The admin certificate (PKCS#1 RSA key) authenticates without a password; its DN arrives in
     /// RFC 2253 form, most specific RDN first (the plugin's principal, X500Principal.getName()).
-    @Test func adminCertificateOverHTTPS() throws {
+    @Test(arguments: ["--admin-dn", "--opensearch-yml"])
+    func adminCertificateOverHTTPS(_ adminSource: String) throws {
         let pki = try LivePKI.get()
+        let settings = pki.path("opensearch.yml")
+        try Data("plugins.security.authcz.admin_dn:\n  - \"\(LivePKI.adminDN)\"\n".utf8).write(to: URL(fileURLWithPath: settings))
         let server = try SimulateProcess(["--tls-cert", pki.path("server.pem"), "--tls-key", pki.path("server-key.pem"),
-                                          "--tls-ca", pki.path("ca.pem"), "--admin-dn", LivePKI.adminDN])
+                                          "--tls-ca", pki.path("ca.pem"), adminSource, adminSource == "--admin-dn" ? LivePKI.adminDN : settings])
         defer { server.stop() }
         #expect(server.banner["clientCertificates"] as? Bool == true)
         let result = try runSecperm(["whoami", "--cluster", server.url, "--cacert", pki.path("ca.pem"),

@@ -37,7 +37,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("CA that signs client certificates; with it, clients may present one.", valueName: "pem"))
     var tlsCa: String?
 
-    @Option(name: .long, help: ArgumentHelp("Subject DN of an admin (super admin) certificate, RFC 2253 (repeatable).", valueName: "dn"))
+    @Option(name: .long, help: ArgumentHelp("Subject DN of an admin (super admin) certificate, RFC 2253 (repeatable); added to authcz.admin_dn of --opensearch-yml.", valueName: "dn"))
     var adminDn: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Write the request log (JSON lines) to this file instead of stderr.", valueName: "file"))

@@ -9,7 +9,9 @@ enum SimulationWiring {
         do {
             let settings = try InputFiles.nodeSettings(path: context.opensearchYML, overrides: context.settings, profile: profile)
             let metadata = try context.clusterMetadata.map(InputFiles.clusterMetadata(path:))
-            return try SimulatedCluster(configDirectory: configDirectory, catalog: Catalog(profile: profile), settings: settings, metadata: metadata, adminDNs: adminDNs)
+            // Admin certificates: plugins.security.authcz.admin_dn of --opensearch-yml, plus --admin-dn.
+            let admins = try SimulatedCluster.adminDNs(settingsFile: context.opensearchYML, profile: profile) + adminDNs
+            return try SimulatedCluster(configDirectory: configDirectory, catalog: Catalog(profile: profile), settings: settings, metadata: metadata, adminDNs: admins)
         } catch {
             Diagnostics.printToStandardError(error.diagnostics)
             throw ExitStatus.inputError.exitCode
