@@ -77,6 +77,8 @@ extension LiveTests {
         #expect(json["user"] as? String == LivePKI.adminDN)
         #expect(json["principal"] as? String == LivePKI.adminDN)
         #expect(json["target"] as? String == "opensearch-3.8")
+        // {prefix}/whoami: is_admin for an admin_dn certificate (SecurityWhoAmIAction).
+        #expect(json["superAdmin"] as? Bool == true)
     }
 
     /// EC and PKCS#8 client keys are accepted; a client certificate that is not an admin's still
@@ -91,7 +93,9 @@ extension LiveTests {
                                      "--cert", pki.path("\(name).pem"), "--key", pki.path("\(name)-key.pem"),
                                      "--user", "alice", "--password-env", "PW", "--format", "json"], environment: ["PW": "alice-pass"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try CLI.json(result.stdout)["user"] as? String == "alice")
+        let json = try CLI.json(result.stdout)
+        #expect(json["user"] as? String == "alice")
+        #expect(json["superAdmin"] as? Bool == false)
     }
 
     @Test func insecureWarnsOnEveryRun() throws {

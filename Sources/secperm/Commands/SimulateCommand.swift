@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import NIOSSL
 import PermissionCatalog
+import Synchronization
 
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -68,13 +69,17 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         let server = SimulateServer(tls: tls, responder: responder, events: events)
         let scheme = tls == nil ? "http" : "https"
+        // Signals are taken over before the listening line is printed: a script may send one
+        // as soon as it has read that line.
+        let handle = ServingHandle()
+        let stop = SignalStop { handle.cancel() }
+        defer { withExtendedLifetime(stop) {} }
         let serving = Task {
             try await server.run(port: port) { bound in
                 emit(SimulateBanner.line(url: "\(scheme)://127.0.0.1:\(bound)", profile: profile, clientCertificates: tlsCa != nil))
             }
         }
-        let stop = SignalStop { serving.cancel() }
-        defer { withExtendedLifetime(stop) {} }
+        handle.set(serving)
         do {
             try await serving.value
         } catch is CancellationError {
@@ -101,6 +106,27 @@ struct SimulateCommand: AsyncParsableCommand {
         } catch {
             throw LiveInputError("--tls-key \(tlsKey): does not match --tls-cert \(tlsCert) (\(error))")
         }
+    }
+}
+
+/// The serving task, cancelled by a signal that may arrive before the task exists.
+final class ServingHandle: Sendable {
+    private let state = Mutex<(task: Task<Void, Error>?, cancelled: Bool)>((nil, false))
+
+    func set(_ task: Task<Void, Error>) {
+        let cancelled = state.withLock { state in
+            state.task = task
+            return state.cancelled
+        }
+        if cancelled { task.cancel() }
+    }
+
+    func cancel() {
+        let task = state.withLock { state in
+            state.cancelled = true
+            return state.task
+        }
+        task?.cancel()
     }
 }
 

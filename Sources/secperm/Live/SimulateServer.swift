@@ -79,8 +79,9 @@ struct SimulateServer: Sendable {
                     await events.record(clusterRequest)
                     let identity = PeerIdentity(clientCertificateDN: connection.peer.dn, remoteAddress: connection.remoteAddress, isTLS: connection.isTLS)
                     let (response, logLine) = await responder(clusterRequest, identity)
-                    try await write(response, version: request.version, keepAlive: request.isKeepAlive, to: outbound)
+                    // Logged before answering: a client that has its answer finds the line written.
                     if let logLine { await events.log(logLine) }
+                    try await write(response, version: request.version, keepAlive: request.isKeepAlive, to: outbound)
                     if !request.isKeepAlive { return }
                 }
             }
