@@ -39,6 +39,23 @@ extension LiveTests {
         #expect(result.stderr == "error: 503 from /: Security not initialized (the security index is not loaded; run securityadmin)\n")
     }
 
+    /// simulate answers 503 while the configuration does not load on the target: a custom role
+    /// named like a built-in one before 3.4 (security-layer-responses.md "Authentication failures").
+    @Test func securityNotInitializedBySimulate() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-uninit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for file in ["config.yml", "internal_users.yml", "roles_mapping.yml", "tenants.yml", "action_groups.yml"] {
+            try FileManager.default.copyItem(atPath: SimulateProcess.config + "/" + file, toPath: directory.appendingPathComponent(file).path)
+        }
+        try Data("_meta:\n  type: \"roles\"\n  config_version: 2\nall_access:\n  cluster_permissions: [\"*\"]\n".utf8).write(to: directory.appendingPathComponent("roles.yml"))
+        let server = try SimulateProcess(["--target", "opensearch-2.19"], config: directory.path)
+        defer { server.stop() }
+        let result = try Failure.whoami(server.url, ["--retries", "0", "--user", "admin", "--password-env", "PW"], environment: ["PW": "admin-pass"])
+        #expect(result.status == 3)
+        #expect(result.stderr == "error: 503 from /: Security not initialized (the security index is not loaded; run securityadmin)\n")
+    }
+
     @Test func connectionResetIsRetriedThenReported() throws {
         let server = try ScriptedServer(mode: "reset")
         let result = try Failure.whoami("http://127.0.0.1:\(server.port)", ["--retries", "1"])

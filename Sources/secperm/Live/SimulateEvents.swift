@@ -17,7 +17,7 @@ actor SimulateEvents {
     }
 
     func record(_ request: ClusterRequest) {
-        record?.write(Data(ConsoleRecording.render(request).utf8))
+        record?.write(Data(request.consoleText.utf8))
     }
 
     var isRecording: Bool { record != nil }

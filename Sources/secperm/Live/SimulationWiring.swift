@@ -11,7 +11,11 @@ enum SimulationWiring {
             let metadata = try context.clusterMetadata.map(InputFiles.clusterMetadata(path:))
             // Admin certificates: plugins.security.authcz.admin_dn of --opensearch-yml, plus --admin-dn.
             let admins = try SimulatedCluster.adminDNs(settingsFile: context.opensearchYML, profile: profile) + adminDNs
-            return try SimulatedCluster(configDirectory: configDirectory, catalog: Catalog(profile: profile), settings: settings, metadata: metadata, adminDNs: admins)
+            let cluster = try SimulatedCluster(configDirectory: configDirectory, catalog: Catalog(profile: profile), settings: settings, metadata: metadata, adminDNs: admins)
+            // As on a real node: a configuration the release cannot load leaves security
+            // uninitialized, and every request is answered 503. Say why, once, at start.
+            Diagnostics.printToStandardError(cluster.initializationProblems)
+            return cluster
         } catch {
             Diagnostics.printToStandardError(error.diagnostics)
             throw ExitStatus.inputError.exitCode
