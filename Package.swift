@@ -34,5 +34,8 @@ let package = Package(
         .testTarget(name: "PermissionCatalogTests", dependencies: ["PermissionCatalog"], swiftSettings: strict),
         .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "PermissionCatalog"], swiftSettings: strict),
         .testTarget(name: "secpermTests", dependencies: ["secperm"], swiftSettings: strict),
+        // Mutation fuzzing of the built binary against the CLI contract; a short fixed-seed round runs
+        // in `swift test`, a long one with SECPERM_FUZZ_ITERATIONS (Tests/FuzzTests/FuzzContractTests.swift).
+        .testTarget(name: "FuzzTests", dependencies: ["secperm"], swiftSettings: strict),
     ]
 )
