@@ -6,7 +6,8 @@ import Glibc
 /// One run of the built `secperm` binary with a deadline, and the CLI contract it must keep
 /// (shared/DESIGN.md, "CLI contract"; issue 14): exit 0, 1 or 2 and nothing else; on 0 or 1 with
 /// `--format json` a JSON document (JSON Lines for `check --batch`) on stdout; on 2 a diagnostic
-/// naming the input as `file:line` on stderr; never a trap, never longer than the deadline.
+/// naming the input as `file:line` on stderr; never a trap, never longer than the deadline
+/// (seconds of CPU time).
 struct ContractRun {
     enum Output { case text, json, jsonLines }
 
@@ -27,11 +28,13 @@ struct ContractRun {
         let signaled: Bool
         let timedOut: Bool
         let seconds: Double
+        /// CPU time last read while the run went on.
+        var cpuSeconds = 0.0
         let stdout: Data
         let stderr: String
     }
 
-    func run(binary: URL, in folder: URL, timeout: Double) throws -> Outcome {
+    func run(binary: URL, in folder: URL, timeout: Int) throws -> Outcome {
         let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
         try Data().write(to: outURL)
         try Data().write(to: errURL)
@@ -52,24 +55,44 @@ struct ContractRun {
         process.terminationHandler = { _ in done.signal() }
         let start = Date()
         try process.run()
+        // The deadline is CPU time, read from /proc while the run goes on, so a busy machine cannot
+        // turn a fast run into a failure; a wall-clock backstop catches runs that wait instead.
+        // (RLIMIT_CPU cannot do it: a child started from a test thread inherits a mask that
+        // blocks SIGXCPU.)
         var timedOut = false
-        if done.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            kill(process.processIdentifier, SIGKILL)
-            done.wait()
+        var cpu = 0.0
+        let backstop = Date().addingTimeInterval(Double(max(60, 10 * timeout)))
+        while done.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+            cpu = Self.cpuSeconds(of: process.processIdentifier)
+            if cpu > Double(timeout) || Date() > backstop {
+                timedOut = true
+                kill(process.processIdentifier, SIGKILL)
+                done.wait()
+                break
+            }
         }
         let seconds = Date().timeIntervalSince(start)
         let stdout = (try? Data(contentsOf: outURL)) ?? Data()
         let stderr = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
         return Outcome(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
-                       timedOut: timedOut, seconds: seconds, stdout: stdout, stderr: stderr)
+                       timedOut: timedOut, seconds: seconds, cpuSeconds: cpu, stdout: stdout, stderr: stderr)
+    }
+
+    /// User plus system time of a running process (0 when it cannot be read).
+    static func cpuSeconds(of pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        // Fields after the command name: state is field 3, utime 14, stime 15 (proc(5)).
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(max(1, sysconf(Int32(_SC_CLK_TCK))))
     }
 
     /// The broken rule, if any, as a short stable label (for grouping) and a detail.
-    func violation(of outcome: Outcome, timeout: Double) -> (label: String, detail: String)? {
+    func violation(of outcome: Outcome, timeout: Int) -> (label: String, detail: String)? {
         let fatal = outcome.stderr.split(separator: "\n").first { $0.contains("Fatal error") || $0.contains("Program crashed") }
         if outcome.timedOut {
-            return ("timeout", "killed after \(timeout) s")
+            return ("timeout", "stopped after \(timeout) s of CPU time (or \(max(60, 10 * timeout)) s waiting)")
         }
         if outcome.signaled {
             return ("signal \(outcome.status)", fatal.map(String.init) ?? firstLine(outcome.stderr))

@@ -8,14 +8,14 @@ import Testing
 ///     SECPERM_FUZZ_ITERATIONS=20000 swift test --filter FuzzTests
 ///
 /// Knobs: SECPERM_FUZZ_ITERATIONS (per family, default 40), SECPERM_FUZZ_SEED (default 14),
-/// SECPERM_FUZZ_TIMEOUT (seconds per run, default 5), SECPERM_FUZZ_OUT (where reproducers are
+/// SECPERM_FUZZ_TIMEOUT (CPU seconds per run, default 5), SECPERM_FUZZ_OUT (where reproducers are
 /// kept; default a folder in the temporary directory, named in the failure).
 @Suite("Fuzz: the CLI contract holds for mutated inputs")
 struct FuzzContractTests {
     struct Settings {
         let iterations: Int
         let seed: UInt64
-        let timeout: Double
+        let timeout: Int
         let output: URL
 
         static let current: Settings = {
@@ -25,7 +25,7 @@ struct FuzzContractTests {
                 ?? FileManager.default.temporaryDirectory.appendingPathComponent("secperm-fuzz-\(seed)-\(ProcessInfo.processInfo.processIdentifier)")
             return Settings(iterations: environment["SECPERM_FUZZ_ITERATIONS"].flatMap { Int($0) }.map { max(0, $0) } ?? 40,
                             seed: seed,
-                            timeout: environment["SECPERM_FUZZ_TIMEOUT"].flatMap { Double($0) }.map { max(0.5, $0) } ?? 5,
+                            timeout: environment["SECPERM_FUZZ_TIMEOUT"].flatMap { Int($0) }.map { min(3_600, max(1, $0)) } ?? 5,
                             output: output)
         }()
     }
@@ -66,6 +66,21 @@ struct FuzzContractTests {
         #expect(json.violation(of: outcome(2, stderr: "usage"), timeout: 5)?.label == "exit 2 without a file:line diagnostic")
         let timedOut = ContractRun.Outcome(status: 9, signaled: true, timedOut: true, seconds: 5, stdout: Data(), stderr: "")
         #expect(json.violation(of: timedOut, timeout: 5)?.label == "timeout")
+    }
+
+    @Test("a run past its CPU deadline is stopped, a trap is seen as a signal")
+    func deadlineAndSignal() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-fuzz-self-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let shell = URL(fileURLWithPath: "/bin/sh")
+        let spin = ContractRun(arguments: ["-c", "while :; do :; done"], output: .text, origin: .argument)
+        let spun = try spin.run(binary: shell, in: folder, timeout: 1)
+        #expect(spun.timedOut && spun.cpuSeconds > 1, "stopped by the CPU deadline, not the wall-clock backstop")
+        #expect(spin.violation(of: spun, timeout: 1)?.label == "timeout")
+        let trap = ContractRun(arguments: ["-c", "kill -ILL $$"], output: .text, origin: .argument)
+        let trapped = try trap.run(binary: shell, in: folder, timeout: 5)
+        #expect(trap.violation(of: trapped, timeout: 5)?.label == "signal 4")
     }
 
     @Test("a fixed-seed round per input family", arguments: FuzzFamily.allCases)
