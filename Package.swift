@@ -41,6 +41,6 @@ let package = Package(
         // built with --sanitize=fuzzer -Xswiftc -DSECPERM_LIBFUZZER (Tests/LibFuzzer/ParserFuzzEntry.swift).
         .executableTarget(
             name: "secperm-fuzz-parsers", dependencies: ["Analyzer", "PermissionCatalog"],
-            path: "Tests/LibFuzzer", exclude: ["corpus", "regressions", "parsers.dict"], swiftSettings: strict),
+            path: "Tests/LibFuzzer", exclude: ["corpus", "regressions", "parsers.dict", "fuzz.sh"], swiftSettings: strict),
     ]
 )
