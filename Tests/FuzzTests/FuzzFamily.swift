@@ -111,13 +111,14 @@ enum FuzzFamily: String, CaseIterable, CustomStringConvertible, Sendable {
                            output: output, origin: .file(under: folder.path))
     }
 
-    /// Inline values cannot carry NUL bytes (argv) and arrive as UTF-8; the rest is as mutated.
+    /// Inline values cannot carry NUL bytes (argv), arrive as UTF-8 and are at most 64 KiB (Linux
+    /// refuses a single argument past 128 KiB); the rest is as mutated.
     private func arguments(in folder: URL, random: inout SeededRandom) -> ContractRun {
         let seed = random.pick(FuzzCorpus.argumentSeeds)
         var mutator = Mutator(random: random)
         let bytes = mutator.mutate(Array(random.pick(seed.values).utf8), kind: seed.option == "--request" ? .console : .yaml)
         random = mutator.random
-        let value = String(decoding: bytes.filter { $0 != 0 }, as: UTF8.self)
+        let value = String(decoding: bytes.filter { $0 != 0 }.prefix(65_536), as: UTF8.self)
         let sample = FuzzCorpus.packageRoot.appendingPathComponent("data/samples/acme").path
         let (formatArguments, output) = format(&random)
         let command: [String] = switch seed.option {
