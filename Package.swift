@@ -50,5 +50,13 @@ let package = Package(
         .testTarget(name: "PermissionCatalogTests", dependencies: ["PermissionCatalog"], swiftSettings: strict),
         .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "PermissionCatalog"], swiftSettings: strict),
         .testTarget(name: "secpermTests", dependencies: ["secperm"], swiftSettings: strict),
+        // Mutation fuzzing of the built binary against the CLI contract; a short fixed-seed round runs
+        // in `swift test`, a long one with SECPERM_FUZZ_ITERATIONS (Tests/FuzzTests/FuzzContractTests.swift).
+        .testTarget(name: "FuzzTests", dependencies: ["secperm"], swiftSettings: strict),
+        // libFuzzer harness for the parsers: replays Tests/LibFuzzer/corpus in a normal build, fuzzes when
+        // built with --sanitize=fuzzer -Xswiftc -DSECPERM_LIBFUZZER (Tests/LibFuzzer/ParserFuzzEntry.swift).
+        .executableTarget(
+            name: "secperm-fuzz-parsers", dependencies: ["Analyzer", "PermissionCatalog"],
+            path: "Tests/LibFuzzer", exclude: ["corpus", "regressions", "parsers.dict", "fuzz.sh"], swiftSettings: strict),
     ]
 )
