@@ -1,7 +1,22 @@
 /// Action groups resolved to everything they reach, the way the plugin's `FlattenedActionGroups`
 /// does it (§2.2): by exact name only, iterated to a fixpoint so that cycles end; a group listing
 /// itself is ignored; names that are not groups stay as literal entries.
+///
+/// Upstream (`securityconf/FlattenedActionGroups.java`, main bb55e64d) starts every group with its
+/// direct `allowed_actions`, then repeats passes that add each nested group's current set, and gives
+/// up ("Found too deeply nested action groups") after the pass numbered 1000, i.e. after 1001 passes.
+/// Pass k adds at least every entry listed by a group k nesting levels down, so whatever the order of
+/// its hash map, the plugin grants every entry within 1001 levels. Past that, what it grants depends on
+/// the iteration order of a Java `HashMap`; secperm grants only the part that is certain (never an
+/// allow the plugin could refuse) and sets ``tooDeeplyNested``.
+///
+/// Computed in near-linear time: strongly connected components (iterative Tarjan) closed in reverse
+/// topological order, one shared set per component. Only when some chain is longer than the plugin's
+/// passes reach is a bounded breadth-first walk per group needed.
 public struct FlattenedActionGroups: Sendable {
+    /// The passes the plugin runs before it stops (its loop index goes from 0 to 1000).
+    public static let pluginPasses = 1001
+
     /// Group name → its direct `allowed_actions`.
     public let direct: [String: [String]]
     /// Group name → every entry reachable from it (direct entries included, group names included).
@@ -10,31 +25,43 @@ public struct FlattenedActionGroups: Sendable {
     public let cycles: [[String]]
     /// Groups that list themselves.
     public let selfReferences: [String]
-    /// True when the fixpoint was not reached within the plugin's 1000 rounds.
+    /// True when the plugin's passes end before every group reached all it nests: ``resolved`` then
+    /// holds only the entries the plugin certainly grants.
     public let tooDeeplyNested: Bool
 
     public init(_ groups: [String: [String]]) {
-        direct = groups
-        var sets: [String: Set<String>] = groups.mapValues(Set.init)
-        var rounds = 0
-        var changed = true
-        while changed && rounds < 1000 {
-            changed = false
-            rounds += 1
-            for name in groups.keys.sorted() {
-                var current = sets[name]!
-                for entry in sets[name]! where entry != name {
-                    guard let nested = sets[entry], !nested.isSubset(of: current) else { continue }
-                    current.formUnion(nested)
-                    changed = true
+        self.init(groups, passes: Self.pluginPasses)
+    }
+
+    /// `passes` is the plugin's cap; tests use small values to check the cap's model.
+    init(_ groups: [String: [String]], passes: Int) {
+        let graph = GroupGraph(groups)
+        let components = graph.components()
+        let closures = graph.closures(of: components)
+        var named: [String: Set<String>] = [:]
+        named.reserveCapacity(graph.names.count)
+        if graph.longestChain(of: components) - 1 <= passes {
+            for (node, name) in graph.names.enumerated() { named[name] = closures[node] }
+            tooDeeplyNested = false
+        } else {
+            var cut = false
+            for (node, name) in graph.names.enumerated() {
+                let reached = graph.reach(from: node, levels: passes)
+                // The bounded walk is a subset of the closure: equal sizes mean equal sets, kept shared.
+                if reached.count == closures[node].count {
+                    named[name] = closures[node]
+                } else {
+                    cut = true
+                    named[name] = reached
                 }
-                sets[name] = current
             }
+            tooDeeplyNested = cut
         }
-        tooDeeplyNested = changed
-        resolved = sets
+        direct = groups
+        resolved = named
         selfReferences = groups.filter { $0.value.contains($0.key) }.keys.sorted()
-        cycles = FlattenedActionGroups.findCycles(groups)
+        cycles = components.filter { $0.count > 1 }.map { $0.map { graph.names[$0] }.sorted() }
+            .sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     public init(_ groups: ConfigEntries<ActionGroup>) {
@@ -57,7 +84,7 @@ public struct FlattenedActionGroups: Sendable {
     /// e.g. `["data_access", "crud", "read"]` for `indices:data/read*`. Nil when not reachable.
     public func chain(from group: String, to entry: String) -> [String]? {
         guard direct[group] != nil else { return nil }
-        var parent: [String: String] = [group: group]
+        var parent: [String: String] = [:]
         var queue = [group]
         var index = 0
         while index < queue.count {
@@ -67,10 +94,10 @@ public struct FlattenedActionGroups: Sendable {
                 if member == entry {
                     var path = [current]
                     var node = current
-                    while node != group { node = parent[node]!; path.append(node) }
+                    while node != group, let up = parent[node] { node = up; path.append(node) }
                     return path.reversed()
                 }
-                if direct[member] != nil, parent[member] == nil, member != current {
+                if direct[member] != nil, member != group, parent[member] == nil, member != current {
                     parent[member] = current
                     queue.append(member)
                 }
@@ -78,39 +105,120 @@ public struct FlattenedActionGroups: Sendable {
         }
         return nil
     }
+}
 
-    /// Strongly connected components with more than one group (Tarjan).
-    private static func findCycles(_ groups: [String: [String]]) -> [[String]] {
-        var index = 0
-        var indices: [String: Int] = [:], lowLinks: [String: Int] = [:]
-        var stack: [String] = [], onStack = Set<String>()
-        var components: [[String]] = []
+/// The groups as numbered nodes; an edge goes from a group to every other group it lists by exact name.
+private struct GroupGraph {
+    let names: [String]
+    let entries: [Set<String>]
+    let edges: [[Int]]
 
-        func connect(_ node: String) {
-            indices[node] = index
-            lowLinks[node] = index
-            index += 1
-            stack.append(node)
-            onStack.insert(node)
-            for next in groups[node] ?? [] where next != node && groups[next] != nil {
-                if indices[next] == nil {
-                    connect(next)
-                    lowLinks[node] = min(lowLinks[node]!, lowLinks[next]!)
-                } else if onStack.contains(next) {
-                    lowLinks[node] = min(lowLinks[node]!, indices[next]!)
+    init(_ groups: [String: [String]]) {
+        names = groups.keys.sorted()
+        var number: [String: Int] = [:]
+        number.reserveCapacity(names.count)
+        for (node, name) in names.enumerated() { number[name] = node }
+        entries = names.map { Set(groups[$0] ?? []) }
+        edges = names.enumerated().map { node, name in
+            var seen = Set<Int>()
+            return (groups[name] ?? []).compactMap { number[$0] }.filter { $0 != node && seen.insert($0).inserted }
+        }
+    }
+
+    /// Strongly connected components (Tarjan, with an explicit stack), each emitted after every
+    /// component it reaches: reverse topological order.
+    func components() -> [[Int]] {
+        let unvisited = -1
+        var order = [Int](repeating: unvisited, count: names.count)
+        var low = [Int](repeating: 0, count: names.count)
+        var onStack = [Bool](repeating: false, count: names.count)
+        var stack: [Int] = []
+        var result: [[Int]] = []
+        var counter = 0
+        for root in names.indices where order[root] == unvisited {
+            var frames: [(node: Int, next: Int)] = [(root, 0)]
+            order[root] = counter; low[root] = counter; counter += 1
+            stack.append(root); onStack[root] = true
+            while let frame = frames.last {
+                let node = frame.node
+                if frame.next < edges[node].count {
+                    frames[frames.count - 1].next += 1
+                    let target = edges[node][frame.next]
+                    if order[target] == unvisited {
+                        order[target] = counter; low[target] = counter; counter += 1
+                        stack.append(target); onStack[target] = true
+                        frames.append((target, 0))
+                    } else if onStack[target] {
+                        low[node] = min(low[node], order[target])
+                    }
+                    continue
                 }
-            }
-            if lowLinks[node] == indices[node] {
-                var component: [String] = []
+                frames.removeLast()
+                if let parent = frames.last?.node { low[parent] = min(low[parent], low[node]) }
+                guard low[node] == order[node] else { continue }
+                var component: [Int] = []
                 while let top = stack.popLast() {
-                    onStack.remove(top)
+                    onStack[top] = false
                     component.append(top)
                     if top == node { break }
                 }
-                if component.count > 1 { components.append(component.sorted()) }
+                result.append(component)
             }
         }
-        for name in groups.keys.sorted() where indices[name] == nil { connect(name) }
-        return components.sorted { $0.first! < $1.first! }
+        return result
+    }
+
+    /// Every entry each group reaches at any depth; the groups of one component share one set.
+    func closures(of components: [[Int]]) -> [Set<String>] {
+        var closure = [Set<String>](repeating: [], count: names.count)
+        var componentOf = [Int](repeating: -1, count: names.count)
+        for (index, component) in components.enumerated() {
+            for node in component { componentOf[node] = index }
+            var set = Set<String>()
+            for node in component { set.formUnion(entries[node]) }
+            for node in component {
+                for target in edges[node] where componentOf[target] != index { set.formUnion(closure[target]) }
+            }
+            for node in component { closure[node] = set }
+        }
+        return closure
+    }
+
+    /// The most groups a chain of nesting can pass through without repeating one: a bound on how
+    /// many levels deep any group's entries lie.
+    func longestChain(of components: [[Int]]) -> Int {
+        var longest = [Int](repeating: 0, count: names.count)
+        var componentOf = [Int](repeating: -1, count: names.count)
+        var overall = 0
+        for (index, component) in components.enumerated() {
+            for node in component { componentOf[node] = index }
+            var below = 0
+            for node in component {
+                for target in edges[node] where componentOf[target] != index { below = max(below, longest[target]) }
+            }
+            let length = component.count + below
+            for node in component { longest[node] = length }
+            overall = max(overall, length)
+        }
+        return overall
+    }
+
+    /// The entries listed by the groups at most `levels` nesting levels below `start` (itself at 0).
+    func reach(from start: Int, levels: Int) -> Set<String> {
+        var depth: [Int: Int] = [start: 0]
+        var queue = [start]
+        var index = 0
+        var result = entries[start]
+        while index < queue.count {
+            let node = queue[index]
+            index += 1
+            guard let level = depth[node], level < levels else { continue }
+            for target in edges[node] where depth[target] == nil {
+                depth[target] = level + 1
+                result.formUnion(entries[target])
+                queue.append(target)
+            }
+        }
+        return result
     }
 }
