@@ -45,8 +45,9 @@ public struct FlattenedActionGroups: Sendable {
             tooDeeplyNested = false
         } else {
             var cut = false
+            var seen = [Int](repeating: -1, count: graph.names.count)
             for (node, name) in graph.names.enumerated() {
-                let reached = graph.reach(from: node, levels: passes)
+                let reached = graph.reach(from: node, levels: passes, seen: &seen)
                 // The bounded walk is a subset of the closure: equal sizes mean equal sets, kept shared.
                 if reached.count == closures[node].count {
                     named[name] = closures[node]
@@ -204,19 +205,20 @@ private struct GroupGraph {
     }
 
     /// The entries listed by the groups at most `levels` nesting levels below `start` (itself at 0).
-    func reach(from start: Int, levels: Int) -> Set<String> {
-        var depth: [Int: Int] = [start: 0]
-        var queue = [start]
+    /// `seen` holds, per group, the last start that visited it; pass one array to every call.
+    func reach(from start: Int, levels: Int, seen: inout [Int]) -> Set<String> {
+        seen[start] = start
+        var queue = [(node: start, level: 0)]
         var index = 0
         var result = entries[start]
         while index < queue.count {
-            let node = queue[index]
+            let (node, level) = queue[index]
             index += 1
-            guard let level = depth[node], level < levels else { continue }
-            for target in edges[node] where depth[target] == nil {
-                depth[target] = level + 1
+            guard level < levels else { continue }
+            for target in edges[node] where seen[target] != start {
+                seen[target] = start
                 result.formUnion(entries[target])
-                queue.append(target)
+                queue.append((target, level + 1))
             }
         }
         return result
