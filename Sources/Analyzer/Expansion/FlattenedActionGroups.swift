@@ -25,8 +25,8 @@ public struct FlattenedActionGroups: Sendable {
     public let cycles: [[String]]
     /// Groups that list themselves.
     public let selfReferences: [String]
-    /// True when the plugin's passes end before every group reached all it nests: ``resolved`` then
-    /// holds only the entries the plugin certainly grants.
+    /// True when some group nests another deeper than the plugin's passes reach: ``resolved`` then
+    /// holds only the entries the plugin certainly grants, which may be less than all it nests.
     public let tooDeeplyNested: Bool
 
     public init(_ groups: [String: [String]]) {
@@ -37,27 +37,16 @@ public struct FlattenedActionGroups: Sendable {
     init(_ groups: [String: [String]], passes: Int) {
         let graph = GroupGraph(groups)
         let components = graph.components()
-        let closures = graph.closures(of: components)
-        var named: [String: Set<String>] = [:]
-        named.reserveCapacity(graph.names.count)
+        let sets: [Set<String>]
         if graph.longestChain(of: components) - 1 <= passes {
-            for (node, name) in graph.names.enumerated() { named[name] = closures[node] }
+            sets = graph.closures(of: components)
             tooDeeplyNested = false
         } else {
-            var cut = false
-            var seen = [Int](repeating: -1, count: graph.names.count)
-            for (node, name) in graph.names.enumerated() {
-                let reached = graph.reach(from: node, levels: passes, seen: &seen)
-                // The bounded walk is a subset of the closure: equal sizes mean equal sets, kept shared.
-                if reached.count == closures[node].count {
-                    named[name] = closures[node]
-                } else {
-                    cut = true
-                    named[name] = reached
-                }
-            }
-            tooDeeplyNested = cut
+            (sets, tooDeeplyNested) = graph.reach(levels: passes)
         }
+        var named: [String: Set<String>] = [:]
+        named.reserveCapacity(graph.names.count)
+        for (node, name) in graph.names.enumerated() { named[name] = sets[node] }
         direct = groups
         resolved = named
         selfReferences = groups.filter { $0.value.contains($0.key) }.keys.sorted()
@@ -204,23 +193,28 @@ private struct GroupGraph {
         return overall
     }
 
-    /// The entries listed by the groups at most `levels` nesting levels below `start` (itself at 0).
-    /// `seen` holds, per group, the last start that visited it; pass one array to every call.
-    func reach(from start: Int, levels: Int, seen: inout [Int]) -> Set<String> {
-        seen[start] = start
-        var queue = [(node: start, level: 0)]
-        var index = 0
-        var result = entries[start]
-        while index < queue.count {
-            let (node, level) = queue[index]
-            index += 1
-            guard level < levels else { continue }
-            for target in edges[node] where seen[target] != start {
-                seen[target] = start
-                result.formUnion(entries[target])
-                queue.append((target, level + 1))
+    /// For every group, the entries listed by the groups at most `levels` nesting levels below it
+    /// (itself at 0), and whether any walk left a deeper group out.
+    func reach(levels: Int) -> (sets: [Set<String>], cut: Bool) {
+        var seen = [Int](repeating: -1, count: names.count)
+        var cut = false
+        let sets = names.indices.map { start in
+            seen[start] = start
+            var queue = [(node: start, level: 0)]
+            var index = 0
+            var result = entries[start]
+            while index < queue.count {
+                let (node, level) = queue[index]
+                index += 1
+                for target in edges[node] where seen[target] != start {
+                    guard level < levels else { cut = true; break }
+                    seen[target] = start
+                    result.formUnion(entries[target])
+                    queue.append((target, level + 1))
+                }
             }
+            return result
         }
-        return result
+        return (sets, cut)
     }
 }
