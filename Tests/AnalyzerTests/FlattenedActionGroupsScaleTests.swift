@@ -86,6 +86,43 @@ struct FlattenedActionGroupsScaleTests {
     }
 }
 
+/// The bound on what flattening may hold (`FlattenedActionGroups.maximumEntries`), checked when a
+/// configuration is loaded: past it, an input error with the line of the group being flattened.
+@Suite("Action-group flattening: size bound")
+struct FlattenedActionGroupsBoundTests {
+    static func chainText(_ count: Int) -> String {
+        var text = "_meta: {type: actiongroups, config_version: 2}\n"
+        for index in 0..<count { text += "g\(index): {allowed_actions: [\(index + 1 < count ? "g\(index + 1)" : "a")]}\n" }
+        return text
+    }
+
+    @Test("within the bound nothing is refused; past it the group's file:line is named")
+    func bound() throws {
+        let groups = try ConfigLoader().load(text: Self.chainText(30), name: "action_groups.yml").config.actionGroups
+        // 30 groups holding 30, 29, … 1 entries: 465 in all. Components close sinks first, so `g0`
+        // (written on line 2) is the last one flattened and passes a bound of 464.
+        try FlattenedActionGroups.checkSize(groups, maximumEntries: 465)
+        let error = try #require(throws: InputError.self) { try FlattenedActionGroups.checkSize(groups, maximumEntries: 464) }
+        #expect(error.description == """
+            action_groups.yml:2: error: action groups nest too much: flattened, they would hold more than 464 entries \
+            (passed while flattening 'g0')
+              help: each group holds a copy of everything the groups it lists hold; list the actions directly or nest less deeply
+            """)
+    }
+
+    @Test("the loader refuses a 20,000-deep chain (20 million entries) and accepts a 2,000-deep one")
+    func loader() throws {
+        let error = try #require(throws: InputError.self) {
+            try ConfigLoader().load(text: Self.chainText(20_000), name: "action_groups.yml")
+        }
+        // Groups are walked in name order (g0, g1, g10, g100, …), each holding 1,002 entries; the bound
+        // is passed at g14489, written on line 14,491.
+        #expect(error.diagnostics.map { $0.location?.line } == [14_491])
+        #expect(error.diagnostics.first?.message.hasPrefix("action groups nest too much: flattened, they would hold more than 5000000 entries") == true)
+        #expect(throws: Never.self) { try ConfigLoader().load(text: Self.chainText(2000), name: "action_groups.yml") }
+    }
+}
+
 /// The upstream loop written plainly, run on random small graphs (cycles, self references, diamonds,
 /// unknown names, patterns, names differing in case), for several caps: every resolved set, the
 /// cycles, the self references and the cap flag (some group nested deeper than the cap) must agree.

@@ -37,16 +37,13 @@ public struct FlattenedActionGroups: Sendable {
     init(_ groups: [String: [String]], passes: Int) {
         let graph = GroupGraph(groups)
         let components = graph.components()
-        let sets: [Set<String>]
-        if graph.longestChain(of: components) - 1 <= passes {
-            sets = graph.closures(of: components)
-            tooDeeplyNested = false
-        } else {
-            (sets, tooDeeplyNested) = graph.reach(levels: passes)
-        }
+        // Unbounded here: ConfigLoader refused configurations past `maximumEntries` (checkSize).
+        let flattened = graph.flatten(components, passes: passes, limit: Int.max)
+        let sets = flattened.sets ?? []
+        tooDeeplyNested = flattened.cut
         var named: [String: Set<String>] = [:]
         named.reserveCapacity(graph.names.count)
-        for (node, name) in graph.names.enumerated() { named[name] = sets[node] }
+        for (node, name) in zip(sets.indices, graph.names) { named[name] = sets[node] }
         direct = groups
         resolved = named
         selfReferences = groups.filter { $0.value.contains($0.key) }.keys.sorted()
@@ -56,6 +53,24 @@ public struct FlattenedActionGroups: Sendable {
 
     public init(_ groups: ConfigEntries<ActionGroup>) {
         self.init(groups.mapValues { $0.allowedActions.map(\.value) })
+    }
+
+    /// The most entries the flattened groups may hold in all (each group's set counted in full).
+    /// Real configurations hold well under 100,000; a 2,000-deep chain holds about 1,500,000. Past
+    /// this, a few hundred KiB of nesting would cost gigabytes (a 20,000-deep chain: 20 million).
+    public static let maximumEntries = 5_000_000
+
+    /// Refuses, with the line of the group being flattened when the bound was passed, action groups
+    /// whose flattening would hold more than `maximumEntries` entries.
+    public static func checkSize(_ groups: ConfigEntries<ActionGroup>, maximumEntries: Int = maximumEntries) throws(InputError) {
+        let graph = GroupGraph(groups.mapValues { $0.allowedActions.map(\.value) })
+        let flattened = graph.flatten(graph.components(), passes: pluginPasses, limit: maximumEntries)
+        guard flattened.sets == nil, let node = flattened.last, graph.names.indices.contains(node) else { return }
+        let name = graph.names[node]
+        throw InputError(.error(
+            "action groups nest too much: flattened, they would hold more than \(maximumEntries) entries (passed while flattening '\(name)')",
+            at: groups[name]?.location,
+            hint: "each group holds a copy of everything the groups it lists hold; list the actions directly or nest less deeply"))
     }
 
     public func isGroup(_ name: String) -> Bool { direct[name] != nil }
@@ -158,10 +173,28 @@ private struct GroupGraph {
         return result
     }
 
+    /// What flattening produced: the sets (nil when `limit` was passed), whether the plugin's passes
+    /// leave nesting out, and the last group flattened.
+    struct Flattened {
+        var sets: [Set<String>]?
+        var cut: Bool
+        var last: Int?
+    }
+
+    /// Exact closures when every chain lies within `passes` levels, else the bounded walks; stops as
+    /// soon as the sets hold more than `limit` entries in all.
+    func flatten(_ components: [[Int]], passes: Int, limit: Int) -> Flattened {
+        if longestChain(of: components) - 1 <= passes {
+            return closures(of: components, limit: limit)
+        }
+        return reach(levels: passes, limit: limit)
+    }
+
     /// Every entry each group reaches at any depth; the groups of one component share one set.
-    func closures(of components: [[Int]]) -> [Set<String>] {
+    func closures(of components: [[Int]], limit: Int) -> Flattened {
         var closure = [Set<String>](repeating: [], count: names.count)
         var componentOf = [Int](repeating: -1, count: names.count)
+        var total = 0
         for (index, component) in components.enumerated() {
             for node in component { componentOf[node] = index }
             var set = Set<String>()
@@ -170,8 +203,17 @@ private struct GroupGraph {
                 for target in edges[node] where componentOf[target] != index { set.formUnion(closure[target]) }
             }
             for node in component { closure[node] = set }
+            let (held, overflow) = set.count.multipliedReportingOverflow(by: component.count)
+            total = Self.sum(total, overflow ? Int.max : held)
+            if total > limit { return Flattened(sets: nil, cut: false, last: component.first) }
         }
-        return closure
+        return Flattened(sets: closure, cut: false, last: components.last?.first)
+    }
+
+    /// `a + b`, or `Int.max` past it.
+    static func sum(_ a: Int, _ b: Int) -> Int {
+        let (total, overflow) = a.addingReportingOverflow(b)
+        return overflow ? Int.max : total
     }
 
     /// The most groups a chain of nesting can pass through without repeating one: a bound on how
@@ -195,10 +237,13 @@ private struct GroupGraph {
 
     /// For every group, the entries listed by the groups at most `levels` nesting levels below it
     /// (itself at 0), and whether any walk left a deeper group out.
-    func reach(levels: Int) -> (sets: [Set<String>], cut: Bool) {
+    func reach(levels: Int, limit: Int) -> Flattened {
         var seen = [Int](repeating: -1, count: names.count)
         var cut = false
-        let sets = names.indices.map { start in
+        var total = 0
+        var sets: [Set<String>] = []
+        sets.reserveCapacity(names.count)
+        for start in names.indices {
             seen[start] = start
             var queue = [(node: start, level: 0)]
             var index = 0
@@ -213,8 +258,10 @@ private struct GroupGraph {
                     queue.append((target, level + 1))
                 }
             }
-            return result
+            total = Self.sum(total, result.count)
+            if total > limit { return Flattened(sets: nil, cut: cut, last: start) }
+            sets.append(result)
         }
-        return (sets, cut)
+        return Flattened(sets: sets, cut: cut, last: names.indices.last)
     }
 }
