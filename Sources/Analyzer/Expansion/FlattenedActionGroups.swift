@@ -56,7 +56,7 @@ public struct FlattenedActionGroups: Sendable {
     }
 
     /// The most entries the flattened groups may hold in all (each group's set counted in full).
-    /// Real configurations hold well under 100,000; a 2,000-deep chain holds about 1,500,000. Past
+    /// Far past real configurations; a 2,000-deep chain holds about 1,500,000 (1,502,499). Past
     /// this, a few hundred KiB of nesting would cost gigabytes (a 20,000-deep chain: 20 million).
     public static let maximumEntries = 5_000_000
 
