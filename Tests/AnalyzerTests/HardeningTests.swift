@@ -64,6 +64,19 @@ struct HardeningTests {
         #expect(settings.systemIndices == [".inf", "1e3", "007"])
     }
 
+    @Test("a setting of the wrong type is reported at its line, flat or nested, and a --setting as such (found by the fuzz suite)")
+    func settingLines() throws {
+        let text = "cluster.name: x\nplugins:\n  security:\n    system_indices:\n      enabled: -9223372036854775808\n"
+        let path = try temporaryFile(Array(text.utf8), name: "opensearch.yml")
+        #expect(messages { _ = try InputFiles.nodeSettings(path: path, overrides: [], profile: .default) }
+                == ["\(path):5: error: plugins.security.system_indices.enabled must be true or false"])
+        let flat = try temporaryFile(Array("a: 1\nplugins.security.restapi.admin.enabled: maybe\n".utf8), name: "opensearch.yml")
+        #expect(messages { _ = try InputFiles.nodeSettings(path: flat, overrides: [], profile: .default) }
+                == ["\(flat):2: error: plugins.security.restapi.admin.enabled must be true or false"])
+        #expect(messages { _ = try InputFiles.nodeSettings(path: flat, overrides: ["plugins.security.restapi.admin.enabled=yes please"], profile: .default) }
+                == ["--setting:1: error: plugins.security.restapi.admin.enabled must be true or false"])
+    }
+
     // MARK: console query strings
 
     /// OpenSearch RestUtils.decodeQueryString: a parameter with an empty name is dropped, one
@@ -244,6 +257,9 @@ struct HardeningTests {
         (#"{"user": "a", "action": "x", "allowed_indices": "x"}"#, #"c.jsonl:1: error: field "allowed_indices" must be a list of strings, found a string"# + "\n  help: write it as a list: [\"x\"]"),
         (#"{"user": 5, "action": "x"}"#, #"c.jsonl:1: error: field "user" must be a string, found a number"#),
         (#"{"user": "a", "action": "x", "tags": "t"}"#, #"c.jsonl:1: error: field "tags" must be a list of strings, found a string"# + "\n  help: write it as a list: [\"t\"]"),
+        // Found by the fuzz suite: an empty user reached the subject resolver, whose error has no line.
+        (#"{"user": "", "action": "x"}"#, #"c.jsonl:1: error: field "user" is empty"# + "\n  help: give the user name"),
+        (#"{"user": "a", "action": ""}"#, #"c.jsonl:1: error: field "action" is empty"# + "\n  help: give the action name, e.g. indices:data/read/search"),
     ])
     func caseTypes(line: String, message: String) {
         #expect(messages { _ = try BatchCase.parse(line + "\n", file: "c.jsonl") } == [message])

@@ -13,7 +13,11 @@ public enum InputFiles {
     /// Node settings from an opensearch.yml (flat dotted keys or nested maps).
     public static func nodeSettings(path: String?, overrides: [String], profile: TargetProfile) throws(InputError) -> NodeSettings {
         var values: [String: ConfigValue] = [:]
-        if let path { values = NodeSettings.flatten(try readValue(path, settings: true)) }
+        var locations: [String: SourceLocation] = [:]
+        if let path, let node = try YAMLInput.compose(try InputText.read(path), file: path) {
+            values = NodeSettings.flatten(NodeReader.settingsValue(node))
+            locations = NodeReader.settingLines(node).mapValues { SourceLocation(file: path, line: $0) }
+        }
         for override in overrides {
             guard let equals = override.firstIndex(of: "=") else {
                 throw InputError(.error("--setting \(override): expected KEY=VALUE", hint: "e.g. --setting plugins.security.system_indices.enabled=true"))
@@ -23,8 +27,9 @@ public enum InputFiles {
             // only a list (`[a, b]`) is read as structure.
             let value = (try? YAMLInput.compose(raw, file: "--setting")).flatMap { $0 }.map(NodeReader.settingsValue)
             values[key] = value?.list != nil ? value : .string(raw)
+            locations[key] = SourceLocation(file: "--setting", line: 1)
         }
-        return try NodeSettings(values: values, profile: profile, origin: path ?? "--setting")
+        return try NodeSettings(values: values, profile: profile, origin: path ?? "--setting", locations: locations)
     }
 
     /// Cluster metadata in secperm's format (`indices`, `hidden_indices`, `aliases`, `data_streams`,

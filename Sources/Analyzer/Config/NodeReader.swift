@@ -131,6 +131,22 @@ struct NodeReader {
         }
     }
 
+    /// The line of every setting in a settings file, under its flattened dotted key (the keys
+    /// ``NodeSettings/flatten(_:prefix:)`` produces), so a bad value is reported where it is written.
+    static func settingLines(_ node: Node, prefix: String = "") -> [String: Int] {
+        guard case .mapping(let mapping) = node else { return [:] }
+        var lines: [String: Int] = [:]
+        for (key, value) in mapping {
+            let path = prefix.isEmpty ? (key.string ?? "") : "\(prefix).\(key.string ?? "")"
+            if case .mapping = value {
+                lines.merge(settingLines(value, prefix: path)) { _, new in new }
+            } else {
+                lines[path] = key.mark?.line ?? 1
+            }
+        }
+        return lines
+    }
+
     /// Converts any node to a ``ConfigValue``.
     static func value(_ node: Node) -> ConfigValue {
         switch node {

@@ -63,6 +63,11 @@ public struct BatchCase: Sendable {
         }
         self.line = line
         id = try fields.string("id") ?? "line \(line)"
+        // An empty name would reach the subject resolver, whose "no user given" has no line.
+        for (field, value) in [("user", user), ("action", action)] where value.isEmpty {
+            throw InputError(.error("field \"\(field)\" is empty", at: location,
+                                    hint: "give the \(field == "user" ? "user name" : "action name, e.g. indices:data/read/search")"))
+        }
         var subject = SubjectRequest(user: user)
         subject.backendRoles = try fields.strings("backend_roles") ?? []
         subject.attributes = try fields.stringMap("attributes") ?? [:]

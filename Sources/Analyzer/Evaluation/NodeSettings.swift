@@ -29,13 +29,17 @@ public struct NodeSettings: Hashable, Sendable {
 
     /// Reads settings from flat `key: value` pairs (nested maps already flattened to dotted keys).
     /// Keys outside the profile's prefix are ignored. Returns diagnostics for values of the wrong type.
-    public init(values: [String: ConfigValue], profile: TargetProfile, origin: String) throws(InputError) {
+    /// `locations` gives where each dotted key was written (file and line); keys without one are
+    /// reported against `origin`.
+    public init(values: [String: ConfigValue], profile: TargetProfile, origin: String,
+                locations: [String: SourceLocation] = [:]) throws(InputError) {
         let prefix = profile.settingsPrefix + "."
         var diagnostics: [Diagnostic] = []
         func bool(_ key: String, _ current: Bool) -> Bool {
             guard let value = values[prefix + key] else { return current }
             guard let parsed = value.bool else {
-                diagnostics.append(.error("\(prefix + key) must be true or false", at: SourceLocation(file: origin, line: 0)))
+                diagnostics.append(.error("\(prefix + key) must be true or false",
+                                          at: locations[prefix + key] ?? SourceLocation(file: origin, line: 1)))
                 return current
             }
             return parsed
