@@ -37,6 +37,13 @@ enum ProbeFixture {
         return (try await loop(cluster, allowWrites: allowWrites).run(try requests(set)), cluster)
     }
 
+    /// The security configuration in force, as securityadmin files (a REST API write stores full
+    /// models, so the documents' raw form changes even when their content does not).
+    static func securityState(_ cluster: SimulatedCluster) throws -> [String] {
+        let config = try cluster.documents.config(profile: cluster.catalog.profile)
+        return try ConfigWriter(config).securityadminFiles().map { $0.fileName + "\n" + $0.text }
+    }
+
     static func grants(_ role: Role) -> [String] {
         role.clusterPermissions.map { "cluster \($0.value)" }
             + role.indexPermissions.flatMap { entry in entry.allowedActions.map { "\(entry.indexPatterns.map(\.value).joined(separator: ",")) \($0.value)" } }
@@ -58,5 +65,85 @@ struct ProbeLoopTests {
             "test-index indices:data/write/bulk[s]", "test-index indices:data/write/delete",
             "test-index indices:data/write/index", "test-index indices:data/write/update",
         ])
+    }
+}
+
+/// The one-403-at-a-time loop people run by hand (seed 004, "Test permissions"): real requests
+/// only, starting from an empty role, adding what each 403 names on the request's index, resending.
+enum NaiveLoop {
+    static func run(_ cluster: SimulatedCluster, requests: [ConsoleRequest]) async throws -> Int {
+        let loop = ProbeFixture.loop(cluster)
+        var scratch = ProbeLoop.Scratch(user: "naive-user", role: "naive_role", password: "Naive-pass-123!")
+        var grants = ProbeGrants()
+        try await loop.setUp(&scratch, grants: grants)
+        var sent = 0
+        for request in requests where !ProbeTags(request.comments).expectDeny {
+            let item = loop.item(request)
+            for _ in 0..<12 {
+                let answer = try await loop.send(item, mode: .real, scratch: scratch)
+                sent += 1
+                guard case .denied(let missing, _, let reason) = answer else { break }
+                let before = grants
+                for entry in missing {
+                    grants.add(loop.need(for: entry, in: item, evidence: .denial(reason)))
+                }
+                if grants == before { break }
+                try await loop.putRole(scratch.role, grants: grants, step: "update")
+            }
+        }
+        _ = await loop.cleanUp(scratch)
+        return sent
+    }
+}
+
+@Suite("Probe loop: request sets per release", .serialized)
+struct ProbeRequestSetTests {
+    static let sets = ["log-shipper", "search-app", "dashboard-reader", "index-admin", "snapshot-restore", "reindex", "cat-monitoring", "bulk-example"]
+    /// (replays, requests sent as the scratch user) per set, the same on every release: one replay
+    /// where the planner's prediction is complete; reindex to a new index learns auto-create
+    /// (`indices:admin/create` on dest-index) in a second one. Must-deny checks are counted.
+    static let expected: [String: (replays: Int, sent: Int)] = [
+        "log-shipper": (1, 4), "search-app": (1, 6), "dashboard-reader": (1, 4), "index-admin": (1, 6),
+        "snapshot-restore": (1, 3), "reindex": (2, 2), "cat-monitoring": (1, 6), "bulk-example": (1, 1),
+    ]
+
+    /// Installs `role` for a fresh user on a fresh cluster and replays every request that is not
+    /// tagged `expect: deny`: each must pass authorization.
+    static func replayWithFreshUser(_ role: Role, target: String, requests: [ConsoleRequest]) async throws -> [String] {
+        let cluster = try ProbeFixture.cluster(target)
+        let loop = ProbeFixture.loop(cluster)
+        var scratch = ProbeLoop.Scratch(user: "fresh-user", role: "fresh_role", password: "Fresh-pass-123!")
+        try await loop.setUp(&scratch, grants: ProbeGrants())
+        try await loop.putRole("fresh_role", role: role, step: "install")
+        var failures: [String] = []
+        for request in requests where !ProbeTags(request.comments).expectDeny {
+            let answer = try await loop.send(loop.item(request), mode: .real, scratch: scratch)
+            if case .authorized = answer { continue }
+            failures.append("line \(request.line): \(answer)")
+        }
+        return failures
+    }
+
+    @Test(arguments: ProbeFixture.targets)
+    func everySetConvergesSufficesAndLeavesNothingBehind(target: String) async throws {
+        var rows: [String] = []
+        for set in ProbeRequestSetTests.sets {
+            let requests = try ProbeFixture.requests(set)
+            let cluster = try ProbeFixture.cluster(target)
+            let before = try ProbeFixture.securityState(cluster)
+            let result = try await ProbeFixture.loop(cluster).run(requests)
+            #expect(result.converged, "\(set) on \(target): \(result.requests.map(\.status))")
+            #expect(result.replays == ProbeRequestSetTests.expected[set]?.replays, "\(set) on \(target)")
+            #expect(result.requestsSent == ProbeRequestSetTests.expected[set]?.sent, "\(set) on \(target)")
+            #expect(result.mustDenyViolations.isEmpty)
+            #expect(result.cleanupProblems.isEmpty)
+            #expect(try ProbeFixture.securityState(cluster) == before, "\(set) on \(target): security state changed")
+            let failures = try await ProbeRequestSetTests.replayWithFreshUser(result.role, target: target, requests: requests)
+            #expect(failures.isEmpty, "\(set) on \(target): \(failures)")
+            let naive = try await NaiveLoop.run(try ProbeFixture.cluster(target), requests: requests)
+            let size = requests.count
+            rows.append("| \(target) | \(set) | \(size) | \(result.replays) | \(result.requestsSent) | \(naive) |")
+        }
+        print(rows.joined(separator: "\n"))
     }
 }
