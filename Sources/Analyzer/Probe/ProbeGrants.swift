@@ -58,8 +58,11 @@ struct ProbeGrants: Hashable, Sendable {
     }
 
     /// Every single grant, to try leaving out one at a time.
+    /// Patterns with wildcards come first, so that where a literal and a broader pattern both
+    /// cover a need, the broader one is the one left out.
     var singles: [(level: Requirement.Level, pattern: String?, action: String)] {
-        cluster.map { (.cluster, nil, $0) } + index.flatMap { entry in entry.actions.map { (.index, entry.pattern, $0) } }
+        let broadFirst = index.filter { !Pattern($0.pattern).isExact } + index.filter { Pattern($0.pattern).isExact }
+        return cluster.map { (.cluster, nil, $0) } + broadFirst.flatMap { entry in entry.actions.map { (.index, entry.pattern, $0) } }
     }
 
     func removing(level: Requirement.Level, pattern: String?, action: String) -> ProbeGrants {

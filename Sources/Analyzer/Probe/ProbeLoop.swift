@@ -299,8 +299,8 @@ public struct ProbeLoop: Sendable {
                     clusterPermissions: compressed.clusterPermissions, indexPermissions: compressed.indexPermissions)
     }
 
-    /// `# expect: deny` requests with the final role: sent when that is safe (dry run, read, or
-    /// writes allowed), otherwise decided by the evaluator on the planner's checks.
+    /// `# expect: deny` requests with the final role: sent when that is safe (dry run or a read),
+    /// otherwise decided by the evaluator on the planner's checks.
     func checkMustDeny(_ items: inout [Item], role: Role, scratch: Scratch, counts: inout (replays: Int, sent: Int)) async throws {
         let positions = items.indices.filter { items[$0].expectDeny }
         guard !positions.isEmpty else { return }
@@ -309,7 +309,8 @@ public struct ProbeLoop: Sendable {
             try Task.checkCancellation()
             let item = items[position]
             var allowed: Bool
-            if let mode = mode(item) {
+            // Never a real write for a must-deny request: if the role allowed it, it would run.
+            if let mode = mode(item), mode == .dryRun || isRead(item.request) {
                 let answer = try await send(item, mode: mode, scratch: scratch)
                 counts.sent += 1
                 if case .authorized = answer { allowed = true } else { allowed = false }
