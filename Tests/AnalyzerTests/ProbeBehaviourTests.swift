@@ -126,4 +126,25 @@ struct ProbeBehaviourTests {
         #expect(channel.sent.withLock { $0.count } == 2)
         #expect(try ProbeFixture.securityState(cluster) == before)
     }
+
+    // Reindex into a new index: the planner's unconditional checks pass, the cluster then denies
+    // auto-create (security-layer-responses.md "_bulk": auto-create of missing target indices), which
+    // is granted on the write target only; pre-seeded grants carry the leave-one-out evidence.
+    @Test func reindexLearnsAutoCreateOnTheDestinationOnly() async throws {
+        let cluster = try ProbeFixture.cluster("opensearch-2.19")
+        let result = try await ProbeBehaviourTests.loop(cluster, user: ProbeBehaviourTests.userChannel(cluster)).run(try ProbeFixture.requests("reindex"))
+        #expect(result.converged)
+        #expect(ProbeFixture.grants(result.role) == [
+            "cluster indices:data/write/reindex", "cluster indices:data/read/scroll", "cluster indices:data/read/scroll/clear", "cluster indices:data/write/bulk",
+            "source-index indices:data/read/search",
+            "dest-index indices:data/write/bulk[s]", "dest-index indices:data/write/index", "dest-index indices:admin/create",
+        ])
+        let needs = try #require(result.requests.first?.needed)
+        let create = try #require(needs.last)
+        #expect(create.action == "indices:admin/create")
+        #expect(create.indices == ["dest-index"])
+        guard case .denial(let reason) = create.evidence else { Issue.record("expected a denial as evidence"); return }
+        #expect(reason.hasPrefix("no permissions for [indices:admin/create] and User [name=secperm-probe-"))
+        #expect(needs.first?.evidence == .leaveOneOut(missing: ["indices:data/write/reindex"]))
+    }
 }

@@ -122,6 +122,21 @@ struct ProbeGrantChecker: Sendable {
         }
     }
 
+    /// The privileges the evaluator reports missing for `need` once its grant is taken out of
+    /// `grants`; empty when something else still grants it.
+    func missingWithout(_ need: ProbeGrantNeed, from grants: ProbeGrants, name: String) -> [String] {
+        var without = grants
+        for pattern in need.level == .index ? (need.patterns.isEmpty ? ["*"] : need.patterns) : [""] {
+            without = without.removing(level: need.level, pattern: need.level == .index ? pattern : nil, action: need.action)
+        }
+        let (evaluator, subject) = prepared(without.role(named: name, description: ""))
+        let decision: Decision = switch need.level {
+        case .index: evaluator.evaluate(subject, indexActions: [need.action], indices: need.checked, explain: false)
+        default: evaluator.evaluate(subject, action: need.action, indices: [], explain: false)
+        }
+        return decision.outcome == .deny ? decision.missingPrivileges : []
+    }
+
     /// Leave-one-out: drops every grant whose removal still allows all needs; what stays is needed
     /// by at least one of them. Returns the minimal grants and the dropped ones.
     func minimize(_ grants: ProbeGrants, needs: [ProbeGrantNeed], name: String) -> (ProbeGrants, [String]) {

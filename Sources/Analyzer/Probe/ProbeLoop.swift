@@ -99,7 +99,12 @@ public struct ProbeLoop: Sendable {
         }
         let problems = await cleanUp(scratch)
         let results = items.map { item in
-            let kept = item.needs.filter { need in minimal.covers(need) }
+            let kept = item.needs.filter { need in minimal.covers(need) }.map { need in
+                guard need.evidence == .predicted else { return need }
+                let missing = checker.missingWithout(need, from: minimal, name: options.roleName)
+                return missing.isEmpty ? need : ProbeGrantNeed(action: need.action, level: need.level, patterns: need.patterns, checked: need.checked,
+                                                               evidence: .leaveOneOut(missing: missing))
+            }
             return ProbeRequestResult(request: item.request, expectDeny: item.expectDeny, status: item.status ?? .roundLimit,
                                       needed: item.expectDeny ? [] : kept.map(\.public_))
         }
@@ -270,7 +275,13 @@ public struct ProbeLoop: Sendable {
         }
         guard level == .index else { return ProbeGrantNeed(action: action, level: level, patterns: [], checked: [], evidence: evidence) }
         let requirements = item.plan.requirements
+        // Auto-create and dynamic mapping happen on the write targets (security-layer-responses.md
+        // "_bulk"): the indices of the shard-level write, not every index the request names.
+        let writeTargets = ["indices:admin/create", "indices:admin/mapping/put"].contains(action)
+            ? requirements.first { $0.action == "indices:data/write/bulk[s]" }?.indices : nil
         let checked: [String] = missing.index.map { $0.split(separator: ",").map(String.init) }
+            ?? writeTargets
+            ?? requirements.first { $0.action == action && $0.level == .index && $0.conditional == nil }?.indices
             ?? requirements.first { $0.action == action && $0.level == .index }?.indices
             ?? requirements.first { $0.level == .index }?.indices
             ?? []

@@ -7,6 +7,9 @@ public struct ProbeNeed: Hashable, Sendable {
         case predicted
         /// A denial named it: the reason text, or the dry run's missing list.
         case denial(String)
+        /// Pre-seeded and never denied: without it the evaluator denies the request's check with
+        /// these missing privileges (the leave-one-out proof).
+        case leaveOneOut(missing: [String])
     }
 
     public let action: String

@@ -118,6 +118,7 @@ public enum ProbeReport {
         switch evidence {
         case .predicted: "predicted by the request planner; the request passed with it"
         case .denial(let text): text
+        case .leaveOneOut(let missing): "pre-seeded from the plan; leave-one-out: without it the evaluator denies with no permissions for [\(missing.joined(separator: ", "))]"
         }
     }
 
