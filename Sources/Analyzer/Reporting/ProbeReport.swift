@@ -131,7 +131,9 @@ public enum ProbeReport {
         lines.append("")
         for item in result.requests {
             let expect = item.expectDeny ? "  [expect: deny]" : ""
-            lines.append("line \(item.request.line)  \(item.request.method) \(item.request.path)\(expect)  → \(statusName(item.status))")
+            var code = ""
+            if case .passed(let status) = item.status, status >= 300 { code = " (HTTP \(status): authorized, failed for another reason)" }
+            lines.append("line \(item.request.line)  \(item.request.method) \(item.request.path)\(expect)  → \(statusName(item.status))\(code)")
             if let detail = detail(item.status) { lines.append("    \(detail)") }
             for need in item.needed {
                 let scope = need.level == .index ? " on \(need.indices.joined(separator: ", "))" : ""
