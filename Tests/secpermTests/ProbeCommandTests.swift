@@ -75,6 +75,15 @@ struct ProbeCommandTests {
         #expect(result.stderr.isEmpty)
     }
 
+    // security-layer-responses.md "Authentication failures": a configuration the release refuses
+    // to load (custom role named like a static one before 3.4) would answer 503 to everything.
+    @Test func configurationTheTargetRefusesIsAnInputError() throws {
+        let result = try CLI.run(["probe", ProbeCommandTests.set("bulk-example"), "--config", CLI.sample, "--target", "opensearch-2.19"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("custom role 'kibana_user' has the name of a built-in role; opensearch-2.19 refuses to load this configuration"))
+        #expect(result.stdout.isEmpty)
+    }
+
     @Test func badRequestFileIsAnInputError() throws {
         let result = try CLI.run(["probe", "/nonexistent/requests.txt", "--config", ProbeCommandTests.config])
         #expect(result.status == 2)

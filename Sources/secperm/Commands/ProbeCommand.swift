@@ -65,6 +65,11 @@ struct ProbeCommand: AsyncParsableCommand {
             Diagnostics.printToStandardError(error.diagnostics)
             throw ExitStatus.inputError.exitCode
         }
+        if !cluster.initializationProblems.isEmpty {
+            // The plugin would not load this configuration on the target: every request gets 503.
+            Diagnostics.printToStandardError(cluster.initializationProblems)
+            throw ExitStatus.inputError.exitCode
+        }
         options.roleName = roleName
         options.indexScope = indexScope
         options.allowWrites = true
