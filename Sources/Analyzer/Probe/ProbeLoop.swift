@@ -75,11 +75,13 @@ public struct ProbeLoop: Sendable {
 
     // MARK: running
 
-    public func run(_ requests: [ConsoleRequest], progress: (@Sendable (ProbeProgress) -> Void)? = nil) async throws -> ProbeResult {
+    /// - Parameters:
+    ///   - identity: the scratch user to create; a channel that authenticates on its own (an HTTP
+    ///     client configured with the scratch user) is opened with it first. Default: a new random one.
+    public func run(_ requests: [ConsoleRequest], identity: ScratchIdentity = ScratchIdentity(),
+                    progress: (@Sendable (ProbeProgress) -> Void)? = nil) async throws -> ProbeResult {
         var items = requests.map(item)
-        let suffix = ProbeLoop.randomToken(8, alphabet: "0123456789abcdef")
-        var scratch = Scratch(user: "secperm-probe-\(suffix)", role: "secperm_probe_\(suffix)",
-                              password: ProbeLoop.password())
+        var scratch = Scratch(user: identity.user, role: identity.role, password: identity.password)
         var counts = (replays: 0, sent: 0)
         do {
             try await setUp(&scratch, grants: ProbeGrants(items.flatMap(\.needs)))
@@ -339,7 +341,7 @@ public struct ProbeLoop: Sendable {
     }
 
     /// 32 random characters with every character class password policies ask for; never printed.
-    static func password() -> String {
+    static func newScratchPassword() -> String {
         randomToken(28, alphabet: "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
             + randomToken(1, alphabet: "ABCDEFGHJKLMNPQRSTUVWXYZ") + randomToken(1, alphabet: "abcdefghijkmnopqrstuvwxyz")
             + randomToken(1, alphabet: "23456789") + randomToken(1, alphabet: "-_.!")
@@ -357,6 +359,25 @@ extension ProbeGrants {
         case .tenant, .rest: false
         }
     }
+}
+
+/// The scratch user and role a probe creates and removes: random names (`secperm-probe-<8 hex>`,
+/// `secperm_probe_<8 hex>`) and a random 32-character password that is never printed or logged.
+public struct ScratchIdentity: Sendable, CustomStringConvertible {
+    public let user: String
+    public let role: String
+    /// Only for the channel that authenticates as the scratch user.
+    public let password: String
+
+    public init() {
+        let suffix = ProbeLoop.randomToken(8, alphabet: "0123456789abcdef")
+        user = "secperm-probe-\(suffix)"
+        role = "secperm_probe_\(suffix)"
+        password = ProbeLoop.newScratchPassword()
+    }
+
+    /// The names only: the password never goes into a description.
+    public var description: String { "scratch user \(user), role \(role)" }
 }
 
 /// The comment tags of a request: `# expect: deny`, `# index-scope: logs-*` (several patterns
