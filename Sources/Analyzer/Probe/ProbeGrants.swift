@@ -11,7 +11,7 @@ struct ProbeGrantNeed: Hashable, Sendable {
     let checked: [String]
     let evidence: ProbeNeed.Evidence
 
-    var public_: ProbeNeed { ProbeNeed(action: action, level: level, indices: patterns, evidence: evidence) }
+    var reported: ProbeNeed { ProbeNeed(action: action, level: level, indices: patterns, evidence: evidence) }
 
     /// Same grant, whatever the evidence.
     func grants(_ other: ProbeGrantNeed) -> Bool {

@@ -108,7 +108,7 @@ public struct ProbeLoop: Sendable {
                                                                evidence: .leaveOneOut(missing: missing))
             }
             return ProbeRequestResult(request: item.request, expectDeny: item.expectDeny, status: item.status ?? .roundLimit,
-                                      needed: item.expectDeny ? [] : kept.map(\.public_))
+                                      needed: item.expectDeny ? [] : kept.map(\.reported))
         }
         let converged = results.allSatisfy { result in
             switch result.status {
