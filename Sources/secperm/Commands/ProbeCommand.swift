@@ -18,7 +18,7 @@ struct ProbeCommand: AsyncParsableCommand {
               # index-scope: logs-*   grant on this pattern rather than the literal index
             --index-scope applies a scope to every request without a tag.
 
-            Offline (--config DIR): the same loop against an in-process simulated cluster serving that securityadmin directory for --target; requests that change data are sent there (nothing outside the process changes). Live clusters (--cluster URL) are not accepted yet: the connection layer has not landed.
+            Offline (--config DIR): the same loop against an in-process simulated cluster serving that securityadmin directory for --target; requests that change data are sent there (nothing outside the process changes). Live clusters (--cluster URL) are not accepted yet.
 
             Examples:
               secperm probe requests.txt --config ./backup --target opensearch-2.19
