@@ -14,7 +14,7 @@ struct Secperm: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [AuditCommand.self, CheckCommand.self, ActionsCommand.self, CatalogCommand.self, ExpandCommand.self,
-                      DiffCommand.self, WhoamiCommand.self, SimulateCommand.self, BenchCommand.self])
+                      DiffCommand.self, WhoamiCommand.self, SimulateCommand.self, ProbeCommand.self, BenchCommand.self])
 
     /// Parses, runs, and maps every failure to the exit codes of the CLI contract.
     static func main() async {

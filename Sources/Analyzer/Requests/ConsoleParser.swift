@@ -15,9 +15,13 @@ public struct ConsoleRequest: Sendable {
     /// left out, as from ``body``), ending in `\n` for NDJSON bodies, which the API requires;
     /// nil without a body.
     public let rawBody: String?
+    /// The comment lines directly above the request line, `#` or `//` and leading spaces removed
+    /// (tags such as `# expect: deny` for `secperm probe`).
+    public let comments: [String]
 
     public init(line: Int, method: String, path: String, query: [String: String], body: [(line: Int, value: ConfigValue)],
-                rawBody: String? = nil) {
+                rawBody: String? = nil, comments: [String] = []) {
+        self.comments = comments
         self.line = line
         self.method = method
         self.path = path
@@ -38,8 +42,10 @@ public enum ConsoleParser {
         var requests: [ConsoleRequest] = []
         var diagnostics: [Diagnostic] = []
         var index = 0
+        var comments: [String] = []
         while index < lines.count {
             let trimmed = lines[index].trimmingCharacters(in: .whitespaces)
+            if isComment(trimmed) { comments.append(commentText(trimmed)) } else if trimmed.isEmpty { comments = [] }
             if trimmed.isEmpty || isComment(trimmed) { index += 1; continue }
             guard let (method, target) = requestLine(trimmed) else {
                 diagnostics.append(.error("expected a request line such as `GET _cat/indices`, found `\(trimmed.prefix(40))`",
@@ -54,11 +60,14 @@ public enum ConsoleParser {
             let (path, query) = splitTarget(target)
             let ndjson = isNDJSON(path)
             var bodyLines: [(Int, String)] = []
+            let above = comments
+            comments = []
             while index < lines.count {
                 let candidate = lines[index].trimmingCharacters(in: .whitespaces)
                 if requestLine(candidate) != nil { break }
                 // A blank line ends the body, unless a JSON document is still open.
                 if candidate.isEmpty, ndjson || openBrackets(bodyLines.map(\.1)) == 0 { break }
+                if isComment(candidate) { comments.append(commentText(candidate)) } else if !candidate.isEmpty { comments = [] }
                 if !isComment(candidate) { bodyLines.append((index + 1, lines[index])) }
                 index += 1
             }
@@ -66,7 +75,7 @@ public enum ConsoleParser {
                 let body = try parseBody(bodyLines, ndjson: ndjson, file: file)
                 let hasBody = bodyLines.contains { !$0.1.trimmingCharacters(in: .whitespaces).isEmpty }
                 let rawBody = hasBody ? bodyLines.map(\.1).joined(separator: "\n") + (ndjson ? "\n" : "") : nil
-                requests.append(ConsoleRequest(line: start, method: method, path: path, query: query, body: body, rawBody: rawBody))
+                requests.append(ConsoleRequest(line: start, method: method, path: path, query: query, body: body, rawBody: rawBody, comments: above))
             } catch {
                 diagnostics += error.diagnostics
             }
@@ -95,6 +104,10 @@ public enum ConsoleParser {
     }
 
     static func isComment(_ line: String) -> Bool { line.hasPrefix("#") || line.hasPrefix("//") }
+
+    static func commentText(_ line: String) -> String {
+        String(line.drop { $0 == "#" || $0 == "/" }).trimmingCharacters(in: .whitespaces)
+    }
 
     static func requestLine(_ line: String) -> (String, String)? {
         let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
