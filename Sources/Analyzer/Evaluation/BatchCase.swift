@@ -159,7 +159,7 @@ private struct FieldReader {
 /// One line of strict JSON as a ``ConfigValue`` (booleans and numbers kept apart).
 enum JSONLine {
     static func value(of line: String) -> ConfigValue? {
-        (try? JSONDecoder().decode(Wrapper.self, from: Data(line.utf8)))?.value
+        JSONLineParser.value(of: line)
     }
 
     /// The deepest nesting of `[` and `{` outside strings, found without parsing (so without
@@ -182,29 +182,5 @@ enum JSONLine {
         return deepest
     }
 
-    static func quoted(_ text: String) -> String {
-        guard let data = try? JSONEncoder().encode(text), let json = String(data: data, encoding: .utf8) else { return "\"…\"" }
-        return json
-    }
-
-    private struct Wrapper: Decodable {
-        let value: ConfigValue
-
-        init(from decoder: Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if container.decodeNil() {
-                value = .null
-            } else if let bool = try? container.decode(Bool.self) {
-                value = .bool(bool)
-            } else if let number = try? container.decode(Double.self) {
-                value = .number(number)
-            } else if let text = try? container.decode(String.self) {
-                value = .string(text)
-            } else if let items = try? container.decode([Wrapper].self) {
-                value = .list(items.map(\.value))
-            } else {
-                value = .map(try container.decode([String: Wrapper].self).mapValues(\.value))
-            }
-        }
-    }
+    static func quoted(_ text: String) -> String { JSONText.quoted(text) }
 }

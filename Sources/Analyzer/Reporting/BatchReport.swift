@@ -5,11 +5,14 @@ public struct BatchResult: Sendable {
         public let testCase: BatchCase
         public let decision: Decision
         public let disagreement: String?
+        /// Whether `decision` carries its explanation (grant chains, 403 text, fix).
+        public let explained: Bool
 
-        public init(testCase: BatchCase, decision: Decision, disagreement: String?) {
+        public init(testCase: BatchCase, decision: Decision, disagreement: String?, explained: Bool = true) {
             self.testCase = testCase
             self.decision = decision
             self.disagreement = disagreement
+            self.explained = explained
         }
     }
 
@@ -50,17 +53,53 @@ public enum BatchReport {
         return out
     }
 
+    /// The version of the batch JSON Lines shape. 2: a case that is not explained (it agrees with
+    /// its `expected`, or has none, and `--explain` was not given) is a short line with the
+    /// decision alone; an explained case carries the single-check object as in version 1.
+    public static let schemaVersion = 2
+
     /// JSON Lines: one decision per case, with the case's `id` and line, then one summary line
     /// `{"summary": {…}}`, so a script can tell a complete run from one cut short.
     public static func jsonLines(_ result: BatchResult) -> String {
-        result.entries.map { entry in
-            var value = DecisionReport.jsonValue(entry.decision)
-            value.id = entry.testCase.id
-            value.line = entry.testCase.line
-            value.expected = entry.testCase.expected?.rawValue
-            value.disagreement = entry.disagreement
-            return JSONOutput.line(value)
-        }.joined() + JSONOutput.line(SummaryLine(summary: Summary(result)))
+        var out = ""
+        out.reserveCapacity(result.entries.count * 200)
+        for entry in result.entries {
+            out += entry.explained ? explainedLine(entry) : shortLine(entry)
+        }
+        return out + JSONOutput.line(SummaryLine(summary: Summary(result)))
+    }
+
+    /// The single-check object with the case's fields added.
+    static func explainedLine(_ entry: BatchResult.Entry) -> String {
+        var value = DecisionReport.jsonValue(entry.decision)
+        value.schemaVersion = schemaVersion
+        value.id = entry.testCase.id
+        value.line = entry.testCase.line
+        value.expected = entry.testCase.expected?.rawValue
+        value.disagreement = entry.disagreement
+        return JSONOutput.line(value)
+    }
+
+    /// The decision alone, keys sorted as JSONOutput sorts them, written without an encoder
+    /// (an encoder per line cost more than deciding the case).
+    static func shortLine(_ entry: BatchResult.Entry) -> String {
+        let decision = entry.decision
+        var line = "{\"action\":" + JSONText.quoted(decision.action)
+        line += ",\"allowedIndices\":" + list(decision.allowedIndices)
+        line += ",\"checkedAction\":" + JSONText.quoted(decision.checkedAction)
+        line += ",\"decision\":\"" + decision.outcome.rawValue + "\""
+        if let disagreement = entry.disagreement { line += ",\"disagreement\":" + JSONText.quoted(disagreement) }
+        if let expected = entry.testCase.expected { line += ",\"expected\":\"" + expected.rawValue + "\"" }
+        line += ",\"id\":" + JSONText.quoted(entry.testCase.id)
+        line += ",\"indices\":" + list(decision.requestedIndices)
+        line += ",\"line\":" + String(entry.testCase.line)
+        line += ",\"schemaVersion\":" + String(schemaVersion)
+        line += ",\"user\":{\"name\":" + JSONText.quoted(decision.subject.name) + "}}\n"
+        return line
+    }
+
+    private static func list(_ items: [String]) -> String {
+        "[" + items.map(JSONText.quoted).joined(separator: ",") + "]"
     }
 
     struct SummaryLine: Encodable {
@@ -69,7 +108,7 @@ public enum BatchReport {
 
     /// The counts of a batch run; `asExpected` and `unexpected` only when cases carry `expected`.
     struct Summary: Encodable {
-        let schemaVersion = 1
+        let schemaVersion = BatchReport.schemaVersion
         let file: String
         let cases: Int
         let allow: Int, deny: Int, partial: Int, empty: Int
