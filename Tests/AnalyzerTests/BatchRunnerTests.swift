@@ -125,6 +125,15 @@ struct BatchRunnerTests {
         }
     }
 
+    @Test("case lines: blanks, CRLF, Unicode spaces around a line, and comments")
+    func lineBlanks() throws {
+        let text = "  {\"user\": \"a\", \"action\": \"x\"}\r\n\r\n\t# comment\n // also\n\u{00A0}{\"user\": \"b\", \"action\": \"y\"}\u{2003}\n"
+        let cases = try BatchCase.parse(text, file: "blanks.jsonl")
+        #expect(cases.map(\.line) == [1, 5])
+        #expect(cases.map(\.subject.user) == ["a", "b"])
+        #expect(BatchCase.trimmingBlanks(" \té \u{00A0}".utf8[...]) == "é")
+    }
+
     @Test("JSONText.quoted writes what JSONEncoder writes")
     func quoting() throws {
         let encoder = JSONEncoder()

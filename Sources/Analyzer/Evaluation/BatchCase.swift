@@ -28,8 +28,8 @@ public struct BatchCase: Sendable {
     public static func parse(_ text: String, file: String) throws(InputError) -> [BatchCase] {
         var cases: [BatchCase] = []
         var diagnostics: [Diagnostic] = []
-        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+        for (offset, raw) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let line = trimmingBlanks(raw)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("//") { continue }
             let location = SourceLocation(file: file, line: offset + 1)
             guard JSONLine.depth(of: line) <= YAMLInput.maximumDepth else {
@@ -52,6 +52,17 @@ public struct BatchCase: Sendable {
                                     hint: "one case per line: {\"user\": \"alice\", \"action\": \"indices:data/read/search\", \"indices\": [\"logs-1\"], \"expected\": \"allow\"}"))
         }
         return cases
+    }
+
+    /// The line without the blanks around it: spaces, tabs, the `\r` of CRLF files, and (on the
+    /// rare line that starts or ends with a non-ASCII byte) Unicode spaces, as
+    /// `trimmingCharacters(in: .whitespaces)` does — which runs only on those lines.
+    static func trimmingBlanks(_ line: Substring.UTF8View) -> String {
+        func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+        guard let first = line.firstIndex(where: { !blank($0) }), let last = line.lastIndex(where: { !blank($0) }) else { return "" }
+        let trimmed = Substring(line[first...last])
+        guard line[first] < 0x80, line[last] < 0x80 else { return trimmed.trimmingCharacters(in: .whitespaces) }
+        return String(trimmed)
     }
 
     init(_ object: [String: ConfigValue], line: Int, location: SourceLocation) throws(InputError) {

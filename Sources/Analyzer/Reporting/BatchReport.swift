@@ -29,7 +29,10 @@ public struct BatchResult: Sendable {
     public var denials: [Entry] { entries.filter { $0.decision.outcome == .deny } }
 
     /// Exit status: with expectations, 1 when any case disagrees; without, 1 when any is denied.
-    public var failed: Bool { hasExpectations ? !disagreements.isEmpty : !denials.isEmpty }
+    /// (Answered without collecting the entries: a copy of each costs a retain per field.)
+    public var failed: Bool {
+        hasExpectations ? entries.contains { $0.disagreement != nil } : entries.contains { $0.decision.outcome == .deny }
+    }
 }
 
 public enum BatchReport {
@@ -41,14 +44,15 @@ public enum BatchReport {
                 out += DecisionReport.text(entry.decision).split(separator: "\n").map { "    \($0)\n" }.joined()
                 out += "\n"
             }
-            let agreeing = result.entries.count - result.disagreements.count
-            out += "\(result.entries.count) cases: \(agreeing) as expected, \(result.disagreements.count) disagree\n"
+            let disagreeing = result.entries.count { $0.disagreement != nil }
+            out += "\(result.entries.count) cases: \(result.entries.count - disagreeing) as expected, \(disagreeing) disagree\n"
         } else {
             out += TextTable.render(result.entries.map { entry in
                 [entry.testCase.id, entry.decision.outcome.rawValue.uppercased(), entry.decision.subject.name, entry.decision.action,
                  entry.decision.requestedIndices.joined(separator: ",")]
             })
-            out += "\(result.entries.count) cases: \(result.entries.count - result.denials.count) allowed, \(result.denials.count) denied\n"
+            let denied = result.entries.count { $0.decision.outcome == .deny }
+            out += "\(result.entries.count) cases: \(result.entries.count - denied) allowed, \(denied) denied\n"
         }
         return out
     }
@@ -115,14 +119,15 @@ public enum BatchReport {
         let asExpected: Int?, unexpected: Int?
 
         init(_ result: BatchResult) {
-            let outcomes = result.entries.map(\.decision.outcome)
+            var counts: [Decision.Outcome: Int] = [:]
+            for entry in result.entries { counts[entry.decision.outcome, default: 0] += 1 }
             file = result.file
             cases = result.entries.count
-            allow = outcomes.filter { $0 == .allow }.count
-            deny = outcomes.filter { $0 == .deny }.count
-            partial = outcomes.filter { $0 == .partial }.count
-            empty = outcomes.filter { $0 == .empty }.count
-            let unexpectedCount = result.disagreements.count
+            allow = counts[.allow, default: 0]
+            deny = counts[.deny, default: 0]
+            partial = counts[.partial, default: 0]
+            empty = counts[.empty, default: 0]
+            let unexpectedCount = result.entries.count { $0.disagreement != nil }
             asExpected = result.hasExpectations ? result.entries.count - unexpectedCount : nil
             unexpected = result.hasExpectations ? unexpectedCount : nil
         }
