@@ -41,22 +41,33 @@ public struct BatchRunner: Sendable {
     }
 
     /// The prepared subject of every case, in order; cases naming the same subject share one.
+    /// Subjects are resolved in the cases' order (the first input error is the first case's), and
+    /// the distinct ones prepared (roles mapped, patterns packed) on `jobs` threads.
     func prepareSubjects(_ cases: [BatchCase]) throws(InputError) -> [PreparedSubject] {
-        var known: [SubjectKey: PreparedSubject] = [:]
-        var subjects: [PreparedSubject] = []
-        subjects.reserveCapacity(cases.count)
+        var positions: [SubjectKey: Int] = [:]
+        var distinct: [ResolvedSubject] = []
+        var subjectOfCase: [Int] = []
+        subjectOfCase.reserveCapacity(cases.count)
         for item in cases {
             let request = merged(item.subject)
             let key = SubjectKey(request)
-            if let subject = known[key] {
-                subjects.append(subject)
+            if let known = positions[key] {
+                subjectOfCase.append(known)
             } else {
-                let subject = evaluator.prepare(try SubjectResolver.resolve(request, config: evaluator.config))
-                known[key] = subject
-                subjects.append(subject)
+                positions[key] = distinct.count
+                subjectOfCase.append(distinct.count)
+                distinct.append(try SubjectResolver.resolve(request, config: evaluator.config))
             }
         }
-        return subjects
+        let resolved = distinct
+        let slices = Self.slices(count: resolved.count, jobs: jobs)
+        let parts = Mutex<[[PreparedSubject]]>(Array(repeating: [], count: slices.count))
+        DispatchQueue.concurrentPerform(iterations: slices.count) { slice in
+            let prepared = slices[slice].map { evaluator.prepare(resolved[$0]) }
+            parts.withLock { $0[slice] = prepared }
+        }
+        let prepared = parts.withLock { $0.flatMap { $0 } }
+        return subjectOfCase.map { prepared[$0] }
     }
 
     /// A case's subject with the common flags added (a case's own host wins).
