@@ -68,7 +68,7 @@ public enum BatchReport {
         var out = ""
         out.reserveCapacity(result.entries.count * 200)
         for entry in result.entries {
-            out += entry.explained ? explainedLine(entry) : shortLine(entry)
+            if entry.explained { out += explainedLine(entry) } else { appendShortLine(entry, to: &out) }
         }
         return out + JSONOutput.line(SummaryLine(summary: Summary(result)))
     }
@@ -87,23 +87,52 @@ public enum BatchReport {
     /// The decision alone, keys sorted as JSONOutput sorts them, written without an encoder
     /// (an encoder per line cost more than deciding the case).
     static func shortLine(_ entry: BatchResult.Entry) -> String {
-        let decision = entry.decision
-        var line = "{\"action\":" + JSONText.quoted(decision.action)
-        line += ",\"allowedIndices\":" + list(decision.allowedIndices)
-        line += ",\"checkedAction\":" + JSONText.quoted(decision.checkedAction)
-        line += ",\"decision\":\"" + decision.outcome.rawValue + "\""
-        if let disagreement = entry.disagreement { line += ",\"disagreement\":" + JSONText.quoted(disagreement) }
-        if let expected = entry.testCase.expected { line += ",\"expected\":\"" + expected.rawValue + "\"" }
-        line += ",\"id\":" + JSONText.quoted(entry.testCase.id)
-        line += ",\"indices\":" + list(decision.requestedIndices)
-        line += ",\"line\":" + String(entry.testCase.line)
-        line += ",\"schemaVersion\":" + String(schemaVersion)
-        line += ",\"user\":{\"name\":" + JSONText.quoted(decision.subject.name) + "}}\n"
+        var line = ""
+        appendShortLine(entry, to: &line)
         return line
     }
 
-    private static func list(_ items: [String]) -> String {
-        "[" + items.map(JSONText.quoted).joined(separator: ",") + "]"
+    /// ``shortLine(_:)`` appended in place: one growing buffer for the whole output.
+    static func appendShortLine(_ entry: BatchResult.Entry, to line: inout String) {
+        let decision = entry.decision
+        line += "{\"action\":"
+        JSONText.appendQuoted(decision.action, to: &line)
+        line += ",\"allowedIndices\":"
+        appendList(decision.allowedIndices, to: &line)
+        line += ",\"checkedAction\":"
+        JSONText.appendQuoted(decision.checkedAction, to: &line)
+        line += ",\"decision\":\""
+        line += decision.outcome.rawValue
+        line += "\""
+        if let disagreement = entry.disagreement {
+            line += ",\"disagreement\":"
+            JSONText.appendQuoted(disagreement, to: &line)
+        }
+        if let expected = entry.testCase.expected {
+            line += ",\"expected\":\""
+            line += expected.rawValue
+            line += "\""
+        }
+        line += ",\"id\":"
+        JSONText.appendQuoted(entry.testCase.id, to: &line)
+        line += ",\"indices\":"
+        appendList(decision.requestedIndices, to: &line)
+        line += ",\"line\":"
+        line += String(entry.testCase.line)
+        line += ",\"schemaVersion\":"
+        line += String(schemaVersion)
+        line += ",\"user\":{\"name\":"
+        JSONText.appendQuoted(decision.subject.name, to: &line)
+        line += "}}\n"
+    }
+
+    private static func appendList(_ items: [String], to line: inout String) {
+        line += "["
+        for (position, item) in items.enumerated() {
+            if position > 0 { line += "," }
+            JSONText.appendQuoted(item, to: &line)
+        }
+        line += "]"
     }
 
     struct SummaryLine: Encodable {

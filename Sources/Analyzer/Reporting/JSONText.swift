@@ -3,8 +3,14 @@ enum JSONText {
     /// `text` as a JSON string literal (RFC 8259 §7: `"`, `\` and control characters escaped;
     /// `/` and non-ASCII left as they are, as JSONOutput's `.withoutEscapingSlashes` writes them).
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        out.reserveCapacity(text.utf8.count + 2)
+        var out = ""
+        appendQuoted(text, to: &out)
+        return out
+    }
+
+    /// Appends `text` as a JSON string literal to `out` (no intermediate string).
+    static func appendQuoted(_ text: String, to out: inout String) {
+        out += "\""
         var plain = true
         for byte in text.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
             plain = false
@@ -30,6 +36,5 @@ enum JSONText {
             }
         }
         out += "\""
-        return out
     }
 }
