@@ -79,6 +79,25 @@ struct CheckCommandTests {
         #expect(summary["cases"] as? Int == 2 && summary["asExpected"] as? Int == 1 && summary["unexpected"] as? Int == 1)
     }
 
+    @Test("batch: --explain explains every line; --jobs changes nothing in the output; both need --batch")
+    func batchExplainAndJobs() throws {
+        let cases = ["--batch", "data/samples/acme/who-may-do-what.jsonl", "--format", "json"]
+        let short = try CLI.run(["check"] + sample + cases + ["--jobs", "1"])
+        let lines = short.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 17)
+        #expect(lines.dropLast().allSatisfy { !$0.contains("\"grants\"") && $0.contains("\"schemaVersion\":2") })
+        for jobs in ["2", "5"] {
+            #expect(try CLI.run(["check"] + sample + cases + ["--jobs", jobs]).stdout == short.stdout)
+        }
+        let explained = try CLI.run(["check"] + sample + cases + ["--explain"])
+        let decoded = try explained.stdout.split(separator: "\n").dropLast().map { try CLI.json(String($0)) }
+        #expect(decoded.count == 16 && decoded.allSatisfy { $0["grants"] != nil && $0["fix"] != nil && $0["schemaVersion"] as? Int == 2 })
+        let zero = try CLI.run(["check"] + sample + cases + ["--jobs", "0"])
+        #expect(zero.status == 2 && zero.stderr.hasPrefix("Error: --jobs must be between 1 and 256, found 0\n"))
+        let single = try CLI.run(["check"] + sample + ["--user", "alice", "--action", "indices:data/read/search", "--explain"])
+        #expect(single.status == 2 && single.stderr.hasPrefix("Error: --explain and --jobs go with --batch"))
+    }
+
     @Test("bad cases files and missing flags exit 2 with a located message")
     func inputErrors() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("cases-\(UUID().uuidString).jsonl")

@@ -28,8 +28,8 @@ public struct BatchCase: Sendable {
     public static func parse(_ text: String, file: String) throws(InputError) -> [BatchCase] {
         var cases: [BatchCase] = []
         var diagnostics: [Diagnostic] = []
-        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+        for (offset, raw) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let line = trimmingBlanks(raw)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("//") { continue }
             let location = SourceLocation(file: file, line: offset + 1)
             guard JSONLine.depth(of: line) <= YAMLInput.maximumDepth else {
@@ -52,6 +52,17 @@ public struct BatchCase: Sendable {
                                     hint: "one case per line: {\"user\": \"alice\", \"action\": \"indices:data/read/search\", \"indices\": [\"logs-1\"], \"expected\": \"allow\"}"))
         }
         return cases
+    }
+
+    /// The line without the blanks around it: spaces, tabs, the `\r` of CRLF files, and (on the
+    /// rare line that starts or ends with a non-ASCII byte) Unicode spaces, as
+    /// `trimmingCharacters(in: .whitespaces)` does — which runs only on those lines.
+    static func trimmingBlanks(_ line: Substring.UTF8View) -> String {
+        func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+        guard let first = line.firstIndex(where: { !blank($0) }), let last = line.lastIndex(where: { !blank($0) }) else { return "" }
+        let trimmed = Substring(line[first...last])
+        guard line[first] < 0x80, line[last] < 0x80 else { return trimmed.trimmingCharacters(in: .whitespaces) }
+        return String(trimmed)
     }
 
     init(_ object: [String: ConfigValue], line: Int, location: SourceLocation) throws(InputError) {
@@ -164,7 +175,7 @@ private struct FieldReader {
 /// One line of strict JSON as a ``ConfigValue`` (booleans and numbers kept apart).
 enum JSONLine {
     static func value(of line: String) -> ConfigValue? {
-        (try? JSONDecoder().decode(Wrapper.self, from: Data(line.utf8)))?.value
+        JSONLineParser.value(of: line)
     }
 
     /// The deepest nesting of `[` and `{` outside strings, found without parsing (so without
@@ -187,29 +198,5 @@ enum JSONLine {
         return deepest
     }
 
-    static func quoted(_ text: String) -> String {
-        guard let data = try? JSONEncoder().encode(text), let json = String(data: data, encoding: .utf8) else { return "\"…\"" }
-        return json
-    }
-
-    private struct Wrapper: Decodable {
-        let value: ConfigValue
-
-        init(from decoder: Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if container.decodeNil() {
-                value = .null
-            } else if let bool = try? container.decode(Bool.self) {
-                value = .bool(bool)
-            } else if let number = try? container.decode(Double.self) {
-                value = .number(number)
-            } else if let text = try? container.decode(String.self) {
-                value = .string(text)
-            } else if let items = try? container.decode([Wrapper].self) {
-                value = .list(items.map(\.value))
-            } else {
-                value = .map(try container.decode([String: Wrapper].self).mapValues(\.value))
-            }
-        }
-    }
+    static func quoted(_ text: String) -> String { JSONText.quoted(text) }
 }

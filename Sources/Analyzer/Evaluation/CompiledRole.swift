@@ -102,15 +102,11 @@ final class IndexGrant: Sendable {
     /// prefix tables cannot answer for it.
     let needsMatching: Bool
 
-    init(role: String, position: Int, permission: IndexPermission, groups: FlattenedActionGroups, catalogActions: [String]) {
+    init(role: String, position: Int, permission: IndexPermission, actionSets: ActionSetCache) {
         self.role = role
         self.position = position
         location = permission.location
-        let actions = ActionSet(written: permission.allowedActions.map(\.value), groups: groups)
-        self.actions = actions
-        var bits = BitSet(capacity: catalogActions.count)
-        for (id, action) in catalogActions.enumerated() where actions.grants(action) { bits.insert(id) }
-        actionBits = bits
+        (actions, actionBits) = actionSets.compiled(permission.allowedActions.map(\.value))
         written = permission.indexPatterns.map(\.value)
         var exact = Set<String>(), prefixes: [String] = [], others: [Pattern] = [], templates: [String] = [], dates: [String] = []
         var invalid: [PatternError] = [], everything = false
@@ -159,23 +155,25 @@ final class IndexGrant: Sendable {
 final class CompiledRole: Sendable {
     let name: String
     let cluster: ActionSet
+    /// The catalog actions (by position) that `cluster` grants (non-explicit rule).
+    let clusterBits: BitSet
     let indexGrants: [IndexGrant]
     /// Catalog action → positions in `indexGrants` that grant it.
     let grantsByAction: [String: [Int]]
     /// The actions the table covers (absent from the table = granted by no entry).
     let tabulated: Set<String>
 
-    init(role: Role, groups: FlattenedActionGroups, catalogActions: [String], tabulated: Set<String>) {
+    init(role: Role, actionSets: ActionSetCache, tabulated: Set<String>) {
         self.tabulated = tabulated
         name = role.name
-        cluster = ActionSet(written: role.clusterPermissions.map(\.value), groups: groups)
+        (cluster, clusterBits) = actionSets.compiled(role.clusterPermissions.map(\.value))
         let grants = role.indexPermissions.enumerated().map {
-            IndexGrant(role: role.name, position: $0.offset, permission: $0.element, groups: groups, catalogActions: catalogActions)
+            IndexGrant(role: role.name, position: $0.offset, permission: $0.element, actionSets: actionSets)
         }
         indexGrants = grants
         var table: [String: [Int]] = [:]
         for (position, grant) in grants.enumerated() {
-            for (id, action) in catalogActions.enumerated() where grant.actionBits.contains(id) { table[action, default: []].append(position) }
+            grant.actionBits.forEachMember { id in table[actionSets.catalogActions[id], default: []].append(position) }
         }
         grantsByAction = table
     }
@@ -185,5 +183,30 @@ final class CompiledRole: Sendable {
         if let positions = grantsByAction[action] { return positions.map { indexGrants[$0] } }
         if tabulated.contains(action) { return [] }
         return indexGrants.filter { $0.actions.grants(action) }
+    }
+}
+
+/// Compiles each distinct `allowed_actions` / `cluster_permissions` list once while an evaluator
+/// is built: roles repeat the same few lists (a group, or a group and an action), and testing
+/// every catalog action against a list is most of what compiling a role costs. Used by one
+/// thread, during `Evaluator.init` only.
+final class ActionSetCache {
+    let groups: FlattenedActionGroups
+    let catalogActions: [String]
+    private var known: [[String]: (ActionSet, BitSet)] = [:]
+
+    init(groups: FlattenedActionGroups, catalogActions: [String]) {
+        self.groups = groups
+        self.catalogActions = catalogActions
+    }
+
+    /// The list resolved through the groups, and the catalog actions it grants.
+    func compiled(_ written: [String]) -> (ActionSet, BitSet) {
+        if let cached = known[written] { return cached }
+        let actions = ActionSet(written: written, groups: groups)
+        var bits = BitSet(capacity: catalogActions.count)
+        for (id, action) in catalogActions.enumerated() where actions.grants(action) { bits.insert(id) }
+        known[written] = (actions, bits)
+        return (actions, bits)
     }
 }

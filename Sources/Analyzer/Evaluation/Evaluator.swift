@@ -54,7 +54,8 @@ public final class Evaluator: Sendable {
         self.groups = groups
         let actions = catalog.actions.map(\.name)
         let tabulated = Set(actions)
-        let compiled = merged.roles.mapValues { CompiledRole(role: $0, groups: groups, catalogActions: actions, tabulated: tabulated) }
+        let actionSets = ActionSetCache(groups: groups, catalogActions: actions)
+        let compiled = merged.roles.mapValues { CompiledRole(role: $0, actionSets: actionSets, tabulated: tabulated) }
         roles = compiled
         tables = PrivilegeTables(roles: compiled, catalogActions: actions)
         mapper = RoleMapper(config: merged, resolution: settings.rolesMappingResolution)

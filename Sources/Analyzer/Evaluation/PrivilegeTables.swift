@@ -15,6 +15,17 @@ struct BitSet: Sendable, Hashable {
 
     func containsAny(_ ids: [Int]) -> Bool { ids.contains(where: contains) }
 
+    /// Calls `body` with each member, smallest first.
+    func forEachMember(_ body: (Int) -> Void) {
+        for (index, word) in words.enumerated() {
+            var remaining = word
+            while remaining != 0 {
+                body(index * 64 + remaining.trailingZeroBitCount)
+                remaining &= remaining - 1
+            }
+        }
+    }
+
     /// Whether the two sets share a member.
     func intersects(_ other: BitSet) -> Bool {
         for index in 0..<min(words.count, other.words.count) where words[index] & other.words[index] != 0 { return true }
@@ -119,8 +130,8 @@ struct PrivilegeTables: Sendable {
         var cluster: [String: BitSet] = [:]
         var tables: [String: Draft] = [:]
         for (id, role) in ordered.enumerated() {
-            for action in catalogActions where role.cluster.grants(action) {
-                cluster[action, default: BitSet(capacity: ordered.count)].insert(id)
+            role.clusterBits.forEachMember { action in
+                cluster[catalogActions[action], default: BitSet(capacity: ordered.count)].insert(id)
             }
             for (action, positions) in role.grantsByAction {
                 // Mutated in place: copying a table out and back would copy its dictionaries.

@@ -10,6 +10,9 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Generates a deterministic configuration (default: 1,000 roles, 10,000 index patterns mixing exact, prefix, glob, regex and ${…} templates, 5,000 users, 200 action groups), compiles it, and times random checks on one core. Build with -c release for meaningful figures:
               swift build -c release && .build/release/secperm bench
+
+            With --batch DIR it writes that configuration as a securityadmin directory and the checks as DIR/cases.jsonl, then times the whole process `secperm check --config DIR --batch DIR/cases.jsonl --format json` (loading, subjects, decisions, output) --runs times and prints the median:
+              .build/release/secperm bench --batch /tmp/workload
             """)
 
     @Option(help: "Number of random checks.") var checks = 100_000
@@ -19,6 +22,10 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("action-groups"), help: "Custom action groups to generate.") var actionGroups = 200
     @Flag(help: "Time `secperm audit` on a generated configuration instead (default 10,000 roles, 30,000 patterns).")
     var audit = false
+    @Option(help: ArgumentHelp("Write the configuration and checks to this directory and time `secperm check --batch` on them as a whole process.", valueName: "dir"))
+    var batch: String?
+    @Option(help: "With --batch: how many times to run the process (the median is reported).") var runs = 3
+    @Option(help: "With --batch: the --jobs given to `secperm check` (1 = one core).") var jobs = 1
 
     @OptionGroup var output: FormatOption
 
@@ -26,11 +33,12 @@ struct BenchCommand: ParsableCommand {
     /// most 100 times the defaults, so a typo cannot exhaust the machine's memory.
     static let limits: KeyValuePairs<String, ClosedRange<Int>> = [
         "--checks": 1...10_000_000, "--roles": 1...100_000, "--patterns": 1...1_000_000,
-        "--users": 1...500_000, "--action-groups": 1...20_000,
+        "--users": 1...500_000, "--action-groups": 1...20_000, "--runs": 1...100, "--jobs": 1...256,
     ]
 
     func validate() throws {
-        let given = ["--checks": checks, "--roles": roles, "--patterns": patterns, "--users": users, "--action-groups": actionGroups]
+        let given = ["--checks": checks, "--roles": roles, "--patterns": patterns, "--users": users, "--action-groups": actionGroups,
+                     "--runs": runs, "--jobs": jobs]
         for (flag, range) in Self.limits {
             guard let value = given[flag], !range.contains(value) else { continue }
             throw ValidationError("\(flag) must be between \(range.lowerBound) and \(range.upperBound), found \(value)")
@@ -52,6 +60,10 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         if audit {
             try runAudit()
+            return
+        }
+        if let batch {
+            try runBatch(directory: batch)
             return
         }
         var size = SyntheticConfig.Size()

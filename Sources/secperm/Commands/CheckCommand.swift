@@ -20,7 +20,7 @@ struct CheckCommand: ParsableCommand {
 
             A cases file has one JSON object per line: {"id": "…", "user": "…", "backend_roles": […], "attributes": {…}, "roles": […], "host": "…", "action": "…", "indices": […], "expected": "allow|deny|partial|empty", "allowed_indices": […]}. A field of the wrong type, an unknown field or value, and a file without cases are input errors (exit 2, with the line). With "expected" it is an assertion file: disagreements are listed and the exit status is 1. --backend-role, --attribute, --role and --host given beside --batch are added to every case; --user, --claims, --action and --index are refused there (each case names its own).
 
-            With --format json, --batch writes JSON Lines: one object per case (the single-check object plus "id", "line", "expected", "disagreement"), then one last line {"summary": {…}} with the counts ("cases", "allow", "deny", "partial", "empty", and with expectations "asExpected" and "unexpected"). A run whose last line is not the summary was cut short.
+            With --format json, --batch writes JSON Lines (schemaVersion 2): one object per case: {"id", "line", "decision", "user": {"name"}, "action", "checkedAction", "indices", "allowedIndices", "expected", "disagreement"}; a case that disagrees, or every case with --explain, is instead the single-check object (grants, forbiddenMessage, fix, notes) plus those fields. Then one last line {"summary": {…}} with the counts ("cases", "allow", "deny", "partial", "empty", and with expectations "asExpected" and "unexpected"). A run whose last line is not the summary was cut short.
 
             Exit status: 0 allow/partial/empty, 1 deny (or a disagreeing case), 2 input error.
             """)
@@ -37,11 +37,19 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Check every case of a JSON Lines file instead of one request.", valueName: "cases.jsonl"))
     var batch: String?
 
+    @Flag(name: .long, help: "With --batch: explain every case (grants, 403 text, fix), not only those that disagree with \"expected\".")
+    var explain = false
+
+    @Option(name: .long, help: ArgumentHelp("With --batch: threads deciding the cases (default: the cores present); the output order is the cases' order.", valueName: "n"))
+    var jobs: Int?
+
     @OptionGroup var context: ClusterContextOptions
     @OptionGroup var target: TargetOption
     @OptionGroup var output: FormatOption
 
     func validate() throws {
+        if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be between 1 and 256, found \(jobs)") }
+        if batch == nil, explain || jobs != nil { throw ValidationError("--explain and --jobs go with --batch (a single check is always explained)") }
         if configOption.config == nil { throw ValidationError("--config is required: the security configuration to check against") }
         if batch != nil {
             let refused = [("--action", action != nil), ("--index", !index.isEmpty), ("--user", subjectOptions.user != nil), ("--claims", subjectOptions.claims != nil)]
@@ -78,19 +86,15 @@ struct CheckCommand: ParsableCommand {
             Diagnostics.printToStandardError(error.diagnostics)
             throw ExitStatus.inputError.exitCode
         }
-        let flags = try subjectOptions.request()
-        var entries: [BatchResult.Entry] = []
-        for item in cases {
-            var request = item.subject
-            request.backendRoles += flags.backendRoles
-            request.attributes.merge(flags.attributes) { _, new in new }
-            request.roles += flags.roles
-            request.host = request.host ?? flags.host
-            let subject = try resolve(request, evaluator)
-            let decision = evaluator.evaluate(subject, action: item.action, indices: item.indices)
-            entries.append(BatchResult.Entry(testCase: item, decision: decision, disagreement: item.disagreement(with: decision)))
+        let runner = BatchRunner(evaluator: evaluator, common: try subjectOptions.request(), explain: explain,
+                                 jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let result: BatchResult
+        do {
+            result = try runner.run(cases, file: path)
+        } catch {
+            Diagnostics.printToStandardError(error.diagnostics)
+            throw ExitStatus.inputError.exitCode
         }
-        let result = BatchResult(file: path, entries: entries)
         emit(output.format == .json ? BatchReport.jsonLines(result) : BatchReport.text(result))
         if result.failed { throw ExitStatus.negative.exitCode }
     }
