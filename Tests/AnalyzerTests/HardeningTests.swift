@@ -77,6 +77,18 @@ struct HardeningTests {
                 == ["--setting:1: error: plugins.security.restapi.admin.enabled must be true or false"])
     }
 
+    @Test("claims that cannot make a user are reported at the claims file (found by the fuzz suite)")
+    func claimsFileNamed() {
+        var request = SubjectRequest()
+        request.claimsFile = "token.json"
+        request.claims = .list([])
+        #expect(messages { _ = try SubjectResolver.resolve(request, config: SecurityConfig()) }
+                == ["token.json:1: error: the claims must be a JSON object\n  help: e.g. {\"sub\": \"alice\", \"roles\": [\"analyst\"]}"])
+        request.claims = .map(["roles": .string("a")])
+        #expect(messages { _ = try SubjectResolver.resolve(request, config: SecurityConfig()) }
+                == ["token.json:1: error: the claims have no 'sub' claim for the user name\n  help: the domain's subject_key is 'sub'; the token would be rejected"])
+    }
+
     // MARK: console query strings
 
     /// OpenSearch RestUtils.decodeQueryString: a parameter with an empty name is dropped, one

@@ -10,6 +10,8 @@ public struct SubjectRequest: Sendable {
     public var roles: [String] = []
     public var host: String?
     public var claims: ConfigValue?
+    /// Where the claims were read from, so that claims the domain would reject are reported there.
+    public var claimsFile: String?
 
     public init(user: String? = nil) {
         self.user = user
@@ -32,7 +34,8 @@ public enum SubjectResolver {
         var subject: Subject
         var canAuthenticate = true
         if let claims = request.claims {
-            subject = try ClaimsMapper.subject(from: claims, config: config, notes: &notes)
+            subject = try ClaimsMapper.subject(from: claims, config: config, notes: &notes,
+                                               location: request.claimsFile.map { SourceLocation(file: $0, line: 1) })
             if let user = request.user { subject.name = user }
         } else {
             guard let name = request.user, !name.isEmpty else {
@@ -63,9 +66,11 @@ public enum SubjectResolver {
 /// first jwt/openid domain of config.yml (seeds/002: `subject_key`, `roles_key` incl. nested paths,
 /// comma-separated strings).
 public enum ClaimsMapper {
-    public static func subject(from claims: ConfigValue, config: SecurityConfig, notes: inout [SubjectNote]) throws(InputError) -> Subject {
+    /// `location` is the claims file, named in the errors when the claims cannot make a user.
+    public static func subject(from claims: ConfigValue, config: SecurityConfig, notes: inout [SubjectNote],
+                               location: SourceLocation? = nil) throws(InputError) -> Subject {
         guard let map = claims.map else {
-            throw InputError(.error("the claims must be a JSON object", hint: "e.g. {\"sub\": \"alice\", \"roles\": [\"analyst\"]}"))
+            throw InputError(.error("the claims must be a JSON object", at: location, hint: "e.g. {\"sub\": \"alice\", \"roles\": [\"analyst\"]}"))
         }
         let domain = config.dynamic.authc.first { ["jwt", "openid"].contains($0.authenticatorType ?? "") }
         let settings = domain?.authenticatorConfig
@@ -76,7 +81,7 @@ public enum ClaimsMapper {
         }
         let subjectKey = settings?[path: "subject_key"]?.string ?? "sub"
         guard let name = map[subjectKey]?.string, !name.isEmpty else {
-            throw InputError(.error("the claims have no '\(subjectKey)' claim for the user name",
+            throw InputError(.error("the claims have no '\(subjectKey)' claim for the user name", at: location,
                                     hint: "the domain's subject_key is '\(subjectKey)'; the token would be rejected"))
         }
         var roles: [String] = []

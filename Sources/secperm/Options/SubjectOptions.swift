@@ -40,6 +40,7 @@ struct SubjectOptions: ParsableArguments {
         if let claims {
             do {
                 request.claims = try InputFiles.readJSONValue(claims)
+                request.claimsFile = claims
             } catch {
                 Diagnostics.printToStandardError(error.diagnostics)
                 throw ExitStatus.inputError.exitCode
