@@ -31,22 +31,26 @@ public struct ConfigFetcher: Sendable {
         var bundle: [String: ConfigValue] = [:]
         var unavailable: [ConfigType] = []
         var access = FetchedConfiguration.Access.securityIndex
-        for type in Self.fetchedTypes {
-            if access == .securityIndex {
-                switch try await indexDocument(type) {
-                case .found(let document):
-                    bundle[type.rawValue] = .string(document)
-                    continue
-                case .missing:
-                    continue
-                case .denied:
-                    access = .restAPI
-                }
+        indexLoop: for type in Self.fetchedTypes {
+            switch try await indexDocument(type) {
+            case .found(let document): bundle[type.rawValue] = .string(document)
+            case .missing: continue
+            case .denied:
+                access = .restAPI
+                break indexLoop
             }
-            if let body = try await restDocument(type, prefix: info.restPrefix) {
-                bundle[type.rawValue] = body
-            } else {
-                unavailable.append(type)
+        }
+        // No document at all: the index was not readable as the security index (a caller without
+        // the admin certificate may be answered "found": false); the REST API is asked instead.
+        if bundle.isEmpty { access = .restAPI }
+        if access == .restAPI {
+            bundle = [:]
+            for type in Self.fetchedTypes {
+                if let body = try await restDocument(type, prefix: info.restPrefix) {
+                    bundle[type.rawValue] = body
+                } else {
+                    unavailable.append(type)
+                }
             }
         }
         let config = try decode(bundle, profile: info.profile, access: access)
