@@ -163,7 +163,7 @@ struct MigrationTests {
         #expect(plan.entries.first { $0.name == "ops_reserved" }?.skipReason == .reserved(.source))
         let text = MigrationReport.planText(plan)
         #expect(text.hasPrefix("plan: opendistro-1.13 → opensearch-2.19: 8 add, 1 update, 0 unchanged, 3 skip\n"))
-        #expect(text.contains("  update    roles         writer        description removed (only the target has it), index_permissions set\n"))
+        #expect(text.contains("\n  update    roles         writer        description removed (only the target has it), index_permissions set\n"))
         #expect(!text.contains("$2b$"))
         let json = MigrationReport.json(plan, outcome: nil, verification: nil)
         #expect(json.contains("\"schemaVersion\" : 1"))

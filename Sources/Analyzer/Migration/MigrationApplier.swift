@@ -27,8 +27,10 @@ public struct MigrationApplier: Sendable {
         self.source = source
     }
 
-    /// Backs the target up (the fetch format) into `backupDirectory`, then applies the plan.
+    /// Backs the target up (the fetch format) into `backupDirectory`, then applies the plan. A plan
+    /// without writes sends nothing and backs nothing up.
     public func apply(_ plan: MigrationPlan, to cluster: any Cluster, current: FetchedConfiguration, backupDirectory: String?) async -> MigrationOutcome {
+        guard !plan.writes.isEmpty else { return MigrationOutcome(backupDirectory: nil, written: [], failedEntry: nil, failure: nil) }
         if let backupDirectory {
             do {
                 try FetchedDirectory.write(current, to: backupDirectory)

@@ -40,7 +40,7 @@ public enum MigrationReport {
             + "\(plan.count(.unchanged)) unchanged, \(plan.count(.skip)) skip"]
         let nameWidth = min(32, plan.entries.map(\.name.count).max() ?? 0)
         for entry in plan.entries {
-            var line = "  " + pad(entry.operation.rawValue, 10) + pad(entry.type.rawValue, 14) + pad(entry.name, nameWidth)
+            var line = "  " + [pad(entry.operation.rawValue, 9), pad(entry.type.rawValue, 13), pad(entry.name, nameWidth)].joined(separator: " ")
             if let reason = entry.skipReason { line += "  " + self.reason(reason) }
             if entry.operation == .update { line += "  " + changes(entry) }
             if entry.hashNotCompared { line += "  (password hash not compared: the target was read without its admin certificate)" }
@@ -162,7 +162,7 @@ public enum MigrationReport {
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 }
 
