@@ -66,4 +66,16 @@ struct MigrateCommandTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("--backup needs --apply"))
     }
+
+    // The snapshot runbook of seed 001 as a console file: every request parses and the restore
+    // lists the write checks on the restored indices (rest-actions.md, snapshot restore).
+    @Test func snapshotPreflightConsoleFileParses() throws {
+        let result = try CLI.run(["actions", "data/samples/snapshot-preflight.txt"])
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        let routes = result.stdout.split(separator: "\n").filter { $0.hasPrefix("  route ") }.map { String($0.dropFirst(8)) }
+        #expect(routes == ["PUT /_snapshot/{repository}", "PUT /_snapshot/{repository}/{snapshot}", "GET /_snapshot/{repository}/{snapshot}/_status",
+                           "PUT /_snapshot/{repository}", "POST /_snapshot/{repository}/{snapshot}/_restore"])
+        #expect(result.stdout.contains("  index    indices:data/write/index        *, -.opendistro_security  only if plugins.security.check_snapshot_restore_write_privileges is true (the default)"))
+    }
 }
