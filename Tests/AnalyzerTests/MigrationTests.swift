@@ -291,4 +291,70 @@ struct MigrationTests {
                                                                           "indices:admin/resolve/index logs-"])
         #expect(MigrationReport.verificationText(verification).hasPrefix("migration NOT verified: incomparable\n"))
     }
+
+    /// The target written by a REST API user (all_access in `restapi.roles_enabled`) instead of
+    /// the admin certificate.
+    static func restUserTarget() throws -> (SimulatedCluster, BasicAuthCluster) {
+        var settings = NodeSettings()
+        settings.restRolesEnabled = ["all_access"]
+        let cluster = try SimulatedCluster(configDirectory: MigrationFixture.target, catalog: Catalog(profile: MigrationFixture.targetProfile),
+                                           settings: settings, adminDNs: [Simulation.adminDN])
+        let authorization = Simulation.request("GET", "/", user: "admin", password: "admin-pw").header("Authorization") ?? ""
+        return (cluster, BasicAuthCluster(inner: cluster.inProcess(peer: PeerIdentity(remoteAddress: "127.0.0.1:4")), authorization: authorization))
+    }
+
+    // Read through the REST API the target's hashes are blank: a user whose fields are identical is
+    // unchanged (the hash could not be compared, and the plan says so) — a re-run sends no write.
+    @Test func restUserTargetRerunWritesNothingAndSaysHashesWereNotCompared() async throws {
+        let (source, _) = try MigrationFixture.clusters()
+        let from = try await ConfigFetcher(cluster: source.inProcess(peer: MigrationFixture.admin), side: .source).fetch()
+        let (target, user) = try MigrationTests.restUserTarget()
+        let to = try await ConfigFetcher(cluster: user, side: .target).fetch()
+        #expect(to.access == .restAPI)
+        let outcome = await MigrationApplier(source: from.config).apply(MigrationFixture.plan(from, to), to: user, current: to, backupDirectory: nil)
+        #expect(outcome.completed)
+        let login = Simulation.request("GET", "/_plugins/_security/authinfo", user: "carol", password: "bob-pw")
+        #expect(target.respond(to: login, peer: PeerIdentity(remoteAddress: "127.0.0.1:5")).response.status == 200)
+        let again = MigrationFixture.plan(from, try await ConfigFetcher(cluster: user, side: .target).fetch())
+        #expect(again.writes.isEmpty)
+        #expect(again.entries.filter(\.hashNotCompared).map(\.name) == ["alice", "bob", "carol"])
+        #expect(MigrationReport.planText(again).contains("  unchanged internalusers alice         (password hash not compared: the target was read without its admin certificate)\n"))
+    }
+
+    // 2.8+ RolesApiAction: a role granting restapi:admin/* may be written by a REST admin only;
+    // the run stops at that write with the plugin's answer and says what was written.
+    @Test func aRefusedWriteStopsTheRunWithThePluginsAnswer() async throws {
+        let location = SourceLocation(file: "t", line: 1)
+        var source = SecurityConfig()
+        source.actionGroups["first"] = ActionGroup(name: "first", location: location, allowedActions: [Located("indices:data/read/search", at: location)])
+        source.roles["api_admin"] = Role(name: "api_admin", location: location, clusterPermissions: [Located("restapi:admin/roles", at: location)])
+        source.tenants["later"] = Tenant(name: "later", location: location)
+        let (_, user) = try MigrationTests.restUserTarget()
+        let to = try await ConfigFetcher(cluster: user, side: .target).fetch()
+        let plan = MigrationPlanner(source: source, sourceProfile: MigrationFixture.targetProfile, target: to.config,
+                                    targetCatalog: Catalog(profile: MigrationFixture.targetProfile), targetHashesKnown: false).plan()
+        let outcome = await MigrationApplier(source: source).apply(plan, to: user, current: to, backupDirectory: nil)
+        #expect(outcome.written.map(\.name) == ["first"])
+        #expect(outcome.failedEntry?.name == "api_admin")
+        let text = MigrationReport.text(plan, outcome: outcome, verification: nil)
+        #expect(text.contains("written: 1 of 3\nstopped at roles 'api_admin': the target cluster refused PUT /_plugins/_security/api/roles/api_admin (403): Access denied\n"))
+    }
+
+    // A target whose security index does not load answers 503 to everything: fetch stops before any write.
+    @Test func uninitializedTargetStopsBeforeWriting() async throws {
+        let directory = MigrationFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.copyItem(atPath: MigrationFixture.target, toPath: directory)
+        let roles = directory + "/roles.yml"
+        try (try String(contentsOfFile: roles, encoding: .utf8) + "kibana_user:\n  cluster_permissions:\n  - \"cluster_monitor\"\n")
+            .write(toFile: roles, atomically: true, encoding: .utf8)
+        let target = try SimulatedCluster(configDirectory: directory, catalog: Catalog(profile: MigrationFixture.targetProfile), adminDNs: [Simulation.adminDN])
+        #expect(!target.initializationProblems.isEmpty)
+        do {
+            _ = try await ConfigFetcher(cluster: target.inProcess(peer: MigrationFixture.admin), side: .target).fetch()
+            Issue.record("fetch succeeded")
+        } catch {
+            #expect(MigrationReport.describe(error) == "the target cluster answered 503: OpenSearch Security not initialized.")
+        }
+    }
 }
