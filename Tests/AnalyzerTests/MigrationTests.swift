@@ -161,6 +161,9 @@ struct MigrationTests {
         #expect(writer.changes == [MigrationPlan.FieldChange(field: "description", kind: .removed),
                                    MigrationPlan.FieldChange(field: "index_permissions", kind: .added)])
         #expect(plan.entries.first { $0.name == "ops_reserved" }?.skipReason == .reserved(.source))
+        // static_config.json: 'crud' (through 'read') and 'cluster_composite_ops_ro' differ between 1.13 and 2.19.
+        #expect(writer.translations == [.builtInGroupChanged("crud")])
+        #expect(plan.entries.first { $0.name == "log_reader" && $0.type == .roles }?.translations == [.builtInGroupChanged("cluster_composite_ops_ro")])
         let text = MigrationReport.planText(plan)
         #expect(text.hasPrefix("plan: opendistro-1.13 → opensearch-2.19: 8 add, 1 update, 0 unchanged, 3 skip\n"))
         #expect(text.contains("\n  update    roles         writer        description removed (only the target has it), index_permissions set\n"))
@@ -192,6 +195,19 @@ struct MigrationTests {
             "internalusers/a:b: the target would refuse it: ':' is not allowed in an account name",
             "internalusers/nohash: no password hash in the source (read without its admin certificate); the target refuses a new user without 'hash' or 'password'",
         ])
+    }
+
+    // permissions.json: the point-in-time actions of 2.3 were renamed in 2.4; a role copied from
+    // 2.3 to 2.19 keeps the old name, which the plan reports.
+    @Test func namesTheTargetReleaseDoesNotKnowAreReported() {
+        let location = SourceLocation(file: "t", line: 1)
+        var source = SecurityConfig()
+        source.roles["pit"] = Role(name: "pit", location: location, clusterPermissions: [Located("cluster:admin/point_in_time/read", at: location),
+                                                                                      Located("cluster_monitor", at: location)])
+        let plan = MigrationPlanner(source: source, sourceProfile: TargetProfile(flavor: .opensearch, version: "2.3"), target: SecurityConfig(),
+                                    targetCatalog: Catalog(profile: MigrationFixture.targetProfile), targetHashesKnown: true).plan()
+        #expect(plan.entries.first?.translations == [.unknownToTarget("cluster:admin/point_in_time/read")])
+        #expect(MigrationReport.planText(plan).contains("\n      note: 'cluster:admin/point_in_time/read' is not known to opensearch-2.19; copied unchanged (it grants nothing there)\n"))
     }
 
     @Test func applyBacksUpWritesInOrderAndUsersKeepTheirPasswords() async throws {

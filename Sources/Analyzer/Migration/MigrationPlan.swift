@@ -43,6 +43,9 @@ public struct MigrationPlan: Sendable {
         /// A permission or action group name the source release knows and the target release does
         /// not: copied unchanged (the plugin keeps unknown names literal; they grant nothing there).
         case unknownToTarget(String)
+        /// A built-in action group the entry names grants different actions on the target release:
+        /// the entry is copied as written and means something else there (the parity proof shows what).
+        case builtInGroupChanged(String)
     }
 
     public struct Entry: Sendable, Hashable {

@@ -122,6 +122,21 @@ public struct MigrationPlanner: Sendable {
             let knownToTarget = targetCatalog.permission(named: permission) != nil || targetCatalog.staticActionGroup(named: permission) != nil
                 || source.actionGroups[permission] != nil || target.actionGroups[permission] != nil
             if knownToSource, !knownToTarget { result.append(.unknownToTarget(permission)) }
+            if source.actionGroups[permission] == nil, let from = Self.flattened(permission, sourceCatalog), let to = Self.flattened(permission, targetCatalog),
+               from != to {
+                result.append(.builtInGroupChanged(permission))
+            }
+        }
+        return result
+    }
+
+    /// A built-in action group's names after following the built-in groups it lists (to a fixpoint).
+    static func flattened(_ group: String, _ catalog: Catalog) -> Set<String>? {
+        guard catalog.staticActionGroup(named: group) != nil else { return nil }
+        var result = Set<String>(), pending = [group], seen = Set<String>()
+        while let next = pending.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            if let nested = catalog.staticActionGroup(named: next) { pending += nested.allowedActions } else { result.insert(next) }
         }
         return result
     }

@@ -22,6 +22,7 @@ public enum MigrationReport {
     static func translation(_ translation: MigrationPlan.Translation, target: TargetProfile) -> String {
         switch translation {
         case .unknownToTarget(let name): "'\(name)' is not known to \(target.name); copied unchanged (it grants nothing there)"
+        case .builtInGroupChanged(let name): "built-in group '\(name)' grants different actions on \(target.name); copied as written"
         }
     }
 
