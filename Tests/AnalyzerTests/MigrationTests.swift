@@ -108,6 +108,9 @@ struct FetchTests {
         let text = MigrationReport.fetchText(fetched, directory: "out")
         #expect(text.contains("users were written without password hashes"))
         #expect(!text.contains("$2b$"))
+        let json = MigrationReport.fetchJSON(fetched, directory: "out")
+        #expect(json.contains("\"passwordHashes\" : false"))
+        #expect(json.contains("\"usersWithoutHash\" : [\n    \"admin\"\n  ]"))
     }
 
     // Written to a temporary folder, moved into place, 0600 files; loads back to the same entries.

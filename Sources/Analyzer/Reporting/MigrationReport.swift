@@ -147,6 +147,32 @@ public enum MigrationReport {
         return text
     }
 
+    private struct JSONFetch: Encodable {
+        let schemaVersion = 1
+        let directory: String
+        let target: String
+        let version: String
+        let restPrefix: String
+        let readFrom: String
+        let passwordHashes: Bool
+        let counts: [String: Int]
+        let usersWithoutHash: [String]
+        let hidden: [String]
+        let unavailableTypes: [String]
+        let metadataWritten: Bool
+    }
+
+    public static func fetchJSON(_ fetched: FetchedConfiguration, directory: String) -> String {
+        let config = fetched.config
+        return JSONOutput.render(JSONFetch(
+            directory: directory, target: fetched.info.profile.name, version: fetched.info.versionNumber, restPrefix: fetched.info.restPrefix,
+            readFrom: fetched.access.rawValue, passwordHashes: fetched.hasPasswordHashes,
+            counts: ["roles": config.roles.count, "rolesmapping": config.roleMappings.count, "actiongroups": config.actionGroups.count,
+                     "internalusers": config.internalUsers.count, "tenants": config.tenants.count],
+            usersWithoutHash: fetched.usersWithoutHash, hidden: fetched.hiddenEntries.map { "\($0.type.rawValue)/\($0.name)" },
+            unavailableTypes: fetched.unavailableTypes.map(\.rawValue), metadataWritten: fetched.metadata != nil))
+    }
+
     // MARK: errors
 
     public static func describe(_ error: MigrationError) -> String {
