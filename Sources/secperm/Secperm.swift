@@ -13,7 +13,8 @@ struct Secperm: AsyncParsableCommand {
             Exit codes: 0 success, 1 denied / findings / differences, 2 usage or input error, 3 cluster unreachable or authentication failed.
             """,
         version: "0.1.0",
-        subcommands: [AuditCommand.self, CheckCommand.self, ActionsCommand.self, CatalogCommand.self, ExpandCommand.self, BenchCommand.self, DiffCommand.self, MigrateCommand.self])
+        subcommands: [AuditCommand.self, CheckCommand.self, ActionsCommand.self, CatalogCommand.self, ExpandCommand.self,
+                      DiffCommand.self, WhoamiCommand.self, SimulateCommand.self, BenchCommand.self, FetchCommand.self, MigrateCommand.self])
 
     /// Parses, runs, and maps every failure to the exit codes of the CLI contract.
     static func main() async {

@@ -2,7 +2,6 @@ import Foundation
 
 enum Paths {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
     static let sample = packageRoot.appendingPathComponent("data/samples/acme").path
     static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures")
 }

@@ -6,8 +6,8 @@ import Testing
 struct CatalogTests {
     @Test("every name in the Lucenia permissions reference is in the lucenia catalog, verbatim")
     func seedNamesLucenia() throws {
-        let names = try SeedNames.lucenniaReference()
-        #expect(names.count >= 130, "the seed parser found too few names: \(names.count)")
+        let names = LuceniaReference.names
+        #expect(names.count == 135)
         let catalog = Catalog(profile: TargetProfile(parsing: "lucenia")!)
         let missing = names.filter { catalog.permission(named: $0) == nil }.sorted()
         #expect(missing.isEmpty, "missing: \(missing)")
@@ -16,7 +16,7 @@ struct CatalogTests {
     @Test("every seed name is in the opensearch-3 catalog with the opensearch vendor segment")
     func seedNamesOpenSearch() throws {
         let catalog = Catalog(profile: .default)
-        let missing = try SeedNames.lucenniaReference()
+        let missing = LuceniaReference.names
             .map { $0.replacingOccurrences(of: "cluster:admin/lucenia/", with: "cluster:admin/opensearch/") }
             .filter { catalog.permission(named: $0) == nil }.sorted()
         #expect(missing.isEmpty, "missing: \(missing)")
@@ -118,7 +118,7 @@ struct StaticConfigTests {
 struct EmbeddedDataTests {
     @Test("Generated/EmbeddedData.swift carries data/ byte for byte (run `swift run secperm-datagen` when this fails)")
     func inSync() throws {
-        let data = SeedNames.packageRoot.appendingPathComponent("data")
+        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("data")
         var files = try FileManager.default.contentsOfDirectory(atPath: data.path)
             .filter { $0.hasSuffix(".json") || $0.hasSuffix(".tsv") }
         files += try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("samples/acme").path)

@@ -5,7 +5,7 @@ import Testing
 enum CLI {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let sample = packageRoot.appendingPathComponent("data/samples/acme").path
-    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures")
 
     static var binary: URL {
         let candidates = [

@@ -11,11 +11,8 @@ struct CatalogExpandCommandTests {
         #expect(root["schemaVersion"] as? Int == 1)
         #expect(root["target"] as? String == "lucenia-0.9")
         let names = Set(((root["permissions"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String })
-        let seed = try String(contentsOf: CLI.shared.appendingPathComponent("seeds/004_8e92197175d6e872.txt"), encoding: .utf8)
-        let bullets = seed.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { $0.hasPrefix("•") }.map { String($0.dropFirst()).trimmingCharacters(in: .whitespaces) }
-            .filter { $0.contains(":") && !$0.contains(" ") }
-        #expect(bullets.count > 60)
+        #expect(Self.luceniaBullets.count == 68)
+        let bullets = Self.luceniaBullets
         #expect(Set(bullets).subtracting(names).isEmpty, "missing: \(Set(bullets).subtracting(names).sorted())")
         #expect(names.contains("cluster:admin/lucenia/ql/datasources/create"))
         #expect(((root["actionGroups"] as? [[String: Any]]) ?? []).count == 26)
@@ -101,4 +98,35 @@ struct CatalogExpandCommandTests {
         let names = ((try CLI.json(result.stdout)["permissions"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
         #expect(names.contains("restapi:admin/roles"))
     }
+
+    /// The permission names that Lucenia's permissions reference (seeds/004) lists as bullets,
+    /// verbatim. `.ci/run` re-reads the seed when it is present and fails if this list drifts from it.
+    static let luceniaBullets: [String] = [
+        "cluster:admin/ingest/pipeline/delete", "cluster:admin/ingest/pipeline/get",
+        "cluster:admin/ingest/pipeline/put", "cluster:admin/ingest/pipeline/simulate",
+        "cluster:admin/ingest/processor/grok/get", "cluster:admin/lucenia/ql/async_query/create",
+        "cluster:admin/lucenia/ql/async_query/delete", "cluster:admin/lucenia/ql/async_query/result",
+        "cluster:admin/lucenia/ql/datasources/create", "cluster:admin/lucenia/ql/datasources/delete",
+        "cluster:admin/lucenia/ql/datasources/patch", "cluster:admin/lucenia/ql/datasources/read",
+        "cluster:admin/lucenia/ql/datasources/update", "cluster:admin/opendistro/asynchronous_search/delete",
+        "cluster:admin/opendistro/asynchronous_search/get", "cluster:admin/opendistro/asynchronous_search/stats",
+        "cluster:admin/opendistro/asynchronous_search/submit", "cluster:admin/reindex/rethrottle",
+        "cluster:admin/repository/delete", "cluster:admin/repository/get", "cluster:admin/repository/put",
+        "cluster:admin/repository/verify", "cluster:admin/reroute", "cluster:admin/script/delete",
+        "cluster:admin/script/get", "cluster:admin/script/put", "cluster:admin/settings/update",
+        "cluster:admin/snapshot/create", "cluster:admin/snapshot/delete", "cluster:admin/snapshot/get",
+        "cluster:admin/snapshot/restore", "cluster:admin/snapshot/status", "cluster:admin/snapshot/status*",
+        "cluster:admin/tasks/cancel", "cluster:admin/tasks/test", "cluster:admin/tasks/testunblock",
+        "cluster:monitor/allocation/explain", "cluster:monitor/health", "cluster:monitor/main",
+        "cluster:monitor/nodes/hot_threads", "cluster:monitor/nodes/info", "cluster:monitor/nodes/liveness",
+        "cluster:monitor/nodes/stats", "cluster:monitor/nodes/usage", "cluster:monitor/remote/info",
+        "cluster:monitor/state", "cluster:monitor/stats", "cluster:monitor/task", "cluster:monitor/task/get",
+        "cluster:monitor/tasks/lists", "indices:admin/index_template/delete", "indices:admin/index_template/get",
+        "indices:admin/index_template/put", "indices:admin/index_template/simulate",
+        "indices:admin/index_template/simulate_index", "indices:data/write/bulk*", "indices:data/write/delete",
+        "indices:data/write/index", "indices:data/write/update", "restapi:admin/actiongroups",
+        "restapi:admin/allowlist", "restapi:admin/internalusers", "restapi:admin/nodesdn", "restapi:admin/roles",
+        "restapi:admin/rolesmapping", "restapi:admin/ssl/certs/info", "restapi:admin/ssl/certs/reload",
+        "restapi:admin/tenants"
+    ]
 }

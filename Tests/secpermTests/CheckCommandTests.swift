@@ -106,7 +106,7 @@ struct CheckCommandTests {
 
     @Test("cluster metadata and node settings come from files and --setting")
     func context() throws {
-        let scenario = CLI.shared.appendingPathComponent("conformance/int_readonly_legacy").path
+        let scenario = CLI.fixtures.appendingPathComponent("conformance/int_readonly_legacy").path
         let result = try CLI.run(["check", "--config", "\(scenario)/config", "--cluster-metadata", "\(scenario)/cluster_metadata.json",
                                   "--opensearch-yml", "\(scenario)/opensearch.yml", "--user", "unlimited_user",
                                   "--action", "indices:data/read/search", "--index", ".system_index_plugin", "--format", "json"])

@@ -178,6 +178,7 @@ public struct ConfigLoader: Sendable {
     private func finish(_ config: SecurityConfig, _ diagnostics: [Diagnostic]) throws(InputError) -> LoadedConfig {
         let errors = diagnostics.filter { $0.severity == .error }
         guard errors.isEmpty else { throw InputError(errors) }
+        try FlattenedActionGroups.checkSize(config.actionGroups)
         return LoadedConfig(config: config, diagnostics: diagnostics)
     }
 

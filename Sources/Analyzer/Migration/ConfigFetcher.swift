@@ -60,26 +60,36 @@ public struct ConfigFetcher: Sendable {
 
     // MARK: GET /
 
+    /// The release and REST prefix as `whoami` tells them (ReleaseDetection): `GET /`, then which
+    /// security prefix answers `{prefix}/authinfo`.
     func clusterInfo(now: Date) async throws(MigrationError) -> FetchedConfiguration.ClusterInfo {
-        let (status, body) = try await get("/")
-        guard status == 200, let version = body?.map?["version"]?.map, let number = version["number"]?.string else {
-            throw failure("GET /", status: status, body: body)
+        let rootResponse = try await MigrationRequests.send(cluster, side: side, ClusterRequest(method: "GET", path: "/"))
+        guard [200, 403].contains(rootResponse.status) else {
+            throw MigrationRequests.failure(side: side, request: "GET /", status: rootResponse.status, message: MigrationRequests.message(rootResponse))
         }
-        let detected: TargetProfile?
+        let root = rootResponse.status == 200 ? RootInfo(body: rootResponse.body) : nil
+        var answered: String?
+        for prefix in profile.map({ [$0.restPrefix] }) ?? ReleaseDetection.prefixesToProbe(root: root) {
+            let response = try await MigrationRequests.send(cluster, side: side, ClusterRequest(method: "GET", path: prefix + "/authinfo"))
+            if response.status == 401 {
+                throw MigrationRequests.failure(side: side, request: "GET \(prefix)/authinfo", status: 401, message: MigrationRequests.message(response))
+            }
+            if ReleaseDetection.securityAnswered(status: response.status, body: response.body) {
+                answered = prefix
+                break
+            }
+        }
+        guard let answered else { throw .release(side, .noSecurityPlugin) }
+        let detected: TargetProfile
         if let profile {
             detected = profile
-        } else if let distribution = version["distribution"]?.string {
-            let parts = number.split(separator: ".").prefix(2).joined(separator: ".")
-            detected = TargetProfile(parsing: "\(distribution)-\(parts)")
-        } else if number.hasPrefix("7.10.") {
-            // Open Distro 1.x answers as Elasticsearch 7.10.2 (security-layer-responses.md "GET /").
-            detected = TargetProfile(parsing: "opendistro-1.13")
         } else {
-            detected = nil
+            switch ReleaseDetection.detect(root: root, rootForbidden: rootResponse.status == 403, answering: [answered]) {
+            case .success(let release): detected = release.profile
+            case .failure(let failure): throw .release(side, failure)
+            }
         }
-        guard let detected else { throw .unknownRelease(side, versionNumber: number) }
-        let prefix = detected.flavor == .opendistro ? "/_opendistro/_security" : "/_plugins/_security"
-        return FetchedConfiguration.ClusterInfo(profile: detected, versionNumber: number, restPrefix: prefix, fetchedAt: now)
+        return FetchedConfiguration.ClusterInfo(profile: detected, versionNumber: root?.number ?? "", restPrefix: answered, fetchedAt: now)
     }
 
     // MARK: the security index
@@ -185,6 +195,8 @@ enum MigrationRequests {
             response = try await cluster.send(request)
         } catch let error as MigrationError {
             throw error
+        } catch let error as ClusterError {
+            throw .transport(side, error)
         } catch {
             throw .unreachable(side, detail: String(describing: error))
         }

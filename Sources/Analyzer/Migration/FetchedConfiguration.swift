@@ -72,7 +72,9 @@ public struct FetchedConfiguration: Sendable {
 
 /// Why reading from or writing to a cluster stopped. Sentences are written by `MigrationReport`.
 public enum MigrationError: Error, Sendable {
-    /// The connection failed (DNS, refused, TLS, dropped); `detail` is the transport's message.
+    /// The connection failed (DNS, refused, TLS, dropped) as the HTTP client classifies it.
+    case transport(MigrationSide, ClusterError)
+    /// The connection failed in a way not classified (any other `Cluster`); `detail` is its message.
     case unreachable(MigrationSide, detail: String)
     /// 401, or 403 on a request the job needs (the Security API gate, the admin certificate).
     case notAuthorized(MigrationSide, request: String, status: Int, message: String)
@@ -80,8 +82,8 @@ public enum MigrationError: Error, Sendable {
     case notInitialized(MigrationSide, message: String)
     /// Any other unexpected answer.
     case unexpected(MigrationSide, request: String, status: Int, message: String)
-    /// `GET /` did not name a release secperm knows.
-    case unknownRelease(MigrationSide, versionNumber: String)
+    /// The release could not be told (ReleaseDetection); a target option names it.
+    case release(MigrationSide, ReleaseDetectionFailure)
     /// What the cluster returned does not load as a configuration.
     case invalidConfiguration(MigrationSide, InputError)
 }

@@ -183,7 +183,8 @@ public enum MigrationReport {
         case .notInitialized(let side, let message): "the \(side.rawValue) cluster answered 503: \(message)"
         case .unexpected(let side, let request, let status, let message):
             "\(request) on the \(side.rawValue)\(status == 0 ? "" : " answered \(status)")\(message.isEmpty ? "" : ": \(message)")"
-        case .unknownRelease(let side, let number): "the \(side.rawValue) cluster's release (version \(number)) is not one secperm knows; name it with a target option"
+        case .transport(let side, let error): "the \(side.rawValue) cluster: \(ClusterErrorReport.line(error))"
+        case .release(let side, let failure): "the \(side.rawValue) cluster: \(ClusterErrorReport.line(failure))"
         case .invalidConfiguration(let side, let error): "the \(side.rawValue) configuration does not load:\n\(error.description)"
         }
     }

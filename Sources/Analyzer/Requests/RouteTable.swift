@@ -110,12 +110,15 @@ public struct RouteTable: Sendable {
     }
 
     /// The known route closest to an unknown path (edit distance on the template), for hints.
+    /// A path more than twice as long as every route is no typo of one, and measuring it against
+    /// each would cost its length times theirs: it gets no hint.
     public func closest(method: String, path: String) -> Route? {
         let normalized = "/" + RouteTable.segments(path).joined(separator: "/")
-        return routes.min { lhs, rhs in
-            let left = Suggestion.editDistance(normalized, lhs.path) + (lhs.method == method ? 0 : 2)
-            let right = Suggestion.editDistance(normalized, rhs.path) + (rhs.method == method ? 0 : 2)
-            return (left, lhs.path) < (right, rhs.path)
+        let longest = routes.map(\.path.unicodeScalars.count).max() ?? 0
+        guard normalized.unicodeScalars.count <= 2 * longest else { return nil }
+        let scored = routes.map { route in
+            (distance: Suggestion.editDistance(normalized, route.path) + (route.method == method ? 0 : 2), route: route)
         }
+        return scored.min { ($0.distance, $0.route.path) < ($1.distance, $1.route.path) }?.route
     }
 }
