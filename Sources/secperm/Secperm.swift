@@ -14,7 +14,8 @@ struct Secperm: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [AuditCommand.self, CheckCommand.self, ActionsCommand.self, CatalogCommand.self, ExpandCommand.self,
-                      DiffCommand.self, WhoamiCommand.self, SimulateCommand.self, ProbeCommand.self, BenchCommand.self])
+                      DiffCommand.self, ProbeCommand.self, WhoamiCommand.self, SimulateCommand.self, FetchCommand.self,
+                      MigrateCommand.self, BenchCommand.self])
 
     /// Parses, runs, and maps every failure to the exit codes of the CLI contract.
     static func main() async {
