@@ -58,8 +58,13 @@ public enum SpecialDenial: Hashable, Sendable {
     /// A system index. In permission mode no held role grants `system:admin/system_index` on it
     /// explicitly; otherwise the action is write-type, refused on system indices.
     case systemIndex(index: String, action: String, permissionMode: Bool)
-    /// A protected index, and the user holds none of `protected_indices.roles`. `index` is nil
-    /// when a write-type request covers all indices, which include protected ones.
+    /// Permission mode: the request names the system index `systemIndex`, so every index it names
+    /// needs `system:admin/system_index` explicitly, and no held role grants it on the regular
+    /// index `index`.
+    case regularIndexBesideSystemIndex(index: String, systemIndex: String)
+    /// A write-type action on a protected index, and the user holds none of
+    /// `protected_indices.roles` (reads pass and are served empty). `index` is nil when a
+    /// write-type request covers all indices, which include protected ones.
     case protectedIndex(index: String?, action: String)
     /// `enable_snapshot_restore_privilege: false`.
     case snapshotRestoreDisabled
@@ -101,6 +106,9 @@ public enum DecisionNote: Hashable, Sendable {
     case explicitIndexGrantNeeded(action: String)
     /// Reads of system or security indices served empty; `all` when every allowed index is one.
     case readsBlanked(indices: [String], all: Bool)
+    /// Reads of protected indices served empty to a user holding none of the roles `setting`
+    /// lists; `all` when every allowed index is one.
+    case protectedReadsBlanked(indices: [String], all: Bool, setting: String)
     /// A special denial, stated as a note too.
     case denied(SpecialDenial)
 }

@@ -72,7 +72,7 @@ struct FixPlanner {
         switch denial {
         case .securityIndexInPermissionMode, .securityIndexWrite, .allIndicesWriteIncludesSecurityIndex, .restoreOfAllOrSecurityIndex:
             return .securityIndexReservedForAdmin(securityIndex: settings.securityIndexName)
-        case .systemIndex, .serviceAccountOutsideSystemIndices:
+        case .systemIndex, .serviceAccountOutsideSystemIndices, .regularIndexBesideSystemIndex:
             return settings.systemIndexPermissionEnabled
                 ? .grantSystemIndexPermission : .enableSystemIndexPermission(setting: "\(prefix).system_indices.permission.enabled")
         case .protectedIndex: return .mapToProtectedRole(setting: "\(prefix).protected_indices.roles")

@@ -33,6 +33,10 @@ public enum DecisionSentences {
             all
                 ? "\(list(indices)) \(indices.count == 1 ? "is a" : "are") system or security \(indices.count == 1 ? "index" : "indices"): the read passes authorization but returns no documents"
                 : "documents of \(list(indices)) are hidden from this user (system or security indices)"
+        case .protectedReadsBlanked(let indices, let all, let setting):
+            all
+                ? "\(list(indices)) \(indices.count == 1 ? "is a protected index" : "are protected indices") and the user holds none of the roles in \(setting): the read passes authorization but returns no documents"
+                : "documents of \(list(indices)) are hidden from this user (protected indices; only the roles in \(setting) see them)"
         case .denied(let denial): reason(denial)
         }
     }
@@ -83,8 +87,10 @@ public enum DecisionSentences {
             "\(index) is a system index and no mapped role grants system:admin/system_index on it explicitly"
         case .systemIndex(let index, let action, false):
             "\(index) is a system index; \(action) is a write-type action refused on it (system index permissions are not enabled)"
-        case .protectedIndex(let index?, _):
-            "\(index) is a protected index; only the roles in protected_indices.roles may touch it"
+        case .regularIndexBesideSystemIndex(let index, let systemIndex):
+            "the request includes the system index \(systemIndex), so every index in it needs system:admin/system_index explicitly; no mapped role grants it on \(index)"
+        case .protectedIndex(let index?, let action):
+            "\(index) is a protected index; \(action) is refused on it to users holding none of the roles in protected_indices.roles (reads pass but return no documents)"
         case .protectedIndex(nil, let action):
             "\(action) on all indices would include protected indices; only the roles in protected_indices.roles may do that"
         case .snapshotRestoreDisabled: "snapshot restore by regular users is disabled (enable_snapshot_restore_privilege: false)"
