@@ -35,6 +35,26 @@ struct SuggestionDefaultsTests {
         #expect(odfe.requirements.compactMap(\.liftedBy) == Array(repeating: "opendistro_security.check_snapshot_restore_write_privileges: false", count: 2))
     }
 
+    /// Given settings that lift the check, the planner (and so the suggestion and `simulate`) leaves it out.
+    @Test("check_snapshot_restore_write_privileges: false lifts the restore's write check, in actions and in simulate")
+    func restoreLifted() throws {
+        var settings = NodeSettings()
+        settings.checkSnapshotRestoreWritePrivileges = false
+        let planner = RequestPlanner(catalog: Catalog(), settings: settings)
+        let restore = planner.plan(try #require(try ConsoleParser.parse("POST _snapshot/repo/snap1/_restore\n{\"indices\":\"customers\"}", file: "t").first))
+        #expect(restore.requirements.map(Self.describe) == [
+            "cluster:admin/snapshot/restore  conditional=false state=false lifted=-",
+            "indices:admin/create customers conditional=true state=false lifted=-",
+            "indices:data/write/index customers conditional=true state=false lifted=-",
+        ])
+        #expect(restore.requirements.compactMap(\.conditional).first == "plugins.security.check_snapshot_restore_write_privileges is true (it is false here)")
+        #expect(restore.requirements.filter { $0.isNeeded(assumingExisting: false) }.map(\.action) == ["cluster:admin/snapshot/restore"])
+        let cluster = try Simulation.cluster("opensearch-2.11", settings: settings)
+        let exchange = Simulation.send(cluster, "POST", "/_snapshot/repo/snap/_restore", as: "admin", body: "{\"indices\":\"logs-1\"}")
+        #expect(exchange.response.status == 200, "\(Simulation.text(exchange.response))")
+        #expect(exchange.log.actionsChecked == ["cluster:admin/snapshot/restore"])
+    }
+
     /// §2.4: auto_create → create, mapping/auto_put → mapping/put, issued by the cluster's state.
     @Test("bulk into a new index: auto-create and dynamic mapping are state-dependent conditions")
     func bulkStateDependent() throws {

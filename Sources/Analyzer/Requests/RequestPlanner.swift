@@ -7,9 +7,12 @@ import PermissionCatalog
 public struct RequestPlanner: Sendable {
     public let table: RouteTable
     public let catalog: Catalog
+    /// The node settings the requirements are worked out for; the plugin's defaults unless given.
+    public let settings: NodeSettings
 
-    public init(catalog: Catalog) {
+    public init(catalog: Catalog, settings: NodeSettings = NodeSettings()) {
         self.catalog = catalog
+        self.settings = settings
         table = RouteTable(profile: catalog.profile)
     }
 
@@ -235,8 +238,12 @@ public struct RequestPlanner: Sendable {
             if body?[path: "rename_pattern"] != nil {
                 notes.append("rename_pattern/rename_replacement change the restored names; the write check applies to the new names")
             }
+            // Listed even when the given settings lift the check: the restore decision reads the
+            // restored indices from these rows.
+            let setting = "\(planner.profile.settingsPrefix).check_snapshot_restore_write_privileges"
+            let lifted = !planner.settings.checkSnapshotRestoreWritePrivileges
             add(["indices:admin/create", "indices:data/write/index"], indices: indices,
-                liftedBy: "\(planner.profile.settingsPrefix).check_snapshot_restore_write_privileges: false",
+                conditional: lifted ? "\(setting) is true (it is false here)" : nil, liftedBy: lifted ? nil : "\(setting): false",
                 note: indices.isEmpty ? "no indices named: every index of the snapshot" : nil)
             return true
         }

@@ -79,7 +79,8 @@ struct ActionsCommand: ParsableCommand {
             }
             evaluator = built
         }
-        let results = ActionsAnalysis(catalog: catalog, config: config).analyze(requests, evaluator: evaluator, subject: subject)
+        let settings = try evaluator?.settings ?? nodeSettings(profile: profile)
+        let results = ActionsAnalysis(catalog: catalog, config: config, settings: settings).analyze(requests, evaluator: evaluator, subject: subject)
         if let suggestRole {
             let suggestion = RoleSuggestion(name: suggestRole, requirements: results.flatMap(\.plan.requirements), catalog: catalog,
                                             allowBroader: allowBroader, assumeExisting: assumeExisting)
@@ -89,5 +90,15 @@ struct ActionsCommand: ParsableCommand {
         emit(output.format == .json ? ActionsReport.json(results, target: profile.name) : ActionsReport.text(results, target: profile.name))
         if results.contains(where: { $0.firstDenial != nil }) { throw ExitStatus.negative.exitCode }
         if results.contains(where: { $0.plan.route == nil }) { throw ExitStatus.negative.exitCode }
+    }
+
+    /// --opensearch-yml and --setting without a dry run: what the requirements are worked out for.
+    private func nodeSettings(profile: TargetProfile) throws -> NodeSettings {
+        do {
+            return try InputFiles.nodeSettings(path: context.opensearchYML, overrides: context.settings, profile: profile)
+        } catch {
+            Diagnostics.printToStandardError(error.diagnostics)
+            throw ExitStatus.inputError.exitCode
+        }
     }
 }
