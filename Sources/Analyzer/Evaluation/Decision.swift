@@ -66,6 +66,7 @@ public struct FixStep: Hashable, Sendable {
     public enum Section: String, Sendable, Codable {
         case clusterPermissions = "cluster_permissions"
         case indexPermissions = "index_permissions"
+        case tenantPermissions = "tenant_permissions"
         case setting
         case none
     }

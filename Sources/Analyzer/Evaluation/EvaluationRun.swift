@@ -58,13 +58,27 @@ final class Run {
         case .alwaysAllowed:
             outcome = .allow
             note(.alwaysAllowed(action: checkedAction))
-        case .tenant:
-            // Tenant actions are granted per tenant through tenant_permissions, not by this check;
-            // refusing is safer than answering from cluster_permissions.
-            deny(.special(.tenantActionNotEvaluated(action: checkedAction)), missing: [checkedAction])
+        case .tenant: tenant()
         case .explicitCluster: explicitCluster()
         case .cluster: cluster()
         case .index: index(actions: planAlone, expressions: indices)
+        }
+    }
+
+    /// Tenant actions are granted per tenant through tenant_permissions (``TenantRules``); releases
+    /// whose tenant rules secperm does not model are refused rather than answered from
+    /// cluster_permissions. The 403 names the action (`insufficient(action)`).
+    func tenant() {
+        guard profile.evaluatesTenantPrivileges else {
+            deny(.special(.tenantActionNotEvaluated(action: checkedAction)), missing: [checkedAction])
+            return
+        }
+        switch TenantRules(run: self).decide(action: checkedAction) {
+        case .allow(let reason):
+            outcome = .allow
+            note(reason)
+        case .deny(let reason):
+            deny(reason, missing: [checkedAction])
         }
     }
 
