@@ -44,7 +44,8 @@ struct CheckCommand: ParsableCommand {
     func validate() throws {
         if configOption.config == nil { throw ValidationError("--config is required: the security configuration to check against") }
         if batch != nil {
-            let refused = [("--action", action != nil), ("--index", !index.isEmpty), ("--user", subjectOptions.user != nil), ("--claims", subjectOptions.claims != nil)]
+            let refused = [("--action", action != nil), ("--index", !index.isEmpty), ("--user", subjectOptions.user != nil), ("--claims", subjectOptions.claims != nil),
+                           ("--tenant", subjectOptions.tenant != nil)]
             let given = refused.filter(\.1).map(\.0)
             if !given.isEmpty {
                 throw ValidationError("\(given.joined(separator: ", ")) cannot be combined with --batch: each case gives its own user, action and indices")
