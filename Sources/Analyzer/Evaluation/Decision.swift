@@ -7,8 +7,8 @@ public struct Decision: Hashable, Sendable {
         case deny
         /// `do_not_fail_on_forbidden`: the request runs on the allowed indices only.
         case partial
-        /// Passes authorization, but the indices are system or security indices whose contents
-        /// are served empty to this user.
+        /// Passes authorization, but the indices are system, security or protected indices whose
+        /// contents are served empty to this user.
         case empty
     }
 

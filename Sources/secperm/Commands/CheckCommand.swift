@@ -8,7 +8,7 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Can user X do action Y on index Z? The plugin's decision, why, and the smallest fix.",
         discussion: """
-            Evaluates one request, or every case of a JSON Lines file (--batch), the way the security plugin's default evaluator does for --target. Decisions: allow, deny, partial (do_not_fail_on_forbidden left some indices out), empty (allowed, but system or security index contents are served empty).
+            Evaluates one request, or every case of a JSON Lines file (--batch), the way the security plugin's default evaluator does for --target. Decisions: allow, deny, partial (do_not_fail_on_forbidden left some indices out), empty (allowed, but the indices are system, security or protected indices whose contents this user is served empty). Dashboards tenant actions (kibana:saved_objects/*/read|write) are decided for --tenant (none: the global tenant).
 
             Examples:
               secperm check --config data/samples/acme --user alice \\
