@@ -121,6 +121,16 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
         since(2, 19) ? .bareWildcardIgnored : .wildcardOnlyRoleIgnored
     }
 
+    // MARK: Dashboards tenants
+
+    /// Whether secperm evaluates `kibana:saved_objects/*/read|write` against tenant_permissions for
+    /// this release: from 2.19, where `TenantPrivileges` decides them (any `${…}` tenant pattern
+    /// rendered, write when the flattened allowed_actions contain the exact name
+    /// `kibana:saved_objects/*/write`). Earlier releases (`ConfigModelV7.TenantHolder`) render only
+    /// patterns starting with `${attr` and differ in further details secperm does not model yet, so
+    /// they keep the typed refusal.
+    public var evaluatesTenantPrivileges: Bool { since(2, 19) }
+
     // MARK: 403 messages (§5)
 
     public enum MissingPrivilegesStyle: String, Sendable {

@@ -43,9 +43,10 @@ struct OwnScenarioTests {
         }
     }
 
+    /// Strict: an `allow` expectation means allow, not `empty`.
     @Test("scenario passes", arguments: scenarios)
     func scenario(_ folder: URL) throws {
-        let result = try ScenarioRunner.run(folder)
+        let result = try ScenarioRunner.run(folder, strict: true)
         #expect(result.count > 0)
         #expect(result.failures.isEmpty, "\(folder.lastPathComponent): \(result.failures.count) of \(result.count) cases disagree:\n\(result.failures.map(\.description).joined(separator: "\n"))")
     }

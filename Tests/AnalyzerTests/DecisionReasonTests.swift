@@ -48,16 +48,17 @@ struct DecisionReasonTests {
             : .enableSystemIndexPermission(setting: "plugins.security.system_indices.permission.enabled")])
     }
 
-    /// §2.7 protected indices: only protected_indices.roles may touch them.
-    @Test("protected index: typed denial, advice names the setting")
+    /// §2.7 protected indices: only protected_indices.roles may write to them (legacy
+    /// ProtectedIndexAccessEvaluator's denied-action list; reads pass, see ProtectedIndexTests).
+    @Test("protected index: typed denial of a write, advice names the setting")
     func protectedIndex() throws {
         var settings = NodeSettings()
         settings.protectedIndicesEnabled = true
         settings.protectedIndices = ["secret-*"]
         settings.protectedIndicesRoles = ["guardian"]
         let e = try evaluator(Self.everything, mapping: Self.mapped, settings: settings)
-        let decision = decide(e, "indices:data/read/search", ["secret-1"])
-        #expect(decision.denial == .special(.protectedIndex(index: "secret-1", action: "indices:data/read/search")))
+        let decision = decide(e, "indices:data/write/index", ["secret-1"])
+        #expect(decision.denial == .special(.protectedIndex(index: "secret-1", action: "indices:data/write/index")))
         #expect(decision.fix.map(\.advice) == [.mapToProtectedRole(setting: "plugins.security.protected_indices.roles")])
     }
 

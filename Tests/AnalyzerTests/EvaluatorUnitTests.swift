@@ -102,7 +102,8 @@ struct EvaluatorUnitTests {
         let e = try evaluator("r:\n  cluster_permissions: ['*', kibana_all_write]\n", mapping: "r:\n  users: [u]\n")
         let decision = e.evaluate(AccessRequest(subject: Subject(name: "u"), action: "kibana:saved_objects/_/write"))
         #expect(decision.outcome == .deny)
-        #expect(decision.notes.contains { $0.contains("tenant_permissions") })
+        // No tenant named: the global tenant, which no tenant_permissions entry grants (TenantRules).
+        #expect(decision.denial == .missingTenantPrivilege(tenant: "global_tenant", write: true))
     }
 
     @Test("date-math index patterns are resolved at evaluation time (§3)")

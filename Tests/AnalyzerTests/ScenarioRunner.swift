@@ -22,7 +22,9 @@ enum ScenarioRunner {
     }
 
     /// A scenario may pin its profile in a `target` file (e.g. `opensearch-2.11`).
-    static func run(_ scenario: URL) throws -> (count: Int, failures: [Failure]) {
+    /// `strict`: an `allow` expectation is met by `allow` only, not by `empty` (secperm's own
+    /// scenarios say `empty` where they mean it).
+    static func run(_ scenario: URL, strict: Bool = false) throws -> (count: Int, failures: [Failure]) {
         let targetFile = scenario.appendingPathComponent("target")
         var profile = TargetProfile.default
         if let text = try? String(contentsOf: targetFile, encoding: .utf8) {
@@ -40,7 +42,11 @@ enum ScenarioRunner {
         for item in cases {
             let subject = try SubjectResolver.resolve(item.subject, config: evaluator.config)
             let decision = evaluator.evaluate(subject, action: item.action, indices: item.indices)
-            if let problem = item.disagreement(with: decision) { failures.append(Failure(id: item.id, problem: problem, decision: decision)) }
+            if let problem = item.disagreement(with: decision) {
+                failures.append(Failure(id: item.id, problem: problem, decision: decision))
+            } else if strict, item.expected == .allow, decision.outcome == .empty {
+                failures.append(Failure(id: item.id, problem: "expected allow, got empty", decision: decision))
+            }
         }
         return (cases.count, failures)
     }

@@ -135,4 +135,22 @@ struct CheckCommandTests {
                                "--user", "unlimited_user", "--action", "indices:data/read/search", "--index", ".system_index_plugin", "--format", "json"])
         #expect(try CLI.json(off.stdout)["decision"] as? String == "allow")
     }
+
+    /// Tests/Fixtures/tenants (README names the rules): --tenant is the securitytenant header.
+    @Test("--tenant decides kibana:saved_objects/* against tenant_permissions; the 403 names the tenant; refused beside --batch")
+    func tenant() throws {
+        let config = ["--config", "Tests/Fixtures/tenants/config"]
+        let allowed = try CLI.run(["check"] + config + ["--user", "alice", "--tenant", "team_a", "--action", "kibana:saved_objects/*/write"])
+        #expect(allowed.status == 0)
+        #expect(allowed.stdout.contains("note   team_a_writer grants saved objects of tenant team_a through tenant_permissions"))
+        let denied = try CLI.run(["check"] + config + ["--user", "alice", "--tenant", "team_b", "--action", "kibana:saved_objects/*/write", "--format", "json"])
+        #expect(denied.status == 1)
+        #expect(try CLI.json(denied.stdout)["forbiddenMessage"] as? String
+                == "no permissions for [kibana:saved_objects/*/write] and User [name=alice, backend_roles=[], requestedTenant=team_b]")
+        let cases = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-cases.jsonl")
+        try "{\"user\": \"alice\", \"action\": \"kibana:saved_objects/*/read\"}\n".write(to: cases, atomically: true, encoding: .utf8)
+        let batch = try CLI.run(["check"] + config + ["--batch", cases.path, "--tenant", "team_a"])
+        #expect(batch.status == 2)
+        #expect(batch.stderr.hasPrefix("Error: --tenant cannot be combined with --batch"))
+    }
 }

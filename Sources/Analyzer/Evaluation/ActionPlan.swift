@@ -33,6 +33,9 @@ final class ActionPlan: Sendable {
     let isRead: Bool
     /// Refused on the security index (and on system indices without permission mode), §2.7.
     let isWriteType: Bool
+    /// On the protected-index rule's denied list, which always includes `indices:admin/close*` and
+    /// `cluster:admin/snapshot/restore*` (legacy `ProtectedIndexAccessEvaluator`, every release since 1.0).
+    let isRefusedOnProtectedIndices: Bool
     /// `system:admin/system_index`, which is only ever granted explicitly on an index.
     let isSystemIndexPermission: Bool
 
@@ -59,6 +62,7 @@ final class ActionPlan: Sendable {
         isDnfof = check.isDnfof
         isRead = name.hasPrefix("indices:data/read/")
         isWriteType = check.isWriteType(securityIndexRestoreEnabled: securityIndexRestoreEnabled)
+        isRefusedOnProtectedIndices = check.indexProtection != .none
         isSystemIndexPermission = check.level == .index && check.needsExplicitGrant
     }
 }

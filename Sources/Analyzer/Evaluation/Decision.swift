@@ -7,8 +7,8 @@ public struct Decision: Hashable, Sendable {
         case deny
         /// `do_not_fail_on_forbidden`: the request runs on the allowed indices only.
         case partial
-        /// Passes authorization, but the indices are system or security indices whose contents
-        /// are served empty to this user.
+        /// Passes authorization, but the indices are system, security or protected indices whose
+        /// contents are served empty to this user.
         case empty
     }
 
@@ -66,6 +66,7 @@ public struct FixStep: Hashable, Sendable {
     public enum Section: String, Sendable, Codable {
         case clusterPermissions = "cluster_permissions"
         case indexPermissions = "index_permissions"
+        case tenantPermissions = "tenant_permissions"
         case setting
         case none
     }

@@ -16,6 +16,8 @@ public enum DenialReason: Hashable, Sendable {
     case allIndicesUnknown(actions: [String])
     /// `system:admin/system_index` is not granted explicitly on these indices (§2.5).
     case missingExplicitIndexPrivilege(action: String, indices: [String])
+    /// No held role's tenant_permissions give this access to the (defined) tenant.
+    case missingTenantPrivilege(tenant: String, write: Bool)
     /// A rule that holds whatever the roles say.
     case special(SpecialDenial)
     /// A disabled internal user: authentication fails (401) before any permission is checked.
@@ -58,8 +60,13 @@ public enum SpecialDenial: Hashable, Sendable {
     /// A system index. In permission mode no held role grants `system:admin/system_index` on it
     /// explicitly; otherwise the action is write-type, refused on system indices.
     case systemIndex(index: String, action: String, permissionMode: Bool)
-    /// A protected index, and the user holds none of `protected_indices.roles`. `index` is nil
-    /// when a write-type request covers all indices, which include protected ones.
+    /// Permission mode: the request names the system index `systemIndex`, so every index it names
+    /// needs `system:admin/system_index` explicitly, and no held role grants it on the regular
+    /// index `index`.
+    case regularIndexBesideSystemIndex(index: String, systemIndex: String)
+    /// A write-type action on a protected index, and the user holds none of
+    /// `protected_indices.roles` (reads pass and are served empty). `index` is nil when a
+    /// write-type request covers all indices, which include protected ones.
     case protectedIndex(index: String?, action: String)
     /// `enable_snapshot_restore_privilege: false`.
     case snapshotRestoreDisabled
@@ -67,9 +74,15 @@ public enum SpecialDenial: Hashable, Sendable {
     case restoreOfAllOrSecurityIndex
     /// A service account outside system indices while system index permissions are enabled.
     case serviceAccountOutsideSystemIndices
-    /// A Dashboards tenant action, granted per tenant through tenant_permissions, which `check`
-    /// does not evaluate.
+    /// A Dashboards tenant action on a release whose tenant rules secperm does not model
+    /// (``TargetProfile/evaluatesTenantPrivileges``).
     case tenantActionNotEvaluated(action: String)
+    /// config.yml `kibana.multitenancy_enabled: false`: tenants are not evaluated.
+    case multitenancyDisabled
+    /// The private tenant `__user__` was asked for and config.yml `kibana.private_tenant_enabled` is false.
+    case privateTenantDisabled
+    /// The request names a tenant neither tenants.yml nor the built-in ones define.
+    case undefinedTenant(tenant: String)
     /// An index expression that cannot be resolved (bad date math).
     case unresolvableIndexExpression(expression: String, problem: String)
 }
@@ -101,6 +114,16 @@ public enum DecisionNote: Hashable, Sendable {
     case explicitIndexGrantNeeded(action: String)
     /// Reads of system or security indices served empty; `all` when every allowed index is one.
     case readsBlanked(indices: [String], all: Bool)
+    /// Reads of protected indices served empty to a user holding none of the roles `setting`
+    /// lists; `all` when every allowed index is one.
+    case protectedReadsBlanked(indices: [String], all: Bool, setting: String)
+    /// Saved objects of `tenant` granted by these held roles' tenant_permissions.
+    case tenantGranted(tenant: String, roles: [String])
+    /// The user's own private tenant, which needs no grant.
+    case privateTenant(user: String)
+    /// The legacy quirk: `role` (kibana_user) reads and writes the global tenant when no held role
+    /// grants read on it.
+    case implicitGlobalTenantAccess(role: String)
     /// A special denial, stated as a note too.
     case denied(SpecialDenial)
 }
@@ -123,5 +146,7 @@ public enum FixAdvice: Hashable, Sendable {
     case mapToProtectedRole(setting: String)
     /// No role change helps; the denial itself is the advice.
     case nothingToGrant(SpecialDenial)
+    /// Add a tenant_permissions entry for `tenant` with `actionGroup` to a role `user` holds.
+    case grantTenant(user: String, tenant: String, actionGroup: String)
     case enableUser
 }

@@ -58,17 +58,32 @@ final class Run {
         case .alwaysAllowed:
             outcome = .allow
             note(.alwaysAllowed(action: checkedAction))
-        case .tenant:
-            // Tenant actions are granted per tenant through tenant_permissions, not by this check;
-            // refusing is safer than answering from cluster_permissions.
-            deny(.special(.tenantActionNotEvaluated(action: checkedAction)), missing: [checkedAction])
+        case .tenant: tenant()
         case .explicitCluster: explicitCluster()
         case .cluster: cluster()
         case .index: index(actions: planAlone, expressions: indices)
         }
     }
 
+    /// Tenant actions are granted per tenant through tenant_permissions (``TenantRules``); releases
+    /// whose tenant rules secperm does not model are refused rather than answered from
+    /// cluster_permissions. The 403 names the action (`insufficient(action)`).
+    func tenant() {
+        guard profile.evaluatesTenantPrivileges else {
+            deny(.special(.tenantActionNotEvaluated(action: checkedAction)), missing: [checkedAction])
+            return
+        }
+        switch TenantRules(run: self).decide(action: checkedAction) {
+        case .allow(let reason):
+            outcome = .allow
+            note(reason)
+        case .deny(let reason):
+            deny(reason, missing: [checkedAction])
+        }
+    }
+
     func cluster() {
+        if checkedAction == Run.restoreAction, !passesRestoreRules() { return }
         if subject.isServiceAccount {
             deny(.serviceAccountClusterAction(action: checkedAction), missing: [checkedAction])
             note(.serviceAccountHasNoClusterActions(user: subject.name))
@@ -82,8 +97,8 @@ final class Run {
         if explain {
             grants += GrantChains(run: self).cluster(compiled.filter { $0.cluster.grants(checkedAction) }, explicitOnly: false)
         }
-        if checkedAction == "cluster:admin/snapshot/restore" {
-            snapshotRestore()
+        if checkedAction == Run.restoreAction {
+            restoreWritePrivileges()
         } else if !plan.subActions.isEmpty, !indices.isEmpty {
             note(.subRequestsChecked(action: checkedAction, subActions: plan.subActions.map(\.name)))
             index(actions: plan.subActions, expressions: indices)
@@ -108,18 +123,37 @@ final class Run {
         }
     }
 
-    func snapshotRestore() {
-        let settings = evaluator.settings
+    static let restoreAction = "cluster:admin/snapshot/restore"
+
+    /// The legacy evaluator's first steps for a restore, before any privilege: `SnapshotRestoreEvaluator`
+    /// (restore by regular users disabled; all indices or the security index as source, unless
+    /// `unsupported.restore.securityindex.enabled`), then the security/system/protected-index rules
+    /// with the restore action itself, which is on their denied lists (`PrivilegesEvaluatorImpl.evaluate`
+    /// order). False when it denied.
+    private func passesRestoreRules() -> Bool {
+        let settings = evaluator.settings, special = evaluator.special
         guard settings.snapshotRestorePrivilegeEnabled else {
-            deny(.special(.snapshotRestoreDisabled), missing: [])
-            return
+            // `insufficient(action)`: this 403 names the restore action.
+            deny(.special(.snapshotRestoreDisabled), missing: [checkedAction])
+            return false
         }
         let resolution = evaluator.resolve(indices)
-        if resolution.isLocalAll || resolution.names.contains(where: evaluator.special.isSecurityIndex) {
+        if !settings.restoreSecurityIndexEnabled, resolution.isLocalAll || resolution.names.contains(where: special.isSecurityIndex) {
             deny(.special(.restoreOfAllOrSecurityIndex), missing: [])
-            return
+            return false
         }
-        if settings.checkSnapshotRestoreWritePrivileges {
+        if case .deny(let reason) = special.check(actions: planAlone, resolution: resolution, hasSystemIndexPermission: hasSystemIndexPermission,
+                                                  holdsProtectedRole: holdsProtectedRole) {
+            deny(.special(reason), missing: [])
+            return false
+        }
+        return true
+    }
+
+    /// With `check_snapshot_restore_write_privileges` (default true) the restored indices also need
+    /// `indices:admin/create` and `indices:data/write/index`.
+    private func restoreWritePrivileges() {
+        if evaluator.settings.checkSnapshotRestoreWritePrivileges {
             note(.restoreNeedsWritePrivileges)
             index(actions: ["indices:admin/create", "indices:data/write/index"].map(evaluator.plans.plan(for:)), expressions: indices)
         }
@@ -148,9 +182,8 @@ final class Run {
             deny(.special(.serviceAccountOutsideSystemIndices), missing: [])
             return
         }
-        let special = evaluator.special
-        let verdict = special.check(actions: plans, resolution: resolution, hasSystemIndexPermission: hasSystemIndexPermission,
-                                    holdsProtectedRole: { self.compiled.contains { special.protectedRoles.matches($0.name) } })
+        let verdict = evaluator.special.check(actions: plans, resolution: resolution, hasSystemIndexPermission: hasSystemIndexPermission,
+                                              holdsProtectedRole: holdsProtectedRole)
         if case .deny(let reason) = verdict {
             deny(.special(reason), missing: [])
             return
@@ -290,15 +323,33 @@ final class Run {
         }
     }
 
-    /// Reads of the security index and of system indices are served empty (§2.7).
+    /// Whether the user's mapped roles include one of `protected_indices.roles`.
+    func holdsProtectedRole() -> Bool {
+        evaluator.special.holdsProtectedRole(mapped.map(\.name))
+    }
+
+    /// Reads are served empty (§2.7, legacy `SystemIndexSearcherWrapper`): the security index and
+    /// system indices, and protected indices to a user without a protected role. When every
+    /// allowed index is one of them the decision is `empty`.
     func markBlankedReads(_ plans: [ActionPlan]) {
         guard plans.contains(where: \.isRead) else { return }
         let special = evaluator.special
-        guard allowed.contains(where: { special.isSecurityIndex($0) || special.isSystemIndex($0) }) else { return }
-        let blanked = allowed.filter { evaluator.special.readIsBlanked($0, hasSystemIndexPermission: hasSystemIndexPermission) }
-        guard !blanked.isEmpty else { return }
-        if blanked.count == allowed.count { outcome = .empty }
-        note(.readsBlanked(indices: blanked, all: blanked.count == allowed.count))
+        var system: [String] = []
+        if allowed.contains(where: { special.isSecurityIndex($0) || special.isSystemIndex($0) }) {
+            system = allowed.filter { special.readIsBlanked($0, hasSystemIndexPermission: hasSystemIndexPermission) }
+        }
+        var protected: [String] = []
+        if special.settings.protectedIndicesEnabled, allowed.contains(where: special.isProtectedIndex), !holdsProtectedRole() {
+            protected = allowed.filter { special.isProtectedIndex($0) && !system.contains($0) }
+        }
+        guard !system.isEmpty || !protected.isEmpty else { return }
+        let all = system.count + protected.count == allowed.count
+        if all { outcome = .empty }
+        if !system.isEmpty { note(.readsBlanked(indices: system, all: all && protected.isEmpty)) }
+        if !protected.isEmpty {
+            note(.protectedReadsBlanked(indices: protected, all: all && system.isEmpty,
+                                        setting: "\(profile.settingsPrefix).protected_indices.roles"))
+        }
     }
 
     // MARK: outcome

@@ -21,6 +21,10 @@ struct FixPlanner {
             return [step(section: .clusterPermissions, actions: [action], patterns: [], explicit: true)]
         case .special(let special): return [FixStep(section: .setting, advice: advice(for: special))]
         case .cannotAuthenticate: return [FixStep(section: .none, advice: .enableUser)]
+        case .missingTenantPrivilege(let tenant, let write):
+            let group = write ? "kibana_all_write" : "kibana_all_read"
+            return [FixStep(section: .tenantPermissions, allowedActions: [group],
+                            advice: .grantTenant(user: run.subject.name, tenant: tenant, actionGroup: group))]
         case .missingIndexPrivileges, .allIndicesUnknown, .missingExplicitIndexPrivilege: return []
         }
     }
@@ -72,11 +76,13 @@ struct FixPlanner {
         switch denial {
         case .securityIndexInPermissionMode, .securityIndexWrite, .allIndicesWriteIncludesSecurityIndex, .restoreOfAllOrSecurityIndex:
             return .securityIndexReservedForAdmin(securityIndex: settings.securityIndexName)
-        case .systemIndex, .serviceAccountOutsideSystemIndices:
+        case .systemIndex, .serviceAccountOutsideSystemIndices, .regularIndexBesideSystemIndex:
             return settings.systemIndexPermissionEnabled
                 ? .grantSystemIndexPermission : .enableSystemIndexPermission(setting: "\(prefix).system_indices.permission.enabled")
         case .protectedIndex: return .mapToProtectedRole(setting: "\(prefix).protected_indices.roles")
-        case .snapshotRestoreDisabled, .tenantActionNotEvaluated, .unresolvableIndexExpression: return .nothingToGrant(denial)
+        case .snapshotRestoreDisabled, .tenantActionNotEvaluated, .unresolvableIndexExpression, .multitenancyDisabled, .privateTenantDisabled,
+             .undefinedTenant:
+            return .nothingToGrant(denial)
         }
     }
 }

@@ -45,20 +45,30 @@ final class SpecialIndexRules: Sendable {
     /// the set makes it a write). `hasSystemIndexPermission` answers whether the subject holds
     /// `system:admin/system_index` explicitly on a system index; `holdsProtectedRole` is asked only
     /// when protected indices are enabled.
+    ///
+    /// A request on all indices (no index, `_all`, `*`) names no index here: the legacy
+    /// `IndexResolverReplacer` resolves it to `*` alone, so `SystemIndexAccessEvaluator` finds no
+    /// security or system index among its names and lets a read through (its contents are blanked
+    /// later); only the write-on-all rules apply to it.
     func check(actions: [ActionPlan], resolution: IndexResolution, hasSystemIndexPermission: (String) -> Bool,
                holdsProtectedRole: () -> Bool) -> Verdict {
-        let names = resolution.names
         // The write-type action of the set if there is one; it decides and names the denial.
         guard let plan = actions.first(where: \.isWriteType) ?? actions.first else { return .pass }
         let action = plan.name, denied = plan.isWriteType
-        // Nothing below can apply to a read while neither mode is on.
-        if !denied, !permissionMode, !settings.protectedIndicesEnabled { return .pass }
+        let protectedPlan = settings.protectedIndicesEnabled ? actions.first(where: \.isRefusedOnProtectedIndices) : nil
+        // Nothing below can apply to a read while permission mode is off.
+        if !denied, !permissionMode, protectedPlan == nil { return .pass }
+        let names = resolution.isLocalAll ? [] : resolution.names
         if permissionMode {
             if names.contains(where: isSecurityIndex) {
                 return .deny(.securityIndexInPermissionMode(index: settings.securityIndexName))
             }
-            if let index = names.first(where: { isSystemIndex($0) && !hasSystemIndexPermission($0) }) {
-                return .deny(.systemIndex(index: index, action: action, permissionMode: true))
+            // A request touching a system index needs the explicit privilege on every index it
+            // names, regular ones included (`hasExplicitIndexPrivilege` over the whole resolved set).
+            if let system = names.first(where: isSystemIndex), let lacking = names.first(where: { !hasSystemIndexPermission($0) }) {
+                return .deny(isSystemIndex(lacking)
+                    ? .systemIndex(index: lacking, action: action, permissionMode: true)
+                    : .regularIndexBesideSystemIndex(index: lacking, systemIndex: system))
             }
         }
         if denied {
@@ -72,15 +82,25 @@ final class SpecialIndexRules: Sendable {
                 return .deny(.systemIndex(index: index, action: action, permissionMode: false))
             }
         }
-        if settings.protectedIndicesEnabled, !holdsProtectedRole() {
-            if !resolution.isLocalAll, let index = names.first(where: protectedPatterns.matches) {
-                return .deny(.protectedIndex(index: index, action: action))
-            }
-            if resolution.isLocalAll, denied {
-                return .deny(.protectedIndex(index: nil, action: action))
+        // Protected indices refuse only the listed write-type actions; reads pass and are blanked
+        // (legacy `ProtectedIndexAccessEvaluator`, `SystemIndexSearcherWrapper`).
+        if let protectedPlan, !holdsProtectedRole() {
+            if resolution.isLocalAll { return .deny(.protectedIndex(index: nil, action: protectedPlan.name)) }
+            if let index = names.first(where: isProtectedIndex) {
+                return .deny(.protectedIndex(index: index, action: protectedPlan.name))
             }
         }
         return .pass
+    }
+
+    func isProtectedIndex(_ name: String) -> Bool {
+        settings.protectedIndicesEnabled && protectedPatterns.matches(name)
+    }
+
+    /// Whether the mapped roles (existing or not, as the plugin's `mappedRoles`) include one of
+    /// `protected_indices.roles`.
+    func holdsProtectedRole(_ mappedRoles: [String]) -> Bool {
+        mappedRoles.contains(where: protectedRoles.matches)
     }
 
     /// Whether a read of `name` is served empty to a non-admin user (§2.7: empty reader).

@@ -9,6 +9,8 @@ public struct SubjectRequest: Sendable {
     public var attributes: [String: String] = [:]
     public var roles: [String] = []
     public var host: String?
+    /// The Dashboards tenant the request names (the `securitytenant` header).
+    public var requestedTenant: String?
     public var claims: ConfigValue?
     /// Where the claims were read from, so that claims the domain would reject are reported there.
     public var claimsFile: String?
@@ -57,6 +59,7 @@ public enum SubjectResolver {
         for (key, value) in request.attributes { subject.attributes[Subject.attributeKey(key)] = value }
         for role in request.roles where !subject.securityRoles.contains(role) { subject.securityRoles.append(role) }
         if let host = request.host { subject.host = host }
+        if let tenant = request.requestedTenant { subject.requestedTenant = tenant }
         if subject.attributes["attr.internal.service"] == "true" { subject.isServiceAccount = true }
         return ResolvedSubject(subject: subject, subjectNotes: notes, canAuthenticate: canAuthenticate)
     }

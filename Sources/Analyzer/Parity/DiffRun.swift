@@ -175,8 +175,9 @@ struct DiffRun {
               first.resolved.canAuthenticate == second.resolved.canAuthenticate,
               first.resolved.subject.isServiceAccount == second.resolved.subject.isServiceAccount else { return false }
         guard a.settings.protectedIndicesEnabled else { return true }
+        // Mapped role names, defined or not, as the evaluator's protected-index rule reads them.
         let holds = { (subject: SideSubject, evaluator: Evaluator) in
-            subject.roles.contains { evaluator.special.protectedRoles.matches($0.name) }
+            evaluator.special.holdsProtectedRole(evaluator.mapper.map(subject.resolved.subject).map(\.name))
         }
         return holds(first, a) == holds(second, b)
     }

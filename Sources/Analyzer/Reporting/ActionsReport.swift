@@ -20,7 +20,10 @@ public enum ActionsReport {
                 let scope = requirement.level == .index ? (requirement.indices.isEmpty ? "all indices" : requirement.indices.joined(separator: ", ")) : ""
                 var cells = ["  " + (item.decision.map { $0.outcome.rawValue.uppercased() } ?? ""), requirement.level.rawValue, requirement.action, scope]
                 var detail: [String] = []
-                if let conditional = requirement.conditional { detail.append("only if \(conditional)") }
+                if let conditional = requirement.conditional {
+                    detail.append("only if \(conditional)\(requirement.dependsOnState ? " (cluster state: --suggest-role includes it unless --assume-existing)" : "")")
+                }
+                if let setting = requirement.liftedBy { detail.append("required by default; \(setting) lifts it") }
                 if let note = requirement.note { detail.append(note) }
                 if !item.grantedBy.isEmpty { detail.append("in \(item.grantedBy.joined(separator: ", "))") }
                 cells.append(detail.joined(separator: "; "))
@@ -37,7 +40,7 @@ public enum ActionsReport {
 
     struct JSONRequirement: Encodable {
         let action: String, level: String, indices: [String], grantedBy: [String]
-        let conditional: JSONNullable<String>, note: String?, decision: JSONNullable<String>
+        let conditional: JSONNullable<String>, dependsOnState: Bool, liftedBy: JSONNullable<String>, note: String?, decision: JSONNullable<String>
     }
 
     struct JSONRequest: Encodable {
@@ -60,7 +63,8 @@ public enum ActionsReport {
                 closestRoute: plan.closestRoute.map { "\($0.method) \($0.path)" },
                 requirements: result.requirements.map { item in
                     JSONRequirement(action: item.requirement.action, level: item.requirement.level.rawValue, indices: item.requirement.indices,
-                                    grantedBy: item.grantedBy, conditional: JSONNullable(item.requirement.conditional), note: item.requirement.note,
+                                    grantedBy: item.grantedBy, conditional: JSONNullable(item.requirement.conditional),
+                                    dependsOnState: item.requirement.dependsOnState, liftedBy: JSONNullable(item.requirement.liftedBy), note: item.requirement.note,
                                     decision: JSONNullable(item.decision?.outcome.rawValue))
                 },
                 notes: plan.notes + (plan.allowedMethods.isEmpty ? [] : ["method not accepted; known methods: \(plan.allowedMethods.joined(separator: ", "))"]),

@@ -33,6 +33,15 @@ public enum DecisionSentences {
             all
                 ? "\(list(indices)) \(indices.count == 1 ? "is a" : "are") system or security \(indices.count == 1 ? "index" : "indices"): the read passes authorization but returns no documents"
                 : "documents of \(list(indices)) are hidden from this user (system or security indices)"
+        case .protectedReadsBlanked(let indices, let all, let setting):
+            all
+                ? "\(list(indices)) \(indices.count == 1 ? "is a protected index" : "are protected indices") and the user holds none of the roles in \(setting): the read passes authorization but returns no documents"
+                : "documents of \(list(indices)) are hidden from this user (protected indices; only the roles in \(setting) see them)"
+        case .tenantGranted(let tenant, let roles):
+            "\(list(roles)) grant\(roles.count == 1 ? "s" : "") saved objects of tenant \(tenant) through tenant_permissions"
+        case .privateTenant(let user): "the private tenant of \(user) needs no grant"
+        case .implicitGlobalTenantAccess(let role):
+            "\(role) reads and writes the global tenant when no held role grants read on it explicitly (a legacy rule of the plugin)"
         case .denied(let denial): reason(denial)
         }
     }
@@ -83,8 +92,10 @@ public enum DecisionSentences {
             "\(index) is a system index and no mapped role grants system:admin/system_index on it explicitly"
         case .systemIndex(let index, let action, false):
             "\(index) is a system index; \(action) is a write-type action refused on it (system index permissions are not enabled)"
-        case .protectedIndex(let index?, _):
-            "\(index) is a protected index; only the roles in protected_indices.roles may touch it"
+        case .regularIndexBesideSystemIndex(let index, let systemIndex):
+            "the request includes the system index \(systemIndex), so every index in it needs system:admin/system_index explicitly; no mapped role grants it on \(index)"
+        case .protectedIndex(let index?, let action):
+            "\(index) is a protected index; \(action) is refused on it to users holding none of the roles in protected_indices.roles (reads pass but return no documents)"
         case .protectedIndex(nil, let action):
             "\(action) on all indices would include protected indices; only the roles in protected_indices.roles may do that"
         case .snapshotRestoreDisabled: "snapshot restore by regular users is disabled (enable_snapshot_restore_privilege: false)"
@@ -92,8 +103,12 @@ public enum DecisionSentences {
             "restoring all indices or the security index is refused (it would overwrite the security configuration)"
         case .serviceAccountOutsideSystemIndices: "service accounts may only touch system indices when system index permissions are enabled"
         case .tenantActionNotEvaluated(let action):
-            "\(action) is a Dashboards tenant action: the plugin grants it per tenant through tenant_permissions, which `check` does not evaluate"
+            "\(action) is a Dashboards tenant action: the plugin grants it per tenant through tenant_permissions, which secperm evaluates from release 2.19 only"
         case .unresolvableIndexExpression(let expression, let problem): "cannot resolve date math \(expression): \(problem)"
+        case .multitenancyDisabled:
+            "multitenancy is disabled (config.yml kibana.multitenancy_enabled: false): tenants are not evaluated, Dashboards uses its index under index privileges"
+        case .privateTenantDisabled: "the private tenant __user__ is disabled (config.yml kibana.private_tenant_enabled: false)"
+        case .undefinedTenant(let tenant): "no tenant \(tenant) is defined (tenants.yml or built-in): no role grants anything on it"
         }
     }
 
@@ -122,6 +137,8 @@ public enum DecisionSentences {
         case .mapToProtectedRole(let setting): return "map the user to one of the roles in \(setting)"
         case .nothingToGrant(let denial): return reason(denial)
         case .enableUser: return "enable the user (enabled: true in internal_users.yml); permissions do not matter while it cannot log in"
+        case .grantTenant(let user, let tenant, let group):
+            return "add to a role \(user) holds: tenant_permissions entry for \(tenant) with \(group)"
         }
     }
 }

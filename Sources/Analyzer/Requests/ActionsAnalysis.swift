@@ -20,8 +20,9 @@ public struct ActionsAnalysis: Sendable {
     let planner: RequestPlanner
     let expander: ActionExpander
 
-    public init(catalog: Catalog, config: SecurityConfig = SecurityConfig()) {
-        planner = RequestPlanner(catalog: catalog)
+    /// `settings`: the node settings the requirements are worked out for (the plugin's defaults unless given).
+    public init(catalog: Catalog, config: SecurityConfig = SecurityConfig(), settings: NodeSettings = NodeSettings()) {
+        planner = RequestPlanner(catalog: catalog, settings: settings)
         expander = ActionExpander(catalog: catalog, config: config)
     }
 

@@ -7,9 +7,12 @@ import PermissionCatalog
 public struct RequestPlanner: Sendable {
     public let table: RouteTable
     public let catalog: Catalog
+    /// The node settings the requirements are worked out for; the plugin's defaults unless given.
+    public let settings: NodeSettings
 
-    public init(catalog: Catalog) {
+    public init(catalog: Catalog, settings: NodeSettings = NodeSettings()) {
         self.catalog = catalog
+        self.settings = settings
         table = RouteTable(profile: catalog.profile)
     }
 
@@ -59,7 +62,8 @@ public struct RequestPlanner: Sendable {
             (match.parameters["index"] ?? match.parameters["alias"]).map { $0.split(separator: ",").map(String.init).filter { !$0.isEmpty } } ?? []
         }
 
-        mutating func add(_ actions: [String], indices: [String] = [], conditional: String? = nil, note: String? = nil) {
+        mutating func add(_ actions: [String], indices: [String] = [], conditional: String? = nil, dependsOnState: Bool = false,
+                          liftedBy: String? = nil, note: String? = nil) {
             let group = nextGroup
             nextGroup += 1
             for action in actions {
@@ -68,8 +72,8 @@ public struct RequestPlanner: Sendable {
                     continue
                 }
                 let level = planner.level(action)
-                requirements.append(Requirement(action: action, level: level, indices: level == .index ? indices : [],
-                                                group: group, conditional: conditional, note: note))
+                requirements.append(Requirement(action: action, level: level, indices: level == .index ? indices : [], group: group,
+                                                conditional: conditional, dependsOnState: dependsOnState, liftedBy: liftedBy, note: note))
             }
         }
 
@@ -220,7 +224,9 @@ public struct RequestPlanner: Sendable {
             return true
         }
 
-        /// `_restore`: the restored indices need create and index (check_snapshot_restore_write_privileges).
+        /// `_restore`: the restored indices need create and index. The target checks them under its
+        /// default settings (`check_snapshot_restore_write_privileges` defaults to true, legacy
+        /// `PrivilegesEvaluatorImpl`), so they are required, with the setting that would lift them.
         mutating func restore() -> Bool {
             guard path.hasSuffix("/_restore"), path.hasPrefix("/_snapshot/") else { return false }
             add(["cluster:admin/snapshot/restore"])
@@ -232,8 +238,12 @@ public struct RequestPlanner: Sendable {
             if body?[path: "rename_pattern"] != nil {
                 notes.append("rename_pattern/rename_replacement change the restored names; the write check applies to the new names")
             }
+            // Listed even when the given settings lift the check: the restore decision reads the
+            // restored indices from these rows.
+            let setting = "\(planner.profile.settingsPrefix).check_snapshot_restore_write_privileges"
+            let lifted = !planner.settings.checkSnapshotRestoreWritePrivileges
             add(["indices:admin/create", "indices:data/write/index"], indices: indices,
-                conditional: "plugins.security.check_snapshot_restore_write_privileges is true (the default)",
+                conditional: lifted ? "\(setting) is true (it is false here)" : nil, liftedBy: lifted ? nil : "\(setting): false",
                 note: indices.isEmpty ? "no indices named: every index of the snapshot" : nil)
             return true
         }
@@ -251,6 +261,14 @@ public struct RequestPlanner: Sendable {
             add(["indices:data/read/scroll/clear"], conditional: "clearing the scroll (DELETE _search/scroll)")
         }
 
+        /// Actions OpenSearch issues itself when the cluster state calls for them: auto-create of a
+        /// missing index, and the dynamic mapping update for new fields (checked as
+        /// `indices:admin/create` and `indices:admin/mapping/put`, reference §2.4; `TracingTests`
+        /// shows the auto-create inside a single-document index request).
+        static func isIssuedByClusterState(_ action: String) -> Bool {
+            action == "indices:admin/auto_create" || action == "indices:admin/mapping/auto_put"
+        }
+
         /// Conditional rows of the table for this route, with their condition.
         mutating func conditionals() {
             let key = "\(route.method) \(route.path)"
@@ -261,7 +279,8 @@ public struct RequestPlanner: Sendable {
                 if row.condition.contains("privileges_evaluation_type=v4") { continue }
                 if row.condition.hasPrefix("remote cluster targets"), !pathIndices.contains(where: { $0.contains(":") }) { continue }
                 let indices = path.hasPrefix("/_bulk") || path == "/_reindex" ? requirements.filter { $0.level == .index }.flatMap(\.indices) : pathIndices
-                add(row.actions.map { planner.profile.check(of: $0).checkedAs }, indices: Array(Set(indices)).sorted(), conditional: row.condition)
+                add(row.actions.map { planner.profile.check(of: $0).checkedAs }, indices: Array(Set(indices)).sorted(), conditional: row.condition,
+                    dependsOnState: row.actions.contains(where: Self.isIssuedByClusterState))
             }
         }
     }

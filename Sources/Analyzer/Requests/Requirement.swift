@@ -17,7 +17,34 @@ public struct Requirement: Hashable, Sendable {
     public let group: Int
     /// When set, the action is needed only under this condition.
     public let conditional: String?
+    /// For a conditional requirement: the condition is a state of the cluster (the target index
+    /// does not exist yet, the documents bring new fields) rather than something about the request.
+    /// `--suggest-role` includes these unless told to assume an existing index and mapping.
+    public let dependsOnState: Bool
+    /// For a requirement the target checks under its default settings: the setting, with the value,
+    /// that would lift it (e.g. `plugins.security.check_snapshot_restore_write_privileges: false`).
+    public let liftedBy: String?
     public let note: String?
+
+    public init(action: String, level: Level, indices: [String], group: Int, conditional: String?, dependsOnState: Bool = false,
+                liftedBy: String? = nil, note: String?) {
+        self.action = action
+        self.level = level
+        self.indices = indices
+        self.group = group
+        self.conditional = conditional
+        self.dependsOnState = dependsOnState
+        self.liftedBy = liftedBy
+        self.note = note
+    }
+
+    /// Whether a role meant to let the requests through must grant it: unconditional ones always,
+    /// state-dependent ones unless the indices and their mappings are assumed to exist.
+    public func isNeeded(assumingExisting: Bool) -> Bool {
+        guard level != .rest else { return false }
+        guard conditional != nil else { return true }
+        return dependsOnState && !assumingExisting
+    }
 }
 
 /// What secperm worked out for one request of a console file.

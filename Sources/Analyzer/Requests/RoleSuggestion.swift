@@ -6,12 +6,13 @@ public struct RoleSuggestion: Sendable {
     public let clusterPermissions: [String]
     public let indexPermissions: [(patterns: [String], actions: [String])]
 
-    /// Unconditional requirements only. Built-in groups replace actions only when the group grants
-    /// nothing beyond them (all its entries exact and all needed); with `allowBroader`, the smallest
-    /// built-in groups that cover the actions are used instead.
-    public init(name: String, requirements: [Requirement], catalog: Catalog, allowBroader: Bool) {
+    /// Unconditional requirements, and the state-dependent ones (auto-create, dynamic mapping)
+    /// unless `assumeExisting` (``Requirement/isNeeded(assumingExisting:)``). Built-in groups
+    /// replace actions only when the group grants nothing beyond them (all its entries exact and all
+    /// needed); with `allowBroader`, the smallest built-in groups that cover the actions are used instead.
+    public init(name: String, requirements: [Requirement], catalog: Catalog, allowBroader: Bool, assumeExisting: Bool = false) {
         self.name = name
-        let needed = requirements.filter { $0.conditional == nil && $0.level != .rest }
+        let needed = requirements.filter { $0.isNeeded(assumingExisting: assumeExisting) }
         var cluster: [String] = []
         for requirement in needed where requirement.level == .cluster && !cluster.contains(requirement.action) { cluster.append(requirement.action) }
         var byIndices: [[String]: [String]] = [:]
@@ -55,7 +56,7 @@ public struct RoleSuggestion: Sendable {
             return chosen + actions.filter(remaining.contains)
         }
         clusterPermissions = compress(cluster, type: "cluster")
-        indexPermissions = order.map { ($0, compress(byIndices[$0]!, type: "index")) }
+        indexPermissions = order.map { ($0, compress(byIndices[$0] ?? [], type: "index")) }
     }
 
     /// The suggestion as a roles.yml entry.

@@ -8,7 +8,7 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Can user X do action Y on index Z? The plugin's decision, why, and the smallest fix.",
         discussion: """
-            Evaluates one request, or every case of a JSON Lines file (--batch), the way the security plugin's default evaluator does for --target. Decisions: allow, deny, partial (do_not_fail_on_forbidden left some indices out), empty (allowed, but system or security index contents are served empty).
+            Evaluates one request, or every case of a JSON Lines file (--batch), the way the security plugin's default evaluator does for --target. Decisions: allow, deny, partial (do_not_fail_on_forbidden left some indices out), empty (allowed, but the indices are system, security or protected indices whose contents this user is served empty). Dashboards tenant actions (kibana:saved_objects/*/read|write) are decided for --tenant (none: the global tenant).
 
             Examples:
               secperm check --config data/samples/acme --user alice \\
@@ -52,7 +52,8 @@ struct CheckCommand: ParsableCommand {
         if batch == nil, explain || jobs != nil { throw ValidationError("--explain and --jobs go with --batch (a single check is always explained)") }
         if configOption.config == nil { throw ValidationError("--config is required: the security configuration to check against") }
         if batch != nil {
-            let refused = [("--action", action != nil), ("--index", !index.isEmpty), ("--user", subjectOptions.user != nil), ("--claims", subjectOptions.claims != nil)]
+            let refused = [("--action", action != nil), ("--index", !index.isEmpty), ("--user", subjectOptions.user != nil), ("--claims", subjectOptions.claims != nil),
+                           ("--tenant", subjectOptions.tenant != nil)]
             let given = refused.filter(\.1).map(\.0)
             if !given.isEmpty {
                 throw ValidationError("\(given.joined(separator: ", ")) cannot be combined with --batch: each case gives its own user, action and indices")

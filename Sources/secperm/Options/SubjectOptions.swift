@@ -25,12 +25,16 @@ struct SubjectOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Caller IP, matched against role-mapping hosts.", valueName: "ip"))
     var host: String?
 
+    @Option(name: .long, help: ArgumentHelp("Dashboards tenant the request names (the securitytenant header): a tenant name, __user__ for the private tenant; none means the global tenant.", valueName: "name"))
+    var tenant: String?
+
     func request() throws -> SubjectRequest {
         var request = SubjectRequest(user: user)
         request.backendRoles = backendRoles
         request.replaceBackendRoles = replaceBackendRoles
         request.roles = roles
         request.host = host
+        request.requestedTenant = tenant
         for attribute in attributes {
             guard let equals = attribute.firstIndex(of: "=") else {
                 throw ValidationError("--attribute \(attribute): expected key=value, e.g. --attribute dept=sales")

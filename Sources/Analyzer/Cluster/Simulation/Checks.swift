@@ -43,7 +43,6 @@ struct Checks {
     /// what the request does at run time and are handled by the families that know it.
     private func applies(_ requirement: Requirement) -> Bool {
         guard let condition = requirement.conditional else { return true }
-        if condition.contains("check_snapshot_restore_write_privileges") { return context.cluster.settings.checkSnapshotRestoreWritePrivileges }
         return condition.hasPrefix("always")
     }
 

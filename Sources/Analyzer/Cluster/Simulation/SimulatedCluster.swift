@@ -62,7 +62,7 @@ public final class SimulatedCluster: Sendable {
             parsedDNs.append(parsed)
         }
         authenticator = Authenticator(adminDNs: parsedDNs, hasher: hasher, behaviour: behaviour)
-        planner = RequestPlanner(catalog: catalog)
+        planner = RequestPlanner(catalog: catalog, settings: settings)
         let start = metadata ?? ClusterMetadata()
         let snapshot = try SimulatedCluster.snapshot(documents, catalog: catalog, settings: settings, metadata: start)
         state = Mutex(State(snapshot: snapshot, metadata: start, documentIDs: [:]))
