@@ -31,6 +31,6 @@ enum LiveRun {
     }
 
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        try? StandardStream.error.write(line + "\n")
     }
 }

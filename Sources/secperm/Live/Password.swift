@@ -38,7 +38,7 @@ enum Password {
         guard canPrompt else {
             throw LiveInputError("--user needs a password: give --password-env VAR or --password-file FILE (stdin is not a terminal, so secperm cannot prompt)")
         }
-        FileHandle.standardError.write(Data(text.utf8))
+        try? StandardStream.error.write(text)
         var saved = termios()
         let haveTerminal = tcgetattr(STDIN_FILENO, &saved) == 0
         if haveTerminal {
@@ -48,7 +48,7 @@ enum Password {
         }
         let line = Swift.readLine(strippingNewline: true)
         if haveTerminal { _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
-        FileHandle.standardError.write(Data("\n".utf8))
+        try? StandardStream.error.write("\n")
         guard let line else { throw LiveInputError("no password given at the prompt") }
         return line
     }

@@ -13,11 +13,13 @@ actor SimulateEvents {
     }
 
     func log(_ line: String) {
-        log.write(Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
+        // A log or transcript that cannot be written (a full disk, a closed stderr) must not stop
+        // the server: the throwing write reports it, and the request is still answered.
+        try? log.write(contentsOf: Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
     }
 
     func record(_ request: ClusterRequest) {
-        record?.write(Data(request.consoleText.utf8))
+        try? record?.write(contentsOf: Data(request.consoleText.utf8))
     }
 
     var isRecording: Bool { record != nil }
@@ -29,7 +31,7 @@ actor SimulateEvents {
             }
         }
         guard let handle = FileHandle(forWritingAtPath: path) else { throw LiveInputError("\(option) \(path): cannot open the file for writing") }
-        handle.seekToEndOfFile()
+        _ = try? handle.seekToEnd()
         return handle
     }
 }
