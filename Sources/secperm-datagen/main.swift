@@ -41,7 +41,7 @@ do {
     if CommandLine.arguments.contains("--check") {
         let current = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         if current != source {
-            FileHandle.standardError.write(Data("EmbeddedData.swift is out of date with data/; run `swift run secperm-datagen`\n".utf8))
+            complain("EmbeddedData.swift is out of date with data/; run `swift run secperm-datagen`")
             exit(1)
         }
         print("EmbeddedData.swift matches data/ (\(names.count) files)")
@@ -50,6 +50,13 @@ do {
         print("wrote \(output.path) from \(names.count) files")
     }
 } catch {
-    FileHandle.standardError.write(Data("secperm-datagen: \(error)\n".utf8))
+    complain("secperm-datagen: \(error)")
     exit(2)
+}
+
+/// One line on stderr through write(2): a failed write (closed stderr, full disk) is ignored
+/// instead of trapping as `FileHandle.write(_:)` does.
+func complain(_ line: String) {
+    let bytes = Array((line + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }
