@@ -63,7 +63,7 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
     /// answers wherever they differ and is treated as pre-1.0.
     var behaviour: Version { followed.flavor == .opendistro ? "0" : followed.version }
 
-    private func since(_ major: Int, _ minor: Int) -> Bool { behaviour.isAtLeast(major, minor) }
+    func since(_ major: Int, _ minor: Int) -> Bool { behaviour.isAtLeast(major, minor) }
 
     // MARK: Names
 
@@ -120,16 +120,6 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
     public var explicitPrivilegeRule: ExplicitPrivilegeRule {
         since(2, 19) ? .bareWildcardIgnored : .wildcardOnlyRoleIgnored
     }
-
-    // MARK: Dashboards tenants
-
-    /// Whether secperm evaluates `kibana:saved_objects/*/read|write` against tenant_permissions for
-    /// this release: from 2.19, where `TenantPrivileges` decides them (any `${…}` tenant pattern
-    /// rendered, write when the flattened allowed_actions contain the exact name
-    /// `kibana:saved_objects/*/write`). Earlier releases (`ConfigModelV7.TenantHolder`) render only
-    /// patterns starting with `${attr` and differ in further details secperm does not model yet, so
-    /// they keep the typed refusal.
-    public var evaluatesTenantPrivileges: Bool { since(2, 19) }
 
     // MARK: 403 messages (§5)
 

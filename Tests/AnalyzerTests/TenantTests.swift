@@ -21,20 +21,54 @@ struct TenantTests {
         return e.evaluate(subject, action: action, indices: [])
     }
 
-    @Test("every case of tenant_cases.jsonl")
+    @Test("every case of tenant_cases.jsonl, read as a batch file: the \"tenant\" field names the tenant")
     func cases() throws {
         let e = try Self.evaluator()
-        let text = try String(contentsOf: Self.folder.appendingPathComponent("tenant_cases.jsonl"), encoding: .utf8)
-        var count = 0
-        for line in text.split(separator: "\n") {
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            let id = object["id"] as? String ?? "?"
-            let decision = try Self.decide(e, try #require(object["user"] as? String), tenant: object["tenant"] as? String,
-                                           try #require(object["action"] as? String), attributes: object["attributes"] as? [String: String] ?? [:])
-            #expect(decision.outcome.rawValue == object["expected"] as? String, "\(id): \(decision.notes)")
-            count += 1
+        let file = Self.folder.appendingPathComponent("tenant_cases.jsonl").path
+        let cases = try BatchCase.read(path: file)
+        #expect(cases.count == 15)
+        #expect(cases[0].subject.requestedTenant == "team_a" && cases[11].subject.requestedTenant == nil)
+        let result = try BatchRunner(evaluator: e, jobs: 2).run(cases, file: file)
+        for entry in result.entries {
+            #expect(entry.disagreement == nil, "\(entry.testCase.id): \(entry.decision.notes)")
         }
-        #expect(count == 15)
+        // The single check agrees with the batch (same subject, tenant from --tenant).
+        for item in cases {
+            let decision = try Self.decide(e, item.subject.user ?? "", tenant: item.subject.requestedTenant, item.action,
+                                           attributes: item.subject.attributes)
+            #expect(item.disagreement(with: decision) == nil, "\(item.id)")
+        }
+    }
+
+    @Test("batch: cases that differ only in the tenant do not share a prepared subject")
+    func batchTenantIsPartOfTheSubject() throws {
+        let text = """
+            {"user": "alice", "tenant": "team_a", "action": "kibana:saved_objects/*/write", "expected": "allow"}
+            {"user": "alice", "tenant": "team_b", "action": "kibana:saved_objects/*/write", "expected": "deny"}
+            {"user": "alice", "action": "kibana:saved_objects/*/write", "expected": "deny"}
+            """
+        let result = try BatchRunner(evaluator: try Self.evaluator()).run(try BatchCase.parse(text, file: "t.jsonl"), file: "t.jsonl")
+        #expect(result.entries.map(\.decision.outcome) == [.allow, .deny, .deny])
+        #expect(result.entries.map(\.decision.subject.requestedTenant) == ["team_a", "team_b", nil])
+        #expect(result.disagreements.isEmpty)
+    }
+
+    @Test("batch: \"tenant\" is read strictly, like the other fields")
+    func batchTenantStrict() throws {
+        let wrongType = #"{"user": "alice", "tenant": ["team_a"], "action": "kibana:saved_objects/*/read"}"#
+        #expect(throws: InputError.self) { try BatchCase.parse(wrongType, file: "t.jsonl") }
+        do {
+            _ = try BatchCase.parse(wrongType, file: "t.jsonl")
+        } catch {
+            #expect(error.diagnostics.map(\.message) == [#"field "tenant" must be a string, found a list"#])
+            #expect(error.diagnostics.first?.location == SourceLocation(file: "t.jsonl", line: 1))
+        }
+        do {
+            _ = try BatchCase.parse(#"{"user": "alice", "tenants": "team_a", "action": "kibana:saved_objects/*/read"}"#, file: "t.jsonl")
+            Issue.record("an unknown field was accepted")
+        } catch {
+            #expect(error.diagnostics.map(\.hint) == ["did you mean 'tenant'?"])
+        }
     }
 
     @Test("typed reasons: missing tenant privilege with its fix, undefined tenant, the 403 names the requested tenant")
@@ -65,12 +99,158 @@ struct TenantTests {
         #expect(decision.fix.map(\.advice) == [.nothingToGrant(.multitenancyDisabled)])
     }
 
-    @Test("releases before 2.19 keep the typed refusal (TargetProfile.evaluatesTenantPrivileges)")
+    // MARK: releases (TenantEvaluation of the profile)
+
+    @Test("the profile's tenant rules per release (tags 1.3.0.0, 2.0.0.0, 2.1.0.0, 2.18.0.0, 2.19.0.0, 3.0.0.0, 3.1.0.0, 3.7.0.0, main)")
+    func profileFacts() throws {
+        typealias Row = (String, TenantEvaluation.Patterns, TenantEvaluation.ImplicitGlobalTenant, TenantEvaluation.Refusal, TenantEvaluation.Refusal, Bool)
+        let rows: [Row] = [
+            ("opendistro-1.13", .wildcardsOnly, .kibanaUserOrAllAccessWithoutAnyGrant, .deniedListingNothing, .deniedListingNothing, false),
+            ("opensearch-1.3", .wildcardsOnly, .kibanaUserOrAllAccessWithoutAnyGrant, .deniedListingNothing, .deniedListingNothing, false),
+            ("opensearch-2.0", .wildcardsOnly, .kibanaUserOrAllAccessWithoutAnyGrant, .deniedListingNothing, .deniedListingNothing, false),
+            ("opensearch-2.1", .attributePrefixReplaced, .kibanaUserOrAllAccessWithoutAnyGrant, .deniedListingNothing, .deniedListingNothing, false),
+            ("opensearch-2.18", .attributePrefixReplaced, .kibanaUserOrAllAccessWithoutAnyGrant, .deniedListingNothing, .deniedListingNothing, false),
+            ("opensearch-2.19", .attributePrefixReplaced, .kibanaUserOrAllAccessWithoutAnyGrant, .allowed, .deniedNamingAction, false),
+            ("opensearch-3.0", .attributePrefixReplaced, .kibanaUserOrAllAccessWithoutAnyGrant, .allowed, .deniedNamingAction, false),
+            ("opensearch-3.1", .templatesRendered, .kibanaUserWithoutPlainReadGrant, .allowed, .deniedNamingAction, false),
+            ("opensearch-3.7", .templatesRendered, .kibanaUserWithoutPlainReadGrant, .allowed, .deniedNamingAction, false),
+            ("opensearch-3.8", .templatesRendered, .kibanaUserWithoutPlainReadGrant, .deniedNamingAction, .deniedNamingAction, true),
+            ("lucenia", .templatesRendered, .kibanaUserWithoutPlainReadGrant, .deniedNamingAction, .deniedNamingAction, true),
+        ]
+        for (name, patterns, implicit, onCluster, onIndex, refusesTenantIndex) in rows {
+            let rules = try Self.profile(name).tenantEvaluation
+            #expect(rules.patterns == patterns, "\(name)")
+            #expect(rules.implicitGlobalTenant == implicit, "\(name)")
+            #expect(rules.refusalOnClusterAction == onCluster, "\(name)")
+            #expect(rules.refusalOnIndexAction == onIndex, "\(name)")
+            #expect(rules.refusesTenantIndexInMultiItemRequests == refusesTenantIndex, "\(name)")
+            #expect(rules.isRead("indices:data/read/mget[shard]") && !rules.isRead("indices:data/read/scroll"), "\(name)")
+        }
+    }
+
+    /// `flavor-x.y` exactly (`TargetProfile(parsing:)` reads `opensearch-2.0` as the newest 2.x).
+    static func profile(_ name: String) throws -> TargetProfile {
+        let pieces = name.split(separator: "-", maxSplits: 1).map(String.init)
+        guard pieces.count == 2, let flavor = Flavor(rawValue: pieces[0]), let version = Version(pieces[1]) else {
+            return try #require(TargetProfile(parsing: name))
+        }
+        return TargetProfile(flavor: flavor, version: version)
+    }
+
+    @Test("releases before 2.19 evaluate tenant actions with their own rules (ConfigModelV7.mapTenants)")
     func olderReleases() throws {
-        let profile = try #require(TargetProfile(parsing: "opensearch-2.11"))
-        let e = try Self.evaluator(profile: profile)
-        let decision = try Self.decide(e, "alice", tenant: "team_a", "kibana:saved_objects/*/write")
-        #expect(decision.denial == .special(.tenantActionNotEvaluated(action: "kibana:saved_objects/*/write")))
-        #expect(!profile.evaluatesTenantPrivileges && TargetProfile.default.evaluatesTenantPrivileges)
+        for name in ["opendistro-1.13", "opensearch-1.3", "opensearch-2.11", "opensearch-2.18"] {
+            let e = try Self.evaluator(profile: try #require(TargetProfile(parsing: name)))
+            #expect(try Self.decide(e, "alice", tenant: "team_a", "kibana:saved_objects/*/write").outcome == .allow, "\(name)")
+            #expect(try Self.decide(e, "alice", tenant: "team_b", "kibana:saved_objects/*/write").denial
+                    == .missingTenantPrivilege(tenant: "team_b", write: true), "\(name)")
+            #expect(try Self.decide(e, "erin", tenant: nil, "kibana:saved_objects/*/write").decisionNotes
+                    == [.implicitGlobalTenantAccess(role: "kibana_user")], "\(name)")
+            // `dept_${attr.internal.dept}` does not start with `${attr`: before 3.1 it is a plain
+            // wildcard pattern, which selects no tenant.
+            #expect(try Self.decide(e, "dave", tenant: "dept_sales", "kibana:saved_objects/*/write", attributes: ["dept": "sales"]).outcome
+                    == .deny, "\(name)")
+        }
+        let newest = try Self.evaluator()
+        #expect(try Self.decide(newest, "dave", tenant: "dept_sales", "kibana:saved_objects/*/write", attributes: ["dept": "sales"]).outcome == .allow)
+    }
+
+    /// A user holding kibana_user whose only grant on the global tenant is a read through
+    /// `${attr.internal.t}`: each pattern rule and each legacy global-tenant rule answer differently.
+    @Test("patterns and the legacy global-tenant rule: 2.0 (wildcards only), 2.1-3.0 (${attr replaced), 3.1+ (templates rendered)")
+    func patternRulesPerRelease() throws {
+        func decide(_ target: String, _ action: String) throws -> Decision {
+            let profile = try Self.profile(target)
+            let loader = ConfigLoader(profile: profile)
+            var config = try loader.load(text: """
+                _meta: {type: roles, config_version: 2}
+                dyn:
+                  tenant_permissions:
+                  - tenant_patterns: ["${attr.internal.t}"]
+                    allowed_actions: ["kibana_all_read"]
+                """, name: "roles.yml").config
+            config.roleMappings = try loader.load(text: "_meta: {type: rolesmapping, config_version: 2}\ndyn:\n  users: [hank]\nkibana_user:\n  users: [hank]\n",
+                                                  name: "roles_mapping.yml").config.roleMappings
+            var request = SubjectRequest(user: "hank")
+            request.attributes = ["t": "global_tenant"]
+            let e = Evaluator(config: config, catalog: Catalog(profile: profile))
+            return e.evaluate(try SubjectResolver.resolve(request, config: e.config), action: action, indices: [])
+        }
+        let write = "kibana:saved_objects/*/write", read = "kibana:saved_objects/*/read"
+        // 2.0: the pattern selects nothing; kibana_user and no grant at all → the legacy rule opens it.
+        #expect(try decide("opensearch-2.0", write).decisionNotes == [.implicitGlobalTenantAccess(role: "kibana_user")])
+        // 2.1-3.0: the attribute names global_tenant → a read grant exists → no legacy rule, no write.
+        #expect(try decide("opensearch-2.11", write).denial == .missingTenantPrivilege(tenant: "global_tenant", write: true))
+        #expect(try decide("opensearch-3.0", read).decisionNotes == [.tenantGranted(tenant: "global_tenant", roles: ["dyn"])])
+        // 3.1+: rendered, a read grant, but not through a plain pattern → the legacy rule opens write.
+        #expect(try decide("opensearch-3.1", write).decisionNotes == [.implicitGlobalTenantAccess(role: "kibana_user")])
+        #expect(try decide("opensearch-3", read).decisionNotes == [.tenantGranted(tenant: "global_tenant", roles: ["dyn"])])
+    }
+
+    // MARK: the Dashboards index (scenario folders dashboards_index_tenants*)
+
+    static func dashboards(_ target: String = "opensearch-3") throws -> Evaluator {
+        let profile = try #require(TargetProfile(parsing: target))
+        let folder = Paths.fixtures.appendingPathComponent("scenarios/dashboards_index_tenants")
+        let config = try ConfigLoader(profile: profile).load(from: folder.appendingPathComponent("config").path).config
+        let metadata = try InputFiles.clusterMetadata(path: folder.appendingPathComponent("cluster_metadata.json").path)
+        return Evaluator(config: config, catalog: Catalog(profile: profile), metadata: metadata)
+    }
+
+    static func request(_ e: Evaluator, _ user: String, tenant: String?, _ action: String, _ indices: [String]) throws -> Decision {
+        var request = SubjectRequest(user: user)
+        request.requestedTenant = tenant
+        return e.evaluate(try SubjectResolver.resolve(request, config: e.config), action: action, indices: indices)
+    }
+
+    @Test("a tenant's index name: Java String.hashCode and the name lowercased to a-z0-9 (toUserIndexName)")
+    func tenantIndexName() {
+        #expect(TenantRules.tenantIndexName(".kibana", tenant: "team_a") == ".kibana_-877712641_teama")
+        #expect(TenantRules.tenantIndexName(".kibana", tenant: "alice") == ".kibana_92903040_alice")
+        #expect(TenantRules.tenantIndexName(".dash", tenant: "Team-B 2") == ".dash_-1605132156_teamb2")
+    }
+
+    @Test("the Dashboards index with a tenant: served from the tenant's index, or refused with the action named (3.8)")
+    func dashboardsIndexNewest() throws {
+        let e = try Self.dashboards()
+        let served = try Self.request(e, "alice", tenant: "team_a", "indices:data/read/search", [".kibana"])
+        #expect(served.outcome == .allow)
+        #expect(served.decisionNotes.contains(.dashboardsIndexReplaced(index: ".kibana", tenant: "team_a", tenantIndex: ".kibana_-877712641_teama")))
+        let refused = try Self.request(e, "alice", tenant: "team_b", "indices:data/write/index", [".kibana"])
+        #expect(refused.denial == .missingTenantPrivilege(tenant: "team_b", write: true))
+        #expect(refused.missingPrivileges == ["indices:data/write/index"])
+        #expect(refused.forbiddenMessage
+                == "no permissions for [indices:data/write/index] and User [name=alice, backend_roles=[], requestedTenant=team_b]")
+        #expect(refused.fix.map(\.advice) == [.grantTenant(user: "alice", tenant: "team_b", actionGroup: "kibana_all_write")])
+        let bulk = try Self.request(e, "erin", tenant: "team_a", "indices:data/write/bulk", [".kibana"])
+        #expect(bulk.outcome == .deny && bulk.missingPrivileges == ["indices:data/write/bulk"])
+        let direct = try Self.request(e, "erin", tenant: "team_b", "indices:data/write/bulk", [".kibana_-877712641_teama"])
+        #expect(direct.denial == .special(.tenantIndexNamedDirectly(index: ".kibana_-877712641_teama")))
+        let global = try Self.request(e, "alice", tenant: nil, "indices:data/read/search", [".kibana"])
+        #expect(global.denial == .missingTenantPrivilege(tenant: "global_tenant", write: false))
+    }
+
+    @Test("2.19-3.7 let a cluster-level request through the refused tenant check; before 2.19 the 403 lists nothing")
+    func dashboardsIndexOlder() throws {
+        let lost = try Self.request(try Self.dashboards("opensearch-2.19"), "erin", tenant: "team_a", "indices:data/write/bulk", [".kibana"])
+        #expect(lost.outcome == .allow)
+        #expect(lost.decisionNotes.contains(.tenantCheckRefused(.missingTenantPrivilege(tenant: "team_a", write: true), ignored: true)))
+        let old = try Self.dashboards("opensearch-2.11")
+        let bulk = try Self.request(old, "erin", tenant: "team_a", "indices:data/write/bulk", [".kibana"])
+        #expect(bulk.outcome == .deny && bulk.missingPrivileges.isEmpty)
+        #expect(bulk.forbiddenMessage == "no permissions for [] and User [name=erin, backend_roles=[], requestedTenant=team_a]")
+        let index = try Self.request(old, "alice", tenant: "team_b", "indices:data/write/index", [".kibana"])
+        #expect(index.denial == .missingTenantPrivilege(tenant: "team_b", write: true) && index.missingPrivileges.isEmpty)
+    }
+
+    @Test("__user__ with the private tenant disabled refuses every request, not only tenant actions")
+    func privateTenantDisabledEverywhere() throws {
+        let e = try Self.evaluator("config_private_off")
+        let decision = try Self.request(e, "zoe", tenant: "__user__", "indices:data/read/search", ["logs-1"])
+        #expect(decision.denial == .special(.privateTenantDisabled))
+        #expect(decision.missingPrivileges == ["indices:data/read/search"])
+        let multitenancyOff = try Self.evaluator("config_multitenancy_off")
+        #expect(try Self.request(multitenancyOff, "alice", tenant: "team_b", "indices:data/write/index", [".kibana"]).denial
+                == .missingIndexPrivileges([MissingIndexPrivilege(index: ".kibana", actions: ["indices:data/write/index"])]))
     }
 }

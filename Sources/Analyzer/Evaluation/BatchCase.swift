@@ -15,7 +15,7 @@ public struct BatchCase: Sendable {
     public let expected: Decision.Outcome?
     public let expectedAllowedIndices: [String]?
 
-    static let fields = ["id", "user", "backend_roles", "attributes", "roles", "host", "action", "indices", "expected", "allowed_indices",
+    static let fields = ["id", "user", "backend_roles", "attributes", "roles", "host", "tenant", "action", "indices", "expected", "allowed_indices",
                          "resolved_indices", "tags", "note", "source"]
     static let outcomes = ["allow", "deny", "partial", "empty"]
 
@@ -84,6 +84,8 @@ public struct BatchCase: Sendable {
         subject.attributes = try fields.stringMap("attributes") ?? [:]
         subject.roles = try fields.strings("roles") ?? []
         subject.host = try fields.string("host")
+        // The `securitytenant` header of the request, as `check --tenant` gives it.
+        subject.requestedTenant = try fields.string("tenant")
         self.subject = subject
         self.action = action
         indices = try fields.strings("indices") ?? []

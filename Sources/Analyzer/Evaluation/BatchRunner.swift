@@ -102,6 +102,7 @@ public struct BatchRunner: Sendable {
         let attributes: [String: String]
         let roles: [String]
         let host: String?
+        let tenant: String?
 
         init(_ request: SubjectRequest) {
             user = request.user
@@ -109,6 +110,7 @@ public struct BatchRunner: Sendable {
             attributes = request.attributes
             roles = request.roles
             host = request.host
+            tenant = request.requestedTenant
         }
     }
 }

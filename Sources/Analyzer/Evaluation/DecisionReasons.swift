@@ -74,9 +74,9 @@ public enum SpecialDenial: Hashable, Sendable {
     case restoreOfAllOrSecurityIndex
     /// A service account outside system indices while system index permissions are enabled.
     case serviceAccountOutsideSystemIndices
-    /// A Dashboards tenant action on a release whose tenant rules secperm does not model
-    /// (``TargetProfile/evaluatesTenantPrivileges``).
-    case tenantActionNotEvaluated(action: String)
+    /// A multi-item request names a tenant's own index (`.kibana_<hash>_<tenant>`) instead of going
+    /// through the Dashboards index (3.8+, ``TenantEvaluation/refusesTenantIndexInMultiItemRequests``).
+    case tenantIndexNamedDirectly(index: String)
     /// config.yml `kibana.multitenancy_enabled: false`: tenants are not evaluated.
     case multitenancyDisabled
     /// The private tenant `__user__` was asked for and config.yml `kibana.private_tenant_enabled` is false.
@@ -124,6 +124,15 @@ public enum DecisionNote: Hashable, Sendable {
     /// The legacy quirk: `role` (kibana_user) reads and writes the global tenant when no held role
     /// grants read on it.
     case implicitGlobalTenantAccess(role: String)
+    /// A request on the Dashboards index `index` with a tenant named: served from the tenant's
+    /// index `tenantIndex`, allowed by the tenant grant without asking the index privileges.
+    case dashboardsIndexReplaced(index: String, tenant: String, tenantIndex: String)
+    /// A request on the tenant's own index `index`, allowed by the tenant grant.
+    case tenantIndexServed(tenant: String, index: String)
+    /// The Dashboards-index step's tenant check refused the request. `ignored`: this release lets
+    /// a cluster-level request through anyway (2.19 to 3.7, ``TenantEvaluation/Refusal/allowed``);
+    /// its sub-requests are still checked.
+    case tenantCheckRefused(DenialReason, ignored: Bool)
     /// A special denial, stated as a note too.
     case denied(SpecialDenial)
 }

@@ -61,18 +61,13 @@ final class Run {
         case .tenant: tenant()
         case .explicitCluster: explicitCluster()
         case .cluster: cluster()
-        case .index: index(actions: planAlone, expressions: indices)
+        case .index: index(actions: planAlone, expressions: indices, dashboardsNamed: indices)
         }
     }
 
-    /// Tenant actions are granted per tenant through tenant_permissions (``TenantRules``); releases
-    /// whose tenant rules secperm does not model are refused rather than answered from
-    /// cluster_permissions. The 403 names the action (`insufficient(action)`).
+    /// Tenant actions are granted per tenant through tenant_permissions (``TenantRules``, each
+    /// release's rules from its profile). The 403 names the action (`insufficient(action)`).
     func tenant() {
-        guard profile.evaluatesTenantPrivileges else {
-            deny(.special(.tenantActionNotEvaluated(action: checkedAction)), missing: [checkedAction])
-            return
-        }
         switch TenantRules(run: self).decide(action: checkedAction) {
         case .allow(let reason):
             outcome = .allow
@@ -97,11 +92,16 @@ final class Run {
         if explain {
             grants += GrantChains(run: self).cluster(compiled.filter { $0.cluster.grants(checkedAction) }, explicitOnly: false)
         }
+        // The Dashboards index (TenantRules); a bulk without a tenant skips it (the plugin's bulk shortcut).
+        if checkedAction != Run.restoreAction, checkedAction != "indices:data/write/bulk" || !(subject.requestedTenant ?? "").isEmpty,
+           interceptDashboardsIndex(action: checkedAction, named: indices, resolution: evaluator.resolve(indices), clusterLevel: true) {
+            return
+        }
         if checkedAction == Run.restoreAction {
             restoreWritePrivileges()
         } else if !plan.subActions.isEmpty, !indices.isEmpty {
             note(.subRequestsChecked(action: checkedAction, subActions: plan.subActions.map(\.name)))
-            index(actions: plan.subActions, expressions: indices)
+            index(actions: plan.subActions, expressions: indices, dashboardsNamed: [])
         } else if !indices.isEmpty {
             note(.clusterActionIgnoresIndices(action: checkedAction))
         }
@@ -161,7 +161,9 @@ final class Run {
 
     // MARK: index level
 
-    func index(actions plans: [ActionPlan], expressions: [String]) {
+    /// `dashboardsNamed`: when the request (or a sub-request) passes the Dashboards-index step, the
+    /// expressions that step sees it name (``interceptDashboardsIndex(action:named:resolution:clusterLevel:)``); nil when it does not.
+    func index(actions plans: [ActionPlan], expressions: [String], dashboardsNamed: [String]? = nil) {
         let resolution = evaluator.resolve(expressions)
         if explain { notes += resolution.notes }
         resolved = resolution.names
@@ -186,6 +188,10 @@ final class Run {
                                               holdsProtectedRole: holdsProtectedRole)
         if case .deny(let reason) = verdict {
             deny(.special(reason), missing: [])
+            return
+        }
+        if let named = dashboardsNamed, let first = plans.first,
+           interceptDashboardsIndex(action: first.name, named: named, resolution: resolution, clusterLevel: false) {
             return
         }
         if plans.count == 1, plans[0].isSystemIndexPermission {

@@ -80,7 +80,7 @@ struct FixPlanner {
             return settings.systemIndexPermissionEnabled
                 ? .grantSystemIndexPermission : .enableSystemIndexPermission(setting: "\(prefix).system_indices.permission.enabled")
         case .protectedIndex: return .mapToProtectedRole(setting: "\(prefix).protected_indices.roles")
-        case .snapshotRestoreDisabled, .tenantActionNotEvaluated, .unresolvableIndexExpression, .multitenancyDisabled, .privateTenantDisabled,
+        case .snapshotRestoreDisabled, .tenantIndexNamedDirectly, .unresolvableIndexExpression, .multitenancyDisabled, .privateTenantDisabled,
              .undefinedTenant:
             return .nothingToGrant(denial)
         }

@@ -1,23 +1,40 @@
-/// Dashboards tenants: may the user read or write saved objects in the tenant the request names?
-/// Followed from opensearch-project/security main bb55e64d, `privileges/TenantPrivileges.java`
-/// (2.19+) and `privileges/actionlevel/legacy/PrivilegesInterceptor.java` (`replaceDashboardsIndex`):
+import PermissionCatalog
+
+/// Dashboards tenants: may the user read or write saved objects in the tenant the request names,
+/// and what happens to a request on the Dashboards index (`.kibana`) when a tenant is named.
+/// What differs between releases is read from ``TenantEvaluation`` (the target profile).
+///
+/// Followed from opensearch-project/security: `privileges/TenantPrivileges.java` (3.1+),
+/// `securityconf/ConfigModelV7.java` `TenantHolder.mapTenants` (before 3.1), and
+/// `replaceDashboardsIndex` of `privileges/actionlevel/legacy/PrivilegesInterceptor.java` (main
+/// bb55e64d) and of `configuration/PrivilegesInterceptorImpl.java` (2.18.0.0):
 ///
 /// - multitenancy off (config.yml `kibana.multitenancy_enabled: false`): tenants are not evaluated;
 /// - no tenant named: the global tenant `global_tenant`;
 /// - `__user__` (refused when `kibana.private_tenant_enabled: false`) or the user's own name: the
 ///   private tenant, readable and writable by its user without any grant;
-/// - otherwise a held role's `tenant_permissions` entry whose pattern matches a *defined* tenant
-///   (tenants.yml or built-in); patterns with `${…}` are rendered for the user first. The entry
-///   gives write when its allowed_actions, flattened through action groups, contain the exact name
-///   `kibana:saved_objects/*/write` (so `kibana_all_write` does, a bare `*` does not), else read;
-/// - legacy quirk: a user mapped to `kibana_user` may read and write the global tenant when no held
-///   role grants read on it explicitly.
+/// - otherwise a held role's `tenant_permissions` entry whose pattern selects a *defined* tenant
+///   (tenants.yml or built-in; how `${…}` patterns select is the profile's
+///   ``TenantEvaluation/Patterns``). The entry gives write when its allowed_actions, flattened
+///   through action groups, contain the exact name `kibana:saved_objects/*/write` (so
+///   `kibana_all_write` does, a bare `*` does not), else read;
+/// - the legacy global-tenant rule of the profile (``TenantEvaluation/ImplicitGlobalTenant``).
 struct TenantRules {
     enum Access { case read, write }
 
     enum Verdict: Equatable {
         case allow(DecisionNote)
         case deny(DenialReason)
+    }
+
+    /// The interceptor's answer for a request (`ReplaceResult`).
+    enum Interception: Equatable {
+        /// Not a Dashboards-index matter: the evaluation goes on.
+        case proceed
+        /// Served from the tenant's index: allowed without asking the index privileges.
+        case granted(DecisionNote)
+        /// Refused by the tenant check (``TenantEvaluation/Refusal`` says what that becomes).
+        case refused(DenialReason)
     }
 
     static let globalTenant = "global_tenant"
@@ -28,9 +45,12 @@ struct TenantRules {
     }
 
     let run: Run
+    var rules: TenantEvaluation { run.profile.tenantEvaluation }
+    private var dynamic: DynamicSettings { run.evaluator.config.dynamic }
+
+    // MARK: kibana:saved_objects/*/read|write
 
     func decide(action: String) -> Verdict {
-        let dynamic = run.evaluator.config.dynamic
         guard dynamic.multitenancyEnabled else { return .deny(.special(.multitenancyDisabled)) }
         let access = Self.access(of: action)
         let user = run.subject.name
@@ -38,44 +58,157 @@ struct TenantRules {
             return granted(Self.globalTenant, access: access)
         }
         if named == Self.privateTenant {
-            let enabled = dynamic.raw[path: "kibana.private_tenant_enabled"]?.bool ?? true
-            guard enabled else { return .deny(.special(.privateTenantDisabled)) }
+            guard privateTenantEnabled else { return .deny(.special(.privateTenantDisabled)) }
             return .allow(.privateTenant(user: user))
         }
         if named == user { return .allow(.privateTenant(user: user)) }
         return granted(named, access: access)
     }
 
-    /// `TenantPrivileges.hasTenantPrivilege` for a defined or undefined tenant.
+    // MARK: the Dashboards index
+
+    /// `kibana.index` of config.yml (default `.kibana`).
+    var dashboardsIndex: String { dynamic.raw[path: "kibana.index"]?.string ?? ".kibana" }
+    /// `kibana.server_username` (default `kibanaserver`): the Dashboards server, never intercepted.
+    var serverUsername: String { dynamic.raw[path: "kibana.server_username"]?.string ?? "kibanaserver" }
+    var privateTenantEnabled: Bool { dynamic.raw[path: "kibana.private_tenant_enabled"]?.bool ?? true }
+
+    /// `replaceDashboardsIndex` for a request of `action` on `expressions` (resolved: `resolution`).
+    /// `multiItem`: a bulk, mget, msearch or mtermvectors request.
+    func intercept(action: String, expressions: [String], resolution: IndexResolution, multiItem: Bool) -> Interception {
+        guard dynamic.multitenancyEnabled else { return .proceed }
+        let requested = run.subject.requestedTenant ?? ""
+        // Without a tenant only a request on one index or alias can be the Dashboards index's:
+        // every other request is left alone before any setting is looked up.
+        if requested.isEmpty, resolution.isLocalAll || (resolution.names.count != 1 && expressions.count != 1) { return .proceed }
+        if requested == Self.privateTenant, !privateTenantEnabled { return .refused(.special(.privateTenantDisabled)) }
+        let user = run.subject.name
+        let isServer = user == serverUsername
+        let named = expressions.flatMap { $0.split(separator: ",").map(String.init) }
+        let dashboardsOnly = !isServer && !resolution.isLocalAll && (resolution.names == [dashboardsIndex] || named == [dashboardsIndex])
+        let access: Access = rules.isRead(action) ? .read : .write
+        guard !requested.isEmpty else {
+            if dashboardsOnly, case .deny(let reason) = granted(Self.globalTenant, access: access) { return .refused(reason) }
+            return .proceed
+        }
+        let isPrivate = requested == Self.privateTenant || requested == user
+        let tenant = isPrivate ? user : requested
+        let tenantIndex = Self.tenantIndexName(dashboardsIndex, tenant: tenant)
+        let verdict: Verdict = isPrivate ? .allow(.privateTenant(user: user)) : granted(tenant, access: access)
+        if !isServer, !resolution.isLocalAll, resolution.names.count == 1, resolution.names[0].hasPrefix(tenantIndex),
+           case .allow = verdict {
+            return .granted(.tenantIndexServed(tenant: tenant, index: resolution.names[0]))
+        }
+        if dashboardsOnly {
+            switch verdict {
+            case .deny(let reason): return .refused(reason)
+            case .allow: return .granted(.dashboardsIndexReplaced(index: dashboardsIndex, tenant: tenant, tenantIndex: tenantIndex))
+            }
+        }
+        if !isServer, multiItem, rules.refusesTenantIndexInMultiItemRequests, !resolution.isLocalAll,
+           let direct = named.first(where: { $0.hasPrefix(dashboardsIndex + "_") }) {
+            return .refused(.special(.tenantIndexNamedDirectly(index: direct)))
+        }
+        return .proceed
+    }
+
+    /// The index holding a tenant's saved objects: `<kibana.index>_<Java hashCode of the tenant>_<the
+    /// tenant lowercased, without characters outside a-z0-9>` (`toUserIndexName`).
+    static func tenantIndexName(_ dashboardsIndex: String, tenant: String) -> String {
+        var hash: Int32 = 0
+        for unit in tenant.utf16 { hash = hash &* 31 &+ Int32(unit) }
+        let cleaned = String(String.UnicodeScalarView(tenant.lowercased().unicodeScalars.filter {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0)
+        }))
+        return "\(dashboardsIndex)_\(hash)_\(cleaned)"
+    }
+
+    // MARK: the tenant table
+
+    /// Whether the held roles give `access` to a tenant: `hasTenantPrivilege` (3.1+) or the
+    /// `mapTenants` table (before 3.1), for a defined or undefined tenant.
     private func granted(_ tenant: String, access: Access) -> Verdict {
         let defined = run.evaluator.config.tenants[tenant] != nil
         let mapped = run.mapped.map(\.name)
-        // Readers through patterns without `${…}` (the plugin's precomputed table), for the quirk below.
-        var readers: [String] = [], writers: [String] = [], staticReaders: [String] = []
+        // Readers through patterns without `${…}` (the precomputed table of 3.1+), for the legacy rule.
+        var readers: [String] = [], writers: [String] = [], plainReaders: [String] = []
         if defined {
             for role in mapped {
                 guard let definition = run.evaluator.config.roles[role] else { continue }
                 for entry in definition.tenantPermissions {
-                    let matching = entry.tenantPatterns.filter { matches($0.value, tenant) }
+                    let matching = entry.tenantPatterns.filter { selects($0.value, tenant) }
                     guard !matching.isEmpty else { continue }
                     let actions = run.evaluator.groups.resolve(entry.allowedActions.map(\.value))
                     if actions.contains("kibana:saved_objects/*/write") { writers.append(role) }
                     readers.append(role)
-                    if matching.contains(where: { !$0.value.contains("${") }) { staticReaders.append(role) }
+                    if matching.contains(where: { !$0.value.contains("${") }) { plainReaders.append(role) }
                 }
             }
         }
         let holders = access == .write ? writers : readers
         if !holders.isEmpty { return .allow(.tenantGranted(tenant: tenant, roles: Array(Set(holders)).sorted())) }
-        if tenant == Self.globalTenant, mapped.contains("kibana_user"), staticReaders.isEmpty {
-            return .allow(.implicitGlobalTenantAccess(role: "kibana_user"))
+        if tenant == Self.globalTenant, let role = implicitGlobalRole(mapped: mapped, readers: readers, plainReaders: plainReaders) {
+            return .allow(.implicitGlobalTenantAccess(role: role))
         }
         guard defined else { return .deny(.special(.undefinedTenant(tenant: tenant))) }
         return .deny(.missingTenantPrivilege(tenant: tenant, write: access == .write))
     }
 
-    private func matches(_ pattern: String, _ tenant: String) -> Bool {
-        if pattern.contains("${") { return run.context.render(pattern, evaluator: run.evaluator).matches(tenant) }
-        return Pattern(pattern).matches(tenant)
+    /// The held role through which the legacy rule opens the global tenant, if it does.
+    private func implicitGlobalRole(mapped: [String], readers: [String], plainReaders: [String]) -> String? {
+        switch rules.implicitGlobalTenant {
+        case .kibanaUserWithoutPlainReadGrant:
+            return mapped.contains("kibana_user") && plainReaders.isEmpty ? "kibana_user" : nil
+        case .kibanaUserOrAllAccessWithoutAnyGrant:
+            guard readers.isEmpty else { return nil }
+            return ["kibana_user", "all_access", "ALL_ACCESS"].first(where: mapped.contains)
+        }
+    }
+
+    /// Whether a tenant pattern selects `tenant` (already known to be defined).
+    private func selects(_ pattern: String, _ tenant: String) -> Bool {
+        switch rules.patterns {
+        case .templatesRendered:
+            if pattern.contains("${") { return run.context.render(pattern, evaluator: run.evaluator).matches(tenant) }
+            return Pattern(pattern).matches(tenant)
+        case .attributePrefixReplaced:
+            if pattern.hasPrefix("${attr") { return UserAttributes.substitute(pattern, run.variables) == tenant }
+            return Pattern(pattern).matches(tenant)
+        case .wildcardsOnly:
+            return Pattern(pattern).matches(tenant)
+        }
+    }
+}
+
+extension Run {
+    /// The multi-item requests (`BulkRequest`, `MultiGetRequest`, `MultiSearchRequest`,
+    /// `MultiTermVectorsRequest`), checked at cluster level.
+    static let multiItemActions: Set<String> = ["indices:data/write/bulk", "indices:data/read/mget", "indices:data/read/msearch",
+                                                "indices:data/read/mtv"]
+
+    /// The privileges interceptor's step on a request (`clusterLevel`: after the cluster privilege
+    /// passed) or on one index-level request (`named`: the expressions it names; empty for the
+    /// sub-requests of a multi-item request, which name concrete indices). True when it decided.
+    func interceptDashboardsIndex(action: String, named: [String], resolution: IndexResolution, clusterLevel: Bool) -> Bool {
+        let rules = TenantRules(run: self)
+        let multiItem = clusterLevel && Run.multiItemActions.contains(action)
+        switch rules.intercept(action: action, expressions: named, resolution: resolution, multiItem: multiItem) {
+        case .proceed:
+            return false
+        case .granted(let reason):
+            outcome = .allow
+            allowed = resolution.names
+            note(reason)
+            return true
+        case .refused(let reason):
+            let refusal = clusterLevel ? rules.rules.refusalOnClusterAction : rules.rules.refusalOnIndexAction
+            note(.tenantCheckRefused(reason, ignored: refusal == .allowed))
+            switch refusal {
+            case .deniedNamingAction: deny(reason, missing: [action])
+            case .deniedListingNothing: deny(reason, missing: [])
+            case .allowed: return false  // only logged: the request goes on as the cluster privilege allowed it
+            }
+            return true
+        }
     }
 }

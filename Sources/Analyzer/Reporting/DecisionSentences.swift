@@ -42,6 +42,12 @@ public enum DecisionSentences {
         case .privateTenant(let user): "the private tenant of \(user) needs no grant"
         case .implicitGlobalTenantAccess(let role):
             "\(role) reads and writes the global tenant when no held role grants read on it explicitly (a legacy rule of the plugin)"
+        case .dashboardsIndexReplaced(let index, let tenant, let tenantIndex):
+            "\(index) is the Dashboards index: the request is served from tenant \(tenant)'s index \(tenantIndex), allowed by the tenant grant, not by index privileges"
+        case .tenantIndexServed(let tenant, let index): "\(index) is tenant \(tenant)'s Dashboards index: allowed by the tenant grant, not by index privileges"
+        case .tenantCheckRefused(let denial, false): "the Dashboards-index step refuses the request: \(tenantRefusal(denial))"
+        case .tenantCheckRefused(let denial, true):
+            "the Dashboards-index step refuses the request (\(tenantRefusal(denial))), but this release only logs that for a cluster-level action and lets it pass"
         case .denied(let denial): reason(denial)
         }
     }
@@ -79,6 +85,16 @@ public enum DecisionSentences {
         }
     }
 
+    /// Why a tenant check refused, in a few words.
+    static func tenantRefusal(_ denial: DenialReason) -> String {
+        switch denial {
+        case .missingTenantPrivilege(let tenant, let write):
+            "no held role's tenant_permissions give \(write ? "write" : "read") access to tenant \(tenant)"
+        case .special(let special): reason(special)
+        default: "refused"
+        }
+    }
+
     /// A special denial in one sentence.
     public static func reason(_ denial: SpecialDenial) -> String {
         switch denial {
@@ -102,8 +118,8 @@ public enum DecisionSentences {
         case .restoreOfAllOrSecurityIndex:
             "restoring all indices or the security index is refused (it would overwrite the security configuration)"
         case .serviceAccountOutsideSystemIndices: "service accounts may only touch system indices when system index permissions are enabled"
-        case .tenantActionNotEvaluated(let action):
-            "\(action) is a Dashboards tenant action: the plugin grants it per tenant through tenant_permissions, which secperm evaluates from release 2.19 only"
+        case .tenantIndexNamedDirectly(let index):
+            "\(index) is a tenant's Dashboards index: a multi-item request may reach it only through the Dashboards index"
         case .unresolvableIndexExpression(let expression, let problem): "cannot resolve date math \(expression): \(problem)"
         case .multitenancyDisabled:
             "multitenancy is disabled (config.yml kibana.multitenancy_enabled: false): tenants are not evaluated, Dashboards uses its index under index privileges"

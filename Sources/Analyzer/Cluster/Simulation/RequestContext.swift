@@ -60,14 +60,15 @@ struct RequestContext {
 
     /// The caller prepared for the evaluator, through the public ``SubjectResolver`` (an internal
     /// user brings its backend roles, attributes and security roles; the authenticated order of
-    /// the backend roles and the caller's address are kept). The requested tenant is not part of
-    /// the request form: 403 texts take it from ``caller``.
+    /// the backend roles, the caller's address and the `securitytenant` header are kept: the
+    /// tenant decides requests on the Dashboards index, and the 403 text names it).
     func preparedSubject() -> PreparedSubject? {
         let subject = caller.subject
         var request = SubjectRequest(user: subject.name)
         request.replaceBackendRoles = true
         request.backendRoles = subject.backendRoles
         request.host = subject.host
+        request.requestedTenant = subject.requestedTenant
         if !caller.isInternalUser { request.roles = subject.securityRoles }
         guard let resolved = try? SubjectResolver.resolve(request, config: snapshot.config) else { return nil }
         return evaluator.prepare(resolved)
