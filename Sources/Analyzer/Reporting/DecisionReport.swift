@@ -71,15 +71,30 @@ public enum DecisionReport {
         }
     }
 
-    /// The roles.yml lines a fix adds.
+    /// The roles.yml lines a fix adds, as the role entry ``ConfigWriter/rolesSnippet(_:)`` writes
+    /// (the package's one writer, so values are quoted and escaped as YAML needs). Nil for steps
+    /// that change no role.
     static func yaml(_ step: FixStep) -> String? {
-        guard let role = step.role else { return nil }
-        func list(_ items: [String]) -> String { "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
+        guard let role = fixRole(step) else { return nil }
+        do {
+            return try ConfigWriter.rolesSnippet([role])
+        } catch {
+            return "# the roles.yml entry cannot be written: \(error.description)"
+        }
+    }
+
+    /// The role entry a fix step adds to (only what it adds), or nil when it changes no role.
+    static func fixRole(_ step: FixStep) -> Role? {
+        guard let name = step.role else { return nil }
+        let origin = SourceLocation(file: "<fix for \(name)>", line: 0)
+        func located(_ values: [String]) -> [Located<String>] { values.map { Located($0, at: origin) } }
         switch step.section {
         case .clusterPermissions:
-            return "\(role):\n  cluster_permissions:\n  - \(step.allowedActions.map { "\"\($0)\"" }.joined(separator: "\n  - "))"
+            return Role(name: name, location: origin, clusterPermissions: located(step.allowedActions))
         case .indexPermissions:
-            return "\(role):\n  index_permissions:\n  - index_patterns: \(list(step.indexPatterns))\n    allowed_actions: \(list(step.allowedActions))"
+            return Role(name: name, location: origin, indexPermissions: [
+                IndexPermission(location: origin, indexPatterns: located(step.indexPatterns), allowedActions: located(step.allowedActions)),
+            ])
         default:
             return nil
         }
