@@ -17,7 +17,9 @@ struct Secperm: AsyncParsableCommand {
                       DiffCommand.self, ProbeCommand.self, WhoamiCommand.self, SimulateCommand.self, FetchCommand.self,
                       MigrateCommand.self, BenchCommand.self])
 
-    /// Parses, runs, and maps every failure to the exit codes of the CLI contract.
+    /// Parses, runs, and maps every failure to the exit codes of the CLI contract. Commands do not
+    /// print their failures: they throw them (``CommandFailure``, the engine's `InputError`) and
+    /// this is the one place that writes them and picks the exit status.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -29,6 +31,11 @@ struct Secperm: AsyncParsableCommand {
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
         } catch {
+            // Input errors and command failures: every command throws them, only this prints them.
+            if let (text, status) = FailureReport.report(error) {
+                if !text.isEmpty { try? StandardStream.error.write(text) }
+                Foundation.exit(status.rawValue)
+            }
             let code = exitCode(for: error)
             if code == .success {
                 emit(fullMessage(for: error) + "\n")

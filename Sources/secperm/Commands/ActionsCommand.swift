@@ -52,34 +52,17 @@ struct ActionsCommand: ParsableCommand {
 
     func run() throws {
         let profile = target.target
-        let requests: [ConsoleRequest]
-        do {
-            var text = request.joined(separator: "\n\n")
-            var name = "--request"
-            if let file {
-                name = file == "-" ? "<stdin>" : file
-                text = try InputText.read(file) + (text.isEmpty ? "" : "\n\n" + text)
-            }
-            requests = try ConsoleParser.parse(text, file: name)
-        } catch {
-            Diagnostics.printToStandardError(error.diagnostics)
-            throw ExitStatus.inputError.exitCode
-        }
+        let requests = try ConsoleParser.parse(try consoleText(), file: file.map { $0 == "-" ? "<stdin>" : $0 } ?? "--request")
         let catalog = Catalog(profile: profile)
         let config = try configOption.load(profile: profile)
         var evaluator: Evaluator?
         var subject: PreparedSubject?
         if configOption.config != nil {
-            let built = try Evaluator.build(config: config, profile: profile, context: context)
-            do {
-                subject = built.prepare(try SubjectResolver.resolve(try subjectOptions.request(), config: built.config))
-            } catch let error as InputError {
-                Diagnostics.printToStandardError(error.diagnostics)
-                throw ExitStatus.inputError.exitCode
-            }
+            let built = try context.evaluator(config: config, profile: profile)
+            subject = built.prepare(try SubjectResolver.resolve(try subjectOptions.request(), config: built.config))
             evaluator = built
         }
-        let settings = try evaluator?.settings ?? nodeSettings(profile: profile)
+        let settings = try evaluator?.settings ?? context.nodeSettings(profile: profile)
         let results = ActionsAnalysis(catalog: catalog, config: config, settings: settings).analyze(requests, evaluator: evaluator, subject: subject)
         if let suggestRole {
             let suggestion = RoleSuggestion(name: suggestRole, requirements: results.flatMap(\.plan.requirements), catalog: catalog,
@@ -92,13 +75,10 @@ struct ActionsCommand: ParsableCommand {
         if results.contains(where: { $0.plan.route == nil }) { throw ExitStatus.negative.exitCode }
     }
 
-    /// --opensearch-yml and --setting without a dry run: what the requirements are worked out for.
-    private func nodeSettings(profile: TargetProfile) throws -> NodeSettings {
-        do {
-            return try InputFiles.nodeSettings(path: context.opensearchYML, overrides: context.settings, profile: profile)
-        } catch {
-            Diagnostics.printToStandardError(error.diagnostics)
-            throw ExitStatus.inputError.exitCode
-        }
+    /// The console file (or standard input) followed by the --request texts.
+    private func consoleText() throws(InputError) -> String {
+        let text = request.joined(separator: "\n\n")
+        guard let file else { return text }
+        return try InputText.read(file) + (text.isEmpty ? "" : "\n\n" + text)
     }
 }

@@ -64,52 +64,27 @@ struct AuditCommand: ParsableCommand {
             return
         }
         let profile = target.target
-        let auditor: Auditor
-        let config: SecurityConfig
-        let settings: NodeSettings
-        do {
-            auditor = try Auditor(only: rules, disabled: disabled)
-            settings = try InputFiles.nodeSettings(path: context.opensearchYML, overrides: context.settings, profile: profile)
-            let loader = ConfigLoader(profile: profile)
-            let loaded: LoadedConfig
-            if let source = path ?? configOption.config {
-                loaded = try loader.load(from: source)
-            } else {
-                loaded = try loader.loadBundledSample()
-            }
-            Diagnostics.printToStandardError(loaded.diagnostics.filter { $0.severity >= .warning })
-            config = loaded.config
-        } catch {
-            Diagnostics.printToStandardError(error.diagnostics)
-            throw ExitStatus.inputError.exitCode
-        }
+        let auditor = try Auditor(only: rules, disabled: disabled)
+        let settings = try context.nodeSettings(profile: profile)
+        let loader = ConfigLoader(profile: profile)
+        let loaded = try (path ?? configOption.config).map(loader.load(from:)) ?? loader.loadBundledSample()
+        let config = ConfigOption.config(of: loaded)
         let findings = auditor.audit(AuditContext(config: config, catalog: Catalog(profile: profile), settings: settings))
         if let writeBaseline {
             do {
                 try Baseline(findings: findings).json().write(toFile: writeBaseline, atomically: true, encoding: .utf8)
             } catch {
-                Diagnostics.printToStandardError([.error("\(writeBaseline): cannot write the baseline: \(error.localizedDescription)")])
-                throw ExitStatus.inputError.exitCode
+                throw InputError(.error("\(writeBaseline): cannot write the baseline: \(error.localizedDescription)"))
             }
             emit("wrote \(findings.count) findings to \(writeBaseline)\n")
             return
         }
-        var reported = findings
-        if let baseline {
-            do {
-                let accepted = try Baseline.read(path: baseline)
-                reported = findings.filter { !accepted.contains($0) }
-            } catch {
-                Diagnostics.printToStandardError(error.diagnostics)
-                throw ExitStatus.inputError.exitCode
-            }
-        }
-        let suppressed = findings.count - reported.count
+        let verdict = BaselineVerdict(findings: findings, baseline: try baseline.map(Baseline.read(path:)), failOn: failOn)
         switch format {
-        case .text: emit(AuditReport.text(reported, suppressed: suppressed))
-        case .json: emit(AuditReport.json(reported, target: profile.name, suppressed: suppressed))
-        case .sarif: emit(AuditReport.sarif(reported, rules: auditor.rules, version: Secperm.configuration.version))
+        case .text: emit(AuditReport.text(verdict.reported, suppressed: verdict.suppressed))
+        case .json: emit(AuditReport.json(verdict.reported, target: profile.name, suppressed: verdict.suppressed))
+        case .sarif: emit(AuditReport.sarif(verdict.reported, rules: auditor.rules, version: Secperm.configuration.version))
         }
-        if reported.contains(where: { $0.severity >= failOn }) { throw ExitStatus.negative.exitCode }
+        if verdict.failed { throw ExitStatus.negative.exitCode }
     }
 }

@@ -8,7 +8,7 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Can user X do action Y on index Z? The plugin's decision, why, and the smallest fix.",
         discussion: """
-            Evaluates one request, or every case of a JSON Lines file (--batch), the way the security plugin's default evaluator does for --target. Decisions: allow, deny, partial (do_not_fail_on_forbidden left some indices out), empty (allowed, but the indices are system, security or protected indices whose contents this user is served empty). Dashboards tenant actions (kibana:saved_objects/*/read|write) are decided for --tenant (none: the global tenant).
+            Evaluates one request, or every case of a JSON Lines file (--batch), the way the security plugin's default evaluator does for --target. Decisions: allow, deny, partial (do_not_fail_on_forbidden left some indices out), empty (allowed, but the indices are system, security or protected indices whose contents this user is served empty). Dashboards tenant actions (kibana:saved_objects/*/read|write) are decided for --tenant (none: the global tenant), and so are requests on the Dashboards index (.kibana, or config.yml kibana.index): served from the tenant's index when the tenant grant allows, refused when it does not.
 
             Examples:
               secperm check --config data/samples/acme --user alice \\
@@ -18,7 +18,7 @@ struct CheckCommand: ParsableCommand {
               secperm check --config ./backup --batch who-may-do-what.jsonl \\
                   --cluster-metadata aliases.json
 
-            A cases file has one JSON object per line: {"id": "…", "user": "…", "backend_roles": […], "attributes": {…}, "roles": […], "host": "…", "action": "…", "indices": […], "expected": "allow|deny|partial|empty", "allowed_indices": […]}. A field of the wrong type, an unknown field or value, and a file without cases are input errors (exit 2, with the line). With "expected" it is an assertion file: disagreements are listed and the exit status is 1. --backend-role, --attribute, --role and --host given beside --batch are added to every case; --user, --claims, --action and --index are refused there (each case names its own).
+            A cases file has one JSON object per line: {"id": "…", "user": "…", "backend_roles": […], "attributes": {…}, "roles": […], "host": "…", "tenant": "…", "action": "…", "indices": […], "expected": "allow|deny|partial|empty", "allowed_indices": […]}; "tenant" is what --tenant gives a single check (the securitytenant header). A field of the wrong type, an unknown field or value, and a file without cases are input errors (exit 2, with the line). With "expected" it is an assertion file: disagreements are listed and the exit status is 1. --backend-role, --attribute, --role and --host given beside --batch are added to every case; --user, --claims, --tenant, --action and --index are refused there (each case names its own).
 
             With --format json, --batch writes JSON Lines (schemaVersion 2): one object per case: {"id", "line", "decision", "user": {"name"}, "action", "checkedAction", "indices", "allowedIndices", "expected", "disagreement"}; a case that disagrees, or every case with --explain, is instead the single-check object (grants, forbiddenMessage, fix, notes) plus those fields. Then one last line {"summary": {…}} with the counts ("cases", "allow", "deny", "partial", "empty", and with expectations "asExpected" and "unexpected"). A run whose last line is not the summary was cut short.
 
@@ -66,60 +66,24 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let profile = target.target
-        let config = try configOption.load(profile: profile)
-        let evaluator = try Evaluator.build(config: config, profile: profile, context: context)
+        let evaluator = try context.evaluator(config: try configOption.load(profile: profile), profile: profile)
         if let batch {
             try runBatch(batch, evaluator: evaluator)
             return
         }
         guard let action else { throw ValidationError("give --action (or --batch FILE)") }
-        let subject = try resolve(try subjectOptions.request(), evaluator)
+        let subject = try SubjectResolver.resolve(try subjectOptions.request(), config: evaluator.config)
         let decision = evaluator.evaluate(subject, action: action, indices: index)
         emit(output.format == .json ? DecisionReport.json(decision) : DecisionReport.text(decision))
         if !decision.isAllowed { throw ExitStatus.negative.exitCode }
     }
 
     private func runBatch(_ path: String, evaluator: Evaluator) throws {
-        let cases: [BatchCase]
-        do {
-            cases = try BatchCase.read(path: path)
-        } catch {
-            Diagnostics.printToStandardError(error.diagnostics)
-            throw ExitStatus.inputError.exitCode
-        }
+        let cases = try BatchCase.read(path: path)
         let runner = BatchRunner(evaluator: evaluator, common: try subjectOptions.request(), explain: explain,
                                  jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        let result: BatchResult
-        do {
-            result = try runner.run(cases, file: path)
-        } catch {
-            Diagnostics.printToStandardError(error.diagnostics)
-            throw ExitStatus.inputError.exitCode
-        }
+        let result = try runner.run(cases, file: path)
         emit(output.format == .json ? BatchReport.jsonLines(result) : BatchReport.text(result))
         if result.failed { throw ExitStatus.negative.exitCode }
-    }
-
-    private func resolve(_ request: SubjectRequest, _ evaluator: Evaluator) throws -> ResolvedSubject {
-        do {
-            return try SubjectResolver.resolve(request, config: evaluator.config)
-        } catch {
-            Diagnostics.printToStandardError(error.diagnostics)
-            throw ExitStatus.inputError.exitCode
-        }
-    }
-}
-
-extension Evaluator {
-    /// Builds an evaluator from the command-line context; input errors end the command with exit 2.
-    static func build(config: SecurityConfig, profile: TargetProfile, context: ClusterContextOptions) throws -> Evaluator {
-        do {
-            let settings = try InputFiles.nodeSettings(path: context.opensearchYML, overrides: context.settings, profile: profile)
-            let metadata = try context.clusterMetadata.map(InputFiles.clusterMetadata(path:))
-            return Evaluator(config: config, catalog: Catalog(profile: profile), settings: settings, metadata: metadata)
-        } catch {
-            Diagnostics.printToStandardError(error.diagnostics)
-            throw ExitStatus.inputError.exitCode
-        }
     }
 }

@@ -39,8 +39,7 @@ struct FetchCommand: AsyncParsableCommand {
         do {
             try FetchedDirectory.write(fetched, to: out)
         } catch {
-            LiveRun.printError("error: \(error.description)")
-            throw ExitStatus.inputError.exitCode
+            throw CommandFailure.input(error.description)
         }
         emit(output.format == .json ? MigrationReport.fetchJSON(fetched, directory: out) : MigrationReport.fetchText(fetched, directory: out))
     }

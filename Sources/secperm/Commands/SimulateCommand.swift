@@ -58,15 +58,8 @@ struct SimulateCommand: AsyncParsableCommand {
         let profile = target.target
         let cluster = try SimulationWiring.cluster(configDirectory: configOption.config ?? "", profile: profile, context: context, adminDNs: adminDn)
         let responder = SimulationWiring.responder(cluster)
-        let tls: NIOSSLContext?
-        let events: SimulateEvents
-        do throws(LiveInputError) {
-            tls = try serverTLS()
-            events = try SimulateEvents(logPath: log, recordPath: record)
-        } catch {
-            LiveRun.printError("error: \(error.message)")
-            throw ExitStatus.inputError.exitCode
-        }
+        let tls = try serverTLS()
+        let events = try SimulateEvents(logPath: log, recordPath: record)
         let server = SimulateServer(tls: tls, responder: responder, events: events)
         let scheme = tls == nil ? "http" : "https"
         // Signals are taken over before the listening line is printed: a script may send one
@@ -86,8 +79,7 @@ struct SimulateCommand: AsyncParsableCommand {
             return
         } catch {
             if serving.isCancelled { return }
-            LiveRun.printError("error: cannot serve on 127.0.0.1:\(port): \(error)")
-            throw ExitStatus.inputError.exitCode
+            throw CommandFailure.input("cannot serve on 127.0.0.1:\(port): \(error)")
         }
     }
 

@@ -38,17 +38,17 @@ struct ConfigOption: ParsableArguments {
         valueName: "path"))
     var config: String?
 
-    /// Loads the configuration, printing notes to stderr; input errors end the command with exit 2.
-    func load(profile: TargetProfile) throws -> SecurityConfig {
+    /// Loads the configuration, printing warnings to stderr; an input error is thrown
+    /// (the entry point prints it, exit 2).
+    func load(profile: TargetProfile) throws(InputError) -> SecurityConfig {
         guard let config else { return SecurityConfig() }
-        do {
-            let loaded = try ConfigLoader(profile: profile).load(from: config)
-            Diagnostics.printToStandardError(loaded.diagnostics.filter { $0.severity >= .warning })
-            return loaded.config
-        } catch {
-            Diagnostics.printToStandardError(error.diagnostics)
-            throw ExitStatus.inputError.exitCode
-        }
+        return Self.config(of: try ConfigLoader(profile: profile).load(from: config))
+    }
+
+    /// The configuration of a load, its warnings printed to stderr.
+    static func config(of loaded: LoadedConfig) -> SecurityConfig {
+        Diagnostics.printToStandardError(loaded.diagnostics.filter { $0.severity >= .warning })
+        return loaded.config
     }
 }
 

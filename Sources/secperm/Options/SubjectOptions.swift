@@ -1,6 +1,7 @@
 import Analyzer
 import ArgumentParser
 import Foundation
+import PermissionCatalog
 
 /// Who is asking: shared by check, actions and probe.
 struct SubjectOptions: ParsableArguments {
@@ -42,13 +43,8 @@ struct SubjectOptions: ParsableArguments {
             request.attributes[String(attribute[..<equals])] = String(attribute[attribute.index(after: equals)...])
         }
         if let claims {
-            do {
-                request.claims = try InputFiles.readJSONValue(claims)
-                request.claimsFile = claims
-            } catch {
-                Diagnostics.printToStandardError(error.diagnostics)
-                throw ExitStatus.inputError.exitCode
-            }
+            request.claims = try InputFiles.readJSONValue(claims)
+            request.claimsFile = claims
         }
         return request
     }
@@ -66,4 +62,17 @@ struct ClusterContextOptions: ParsableArguments {
 
     @Option(name: .customLong("setting"), help: ArgumentHelp("Override a node setting, e.g. plugins.security.system_indices.enabled=true (repeatable).", valueName: "key=value"))
     var settings: [String] = []
+
+    /// The node settings: --opensearch-yml, then each --setting.
+    func nodeSettings(profile: TargetProfile) throws(InputError) -> NodeSettings {
+        try InputFiles.nodeSettings(path: opensearchYML, overrides: settings, profile: profile)
+    }
+
+    /// The evaluator every command that decides requests uses: the configuration, the node
+    /// settings and the cluster metadata of these options, for `profile`. The one place it is built.
+    func evaluator(config: SecurityConfig, profile: TargetProfile) throws(InputError) -> Evaluator {
+        let settings = try nodeSettings(profile: profile)
+        let metadata = try clusterMetadata.map { path throws(InputError) in try InputFiles.clusterMetadata(path: path) }
+        return Evaluator(config: config, catalog: Catalog(profile: profile), settings: settings, metadata: metadata)
+    }
 }
