@@ -92,8 +92,10 @@ final class Run {
         if explain {
             grants += GrantChains(run: self).cluster(compiled.filter { $0.cluster.grants(checkedAction) }, explicitOnly: false)
         }
-        // The Dashboards index (TenantRules); a bulk without a tenant skips it (the plugin's bulk shortcut).
-        if checkedAction != Run.restoreAction, checkedAction != "indices:data/write/bulk" || !(subject.requestedTenant ?? "").isEmpty,
+        // The Dashboards index (TenantRules); a bulk without a tenant skips it (the plugin's bulk
+        // shortcut), and without indices or a tenant there is nothing it could change.
+        let tenant = !(subject.requestedTenant ?? "").isEmpty
+        if checkedAction != Run.restoreAction, tenant || (!indices.isEmpty && checkedAction != "indices:data/write/bulk"),
            interceptDashboardsIndex(action: checkedAction, named: indices, resolution: evaluator.resolve(indices), clusterLevel: true) {
             return
         }

@@ -30,6 +30,8 @@ public final class Evaluator: Sendable {
     let roles: [String: CompiledRole]
     let mapper: RoleMapper
     let special: SpecialIndexRules
+    /// config.yml's `kibana` settings for the Dashboards-index step (TenantRules).
+    let dashboards: DashboardsSettings
     let tables: PrivilegeTables
     let plans: ActionPlans
     /// Answers "does a held role grant this?" (the tables; PlainPrivileges says what they must answer).
@@ -60,6 +62,7 @@ public final class Evaluator: Sendable {
         tables = PrivilegeTables(roles: compiled, catalogActions: actions)
         mapper = RoleMapper(config: merged, resolution: settings.rolesMappingResolution)
         special = SpecialIndexRules(settings: settings, metadata: metadata)
+        dashboards = DashboardsSettings(merged.dynamic)
         plans = ActionPlans(catalogActions: actions, tables: tables, profile: profile,
                             securityIndexRestoreEnabled: settings.restoreSecurityIndexEnabled)
         let expander = ActionExpander(catalog: catalog, groups: groups)

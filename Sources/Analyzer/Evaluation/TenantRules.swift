@@ -46,12 +46,11 @@ struct TenantRules {
 
     let run: Run
     var rules: TenantEvaluation { run.profile.tenantEvaluation }
-    private var dynamic: DynamicSettings { run.evaluator.config.dynamic }
 
     // MARK: kibana:saved_objects/*/read|write
 
     func decide(action: String) -> Verdict {
-        guard dynamic.multitenancyEnabled else { return .deny(.special(.multitenancyDisabled)) }
+        guard run.evaluator.dashboards.multitenancyEnabled else { return .deny(.special(.multitenancyDisabled)) }
         let access = Self.access(of: action)
         let user = run.subject.name
         guard let named = run.subject.requestedTenant, !named.isEmpty else {
@@ -67,25 +66,26 @@ struct TenantRules {
 
     // MARK: the Dashboards index
 
-    /// `kibana.index` of config.yml (default `.kibana`).
-    var dashboardsIndex: String { dynamic.raw[path: "kibana.index"]?.string ?? ".kibana" }
-    /// `kibana.server_username` (default `kibanaserver`): the Dashboards server, never intercepted.
-    var serverUsername: String { dynamic.raw[path: "kibana.server_username"]?.string ?? "kibanaserver" }
-    var privateTenantEnabled: Bool { dynamic.raw[path: "kibana.private_tenant_enabled"]?.bool ?? true }
+    var privateTenantEnabled: Bool { run.evaluator.dashboards.privateTenantEnabled }
 
     /// `replaceDashboardsIndex` for a request of `action` on `expressions` (resolved: `resolution`).
     /// `multiItem`: a bulk, mget, msearch or mtermvectors request.
     func intercept(action: String, expressions: [String], resolution: IndexResolution, multiItem: Bool) -> Interception {
-        guard dynamic.multitenancyEnabled else { return .proceed }
+        let settings = run.evaluator.dashboards
+        guard settings.multitenancyEnabled else { return .proceed }
         let requested = run.subject.requestedTenant ?? ""
-        // Without a tenant only a request on one index or alias can be the Dashboards index's:
-        // every other request is left alone before any setting is looked up.
-        if requested.isEmpty, resolution.isLocalAll || (resolution.names.count != 1 && expressions.count != 1) { return .proceed }
-        if requested == Self.privateTenant, !privateTenantEnabled { return .refused(.special(.privateTenantDisabled)) }
+        // Without a tenant only a request on the Dashboards index alone can be intercepted: every
+        // other request (nearly all) is left alone after two comparisons.
+        if requested.isEmpty {
+            let onIndex = resolution.names.count == 1 && resolution.names[0] == settings.index
+            let naming = expressions.count == 1 && expressions[0].hasPrefix(settings.index)
+            guard !resolution.isLocalAll, onIndex || naming else { return .proceed }
+        }
+        if requested == Self.privateTenant, !settings.privateTenantEnabled { return .refused(.special(.privateTenantDisabled)) }
         let user = run.subject.name
-        let isServer = user == serverUsername
+        let isServer = user == settings.serverUsername
         let named = expressions.flatMap { $0.split(separator: ",").map(String.init) }
-        let dashboardsOnly = !isServer && !resolution.isLocalAll && (resolution.names == [dashboardsIndex] || named == [dashboardsIndex])
+        let dashboardsOnly = !isServer && !resolution.isLocalAll && (resolution.names == [settings.index] || named == [settings.index])
         let access: Access = rules.isRead(action) ? .read : .write
         guard !requested.isEmpty else {
             if dashboardsOnly, case .deny(let reason) = granted(Self.globalTenant, access: access) { return .refused(reason) }
@@ -93,7 +93,7 @@ struct TenantRules {
         }
         let isPrivate = requested == Self.privateTenant || requested == user
         let tenant = isPrivate ? user : requested
-        let tenantIndex = Self.tenantIndexName(dashboardsIndex, tenant: tenant)
+        let tenantIndex = Self.tenantIndexName(settings.index, tenant: tenant)
         let verdict: Verdict = isPrivate ? .allow(.privateTenant(user: user)) : granted(tenant, access: access)
         if !isServer, !resolution.isLocalAll, resolution.names.count == 1, resolution.names[0].hasPrefix(tenantIndex),
            case .allow = verdict {
@@ -102,11 +102,11 @@ struct TenantRules {
         if dashboardsOnly {
             switch verdict {
             case .deny(let reason): return .refused(reason)
-            case .allow: return .granted(.dashboardsIndexReplaced(index: dashboardsIndex, tenant: tenant, tenantIndex: tenantIndex))
+            case .allow: return .granted(.dashboardsIndexReplaced(index: settings.index, tenant: tenant, tenantIndex: tenantIndex))
             }
         }
         if !isServer, multiItem, rules.refusesTenantIndexInMultiItemRequests, !resolution.isLocalAll,
-           let direct = named.first(where: { $0.hasPrefix(dashboardsIndex + "_") }) {
+           let direct = named.first(where: { $0.hasPrefix(settings.index + "_") }) {
             return .refused(.special(.tenantIndexNamedDirectly(index: direct)))
         }
         return .proceed
@@ -177,6 +177,23 @@ struct TenantRules {
         case .wildcardsOnly:
             return Pattern(pattern).matches(tenant)
         }
+    }
+}
+
+/// config.yml's `kibana` settings, read once per evaluator (the Dashboards-index step runs on
+/// every decision): `multitenancy_enabled` (default true), `private_tenant_enabled` (true),
+/// `index` (`.kibana`) and `server_username` (`kibanaserver`), the defaults of `ConfigV7.Kibana`.
+struct DashboardsSettings: Sendable {
+    let multitenancyEnabled: Bool
+    let privateTenantEnabled: Bool
+    let index: String
+    let serverUsername: String
+
+    init(_ dynamic: DynamicSettings) {
+        multitenancyEnabled = dynamic.multitenancyEnabled
+        privateTenantEnabled = dynamic.raw[path: "kibana.private_tenant_enabled"]?.bool ?? true
+        index = dynamic.raw[path: "kibana.index"]?.string ?? ".kibana"
+        serverUsername = dynamic.raw[path: "kibana.server_username"]?.string ?? "kibanaserver"
     }
 }
 
