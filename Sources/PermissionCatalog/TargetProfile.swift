@@ -44,7 +44,9 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
             .opensearch: [1: "1.3", 2: "2.19", 3: "3.8"],
             .opendistro: [1: "1.13"],
         ]
-        if version.parts.count == 1, let newest = newestOfLine[flavor]?[version.parts[0]] {
+        // A bare major is the text without a dot: `2.0` names release 2.0 even though Version
+        // drops its trailing zero.
+        if !pieces[1].contains("."), let newest = newestOfLine[flavor]?[version.parts[0]] {
             self.init(flavor: flavor, version: newest)
         } else {
             self.init(flavor: flavor, version: version)

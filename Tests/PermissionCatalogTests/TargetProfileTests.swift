@@ -14,6 +14,10 @@ struct TargetProfileTests {
         #expect(TargetProfile(parsing: "opensearch-3") == .default)
         #expect(TargetProfile(parsing: "opensearch-2")?.version == "2.19")
         #expect(TargetProfile(parsing: "opensearch-2.15")?.version == "2.15")
+        // `2.0` and `3.0` name those releases, not the newest of their line (Version drops `.0`).
+        #expect(TargetProfile(parsing: "opensearch-2.0")?.version == "2.0")
+        #expect(TargetProfile(parsing: "opensearch-3.0")?.version == "3.0")
+        #expect(TargetProfile(parsing: "opensearch-3.0")?.tenantEvaluation != TargetProfile.default.tenantEvaluation)
         #expect(TargetProfile(parsing: "lucenia")?.flavor == .lucenia)
         #expect(TargetProfile(parsing: "elasticsearch-7") == nil)
         #expect(TargetProfile(parsing: "opensearch-x") == nil)
