@@ -181,7 +181,8 @@ extension UpgradeCheckRuleTests {
         let target = Catalog(profile: try #require(TargetProfile(parsing: "opensearch-2.19")))
         let olders = BuiltInHistory.olderCatalogs(than: target.profile)
         let changed = try #require(olders.lazy.flatMap { older in older.staticRoles.map { (older.profile, $0) } }.first { _, role in
-            !role.clusterPermissions.isEmpty && target.staticRole(named: role.name).map { BuiltInHistory.RoleContent($0) != BuiltInHistory.RoleContent(role) } ?? true
+            !role.clusterPermissions.isEmpty && role.tenantPermissions.isEmpty
+                && !target.staticRoles.contains { BuiltInHistory.RoleContent($0) == BuiltInHistory.RoleContent(role) }
         })
         let role = changed.1
         var yaml = "copy:\n  cluster_permissions: [\(role.clusterPermissions.map { "'\($0)'" }.joined(separator: ", "))]\n"

@@ -21,17 +21,16 @@ public struct OutdatedBuiltInCopy: AuditRule {
     public let passingExample = ["action_groups.yml": "my_read:\n  allowed_actions: [read]\n"]
 
     public func check(_ context: AuditContext) -> [Finding] {
-        let olders = BuiltInHistory.olderCatalogs(than: context.profile)
+        let history = BuiltInHistory(current: context.catalog)
         var findings: [Finding] = []
         for (name, group) in context.config.actionGroups where !group.flags.isStatic {
-            let actions = Set(group.allowedActions.map(\.value))
-            guard !actions.isEmpty, let (older, builtIn) = BuiltInHistory.copiedGroup(actions, in: olders, current: context.catalog) else { continue }
+            guard let (older, builtIn) = history.copiedGroup(Set(group.allowedActions.map(\.value))) else { continue }
             findings.append(finding(message(kind: "action group", name: name, builtIn: builtIn, older: older, context: context),
                                     at: group.location, help: "list '\(builtIn)' instead to follow the release, or update the copy",
                                     entity: "actiongroup:\(name)/copy-of:\(builtIn)"))
         }
         for (name, role) in context.config.roles where !role.flags.isStatic {
-            guard let (older, builtIn) = BuiltInHistory.copiedRole(BuiltInHistory.RoleContent(role), in: olders, current: context.catalog) else { continue }
+            guard let (older, builtIn) = history.copiedRole(BuiltInHistory.RoleContent(role)) else { continue }
             findings.append(finding(message(kind: "role", name: name, builtIn: builtIn, older: older, context: context),
                                     at: role.location, help: "map the built-in role '\(builtIn)' instead to follow the release, or update the copy",
                                     entity: "role:\(name)/copy-of:\(builtIn)"))
@@ -44,16 +43,18 @@ public struct OutdatedBuiltInCopy: AuditRule {
     }
 }
 
-/// The built-in entries of releases before a profile (static_config.json snapshots), for SP017.
-enum BuiltInHistory {
+/// The built-in entries of releases before a profile (static_config.json snapshots) that the
+/// profile changed or dropped, indexed by content, for SP017.
+struct BuiltInHistory {
     /// One profile per static-configuration snapshot secperm carries, oldest first.
     static let releases: [TargetProfile] = [
         "opendistro-1.0", "opendistro-1.3", "opendistro-1.4", "opendistro-1.10", "opendistro-1.12", "opendistro-1.13",
         "opensearch-1.0", "opensearch-2.3", "opensearch-2.4", "opensearch-2.6", "opensearch-2.9", "opensearch-2.17", "opensearch-3.0",
     ].compactMap(TargetProfile.init(parsing:))
 
-    /// Catalogs of the releases before `profile`: every Open Distro release before an OpenSearch or
-    /// Lucenia one; earlier versions of the same flavor; the OpenSearch releases a Lucenia one follows.
+    /// Catalogs of the releases before `profile`, newest first: every Open Distro release before an
+    /// OpenSearch or Lucenia one; earlier versions of the same flavor; for Lucenia, the OpenSearch
+    /// releases before the one it follows.
     static func olderCatalogs(than profile: TargetProfile) -> [Catalog] {
         let followed = profile.followed
         return releases.filter { release in
@@ -65,17 +66,33 @@ enum BuiltInHistory {
         }.reversed().map { Catalog(profile: $0) }
     }
 
-    /// The newest older release whose built-in group of some name has exactly `actions`, when the
-    /// current release's group of that name differs (or is gone).
-    static func copiedGroup(_ actions: Set<String>, in olders: [Catalog], current: Catalog) -> (TargetProfile, String)? {
-        for older in olders {
-            for group in older.staticActionGroups where Set(group.allowedActions) == actions {
-                if let now = current.staticActionGroup(named: group.name), Set(now.allowedActions) == actions { return nil }
-                return (older.profile, group.name)
+    /// Content → the newest older release and name whose built-in has it, when the current release's
+    /// built-in of that name has other content (or is gone).
+    private var groups: [Set<String>: (TargetProfile, String)] = [:]
+    private var roles: [RoleContent: (TargetProfile, String)] = [:]
+
+    init(current: Catalog) {
+        for older in Self.olderCatalogs(than: current.profile) {
+            for group in older.staticActionGroups where !group.allowedActions.isEmpty {
+                let content = Set(group.allowedActions)
+                if let now = current.staticActionGroup(named: group.name), Set(now.allowedActions) == content { continue }
+                if groups[content] == nil { groups[content] = (older.profile, group.name) }
+            }
+            for role in older.staticRoles {
+                let content = RoleContent(role)
+                guard !content.isEmpty else { continue }
+                if let now = current.staticRole(named: role.name), RoleContent(now) == content { continue }
+                if roles[content] == nil { roles[content] = (older.profile, role.name) }
             }
         }
-        return nil
+        // A content the current release still ships under some name is not outdated.
+        for group in current.staticActionGroups { groups[Set(group.allowedActions)] = nil }
+        for role in current.staticRoles { roles[RoleContent(role)] = nil }
     }
+
+    func copiedGroup(_ actions: Set<String>) -> (TargetProfile, String)? { groups[actions] }
+
+    func copiedRole(_ content: RoleContent) -> (TargetProfile, String)? { roles[content] }
 
     /// A role's permissions as sets, compared without order.
     struct RoleContent: Hashable {
@@ -96,16 +113,5 @@ enum BuiltInHistory {
         }
 
         var isEmpty: Bool { cluster.isEmpty && index.isEmpty && tenant.isEmpty }
-    }
-
-    static func copiedRole(_ content: RoleContent, in olders: [Catalog], current: Catalog) -> (TargetProfile, String)? {
-        guard !content.isEmpty else { return nil }
-        for older in olders {
-            for role in older.staticRoles where RoleContent(role) == content {
-                if let now = current.staticRole(named: role.name), RoleContent(now) == content { return nil }
-                return (older.profile, role.name)
-            }
-        }
-        return nil
     }
 }
