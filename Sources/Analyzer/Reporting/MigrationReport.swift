@@ -201,10 +201,15 @@ public enum MigrationReport {
         case .notInitialized(let side, let message): "the \(side.rawValue) cluster answered 503: \(message)"
         case .unexpected(let side, let request, let status, let message):
             "\(request) on the \(side.rawValue)\(status == 0 ? "" : " answered \(status)")\(message.isEmpty ? "" : ": \(message)")"
-        case .transport(let side, let error): "the \(side.rawValue) cluster: \(ClusterErrorReport.line(error))"
-        case .release(let side, let failure): "the \(side.rawValue) cluster: \(ClusterErrorReport.line(failure))"
+        case .transport(let side, let error): "the \(side.rawValue) cluster: \(withoutLead(ClusterErrorReport.line(error)))"
+        case .release(let side, let failure): "the \(side.rawValue) cluster: \(ClusterErrorReport.reason(failure))"
         case .invalidConfiguration(let side, let error): "the \(side.rawValue) configuration does not load:\n\(error.description)"
         }
+    }
+
+    /// A cluster error's line inside a migrate sentence, which has its own lead ("error: the target cluster: …").
+    private static func withoutLead(_ line: String) -> String {
+        line.hasPrefix("error: ") ? String(line.dropFirst("error: ".count)) : line
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {
