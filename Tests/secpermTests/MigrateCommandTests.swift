@@ -85,7 +85,9 @@ struct MigrateCommandTests {
     @Test func snapshotPreflightExplainsTheRestoreRules() throws {
         let result = try CLI.run(["actions", "data/samples/snapshot-preflight.txt", "--config", "data/samples/acme", "--user", "carol"])
         #expect(result.status == 0, "\(result.stderr)")
-        let restore = result.stdout.components(separatedBy: "POST /_snapshot/migration-repo/snapshot-1/_restore  (line 40)\n").last ?? ""
+        let parts = result.stdout.components(separatedBy: "POST /_snapshot/migration-repo/snapshot-1/_restore  (line 44)\n")
+        #expect(parts.count == 2)
+        let restore = parts.last ?? ""
         #expect(restore.split(separator: "\n").filter { $0.hasPrefix("  restore: ") }.map(String.init) == [
             "  restore: include_global_state is false: the rule against restoring the global state passes",
             "  restore: the security index .opendistro_security is left out of the restored indices: the rule against restoring it passes",
