@@ -59,7 +59,7 @@ public struct TargetProfile: Hashable, Sendable, CustomStringConvertible {
     /// The profile whose plugin behaviour and static files this one follows. Lucenia's source was
     /// not available (§8.2), so it follows the newest OpenSearch release, the rule for gaps in the
     /// reference; every other profile follows itself. The only place that says so.
-    var followed: TargetProfile { flavor == .lucenia ? .default : self }
+    public var followed: TargetProfile { flavor == .lucenia ? .default : self }
 
     /// The OpenSearch release whose plugin behaviour this profile follows. Open Distro has its own
     /// answers wherever they differ and is treated as pre-1.0.

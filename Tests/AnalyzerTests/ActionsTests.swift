@@ -137,7 +137,8 @@ struct RequestPlannerTests {
         let result = try plan("POST _snapshot/repo/snap/_restore\n{\"indices\": \"a,b\", \"include_global_state\": true}")
         #expect(result.requirements.map { "\($0.level.rawValue) \($0.action) \($0.indices.joined(separator: ","))" }
                 == ["cluster cluster:admin/snapshot/restore ", "index indices:admin/create a,b", "index indices:data/write/index a,b"])
-        #expect(result.notes.contains { $0.contains("include_global_state") })
+        // The restore rules are typed (RestoreNote), not free-text notes.
+        #expect(result.restoreNotes.contains(.globalStateRefused(setting: "plugins.security.unsupported.restore.securityindex.enabled")))
     }
 
     @Test("path index expressions: lists, wildcards, exclusions, URL-encoded date math, remote indices")

@@ -135,3 +135,64 @@ struct AuditContextTests {
         #expect(context.roles(ofUser: "grace") == ["analyst", "developer"])
     }
 }
+
+/// The upgrade-check rules (issue 13, seed 002): what `_plugins/_security/api/_upgrade_check` would
+/// flag, from secperm's data. Upstream read: opensearch-project/security
+/// src/main/java/org/opensearch/security/dlic/rest/api/ConfigUpgradeApiAction.java (GET _upgrade_check
+/// diffs the cluster's roles against the release's shipped roles.yml: "add" for missing ones, "modify"
+/// for same-name roles whose content differs; root-level removals, i.e. custom roles, are ignored).
+@Suite("Upgrade check rules")
+struct UpgradeCheckRuleTests {
+    static func findings(_ rule: any AuditRule, _ files: [String: String], _ profile: String) throws -> [String] {
+        let context = AuditContext(config: try AuditRuleTests.config(files), catalog: Catalog(profile: try #require(TargetProfile(parsing: profile))))
+        return rule.check(context).map { "\($0.location.line) \($0.message) | \($0.help ?? "")" }
+    }
+
+    // static_config.json: Open Distro's `read` lacks indices:admin/resolve/index, which OpenSearch 1.0+ adds.
+    @Test func aCopyOfAnOlderBuiltInGroupIsReported() throws {
+        let files = ["action_groups.yml": "my_read:\n  allowed_actions: ['indices:admin/mappings/fields/get*', 'indices:data/read*']\n"]
+        #expect(try Self.findings(OutdatedBuiltInCopy(), files, "opensearch-2.19") == [
+            "2 action group 'my_read' is a copy of the built-in action group 'read' of opendistro-1.13, which opensearch-2.19 changed; "
+                + "the copy keeps the old permissions | list 'read' instead to follow the release, or update the copy",
+        ])
+        // On Open Distro itself the copy is current.
+        #expect(try Self.findings(OutdatedBuiltInCopy(), files, "opendistro-1.13") == [])
+        // A copy of the current built-in is not outdated.
+        let current = ["action_groups.yml": "my_read:\n  allowed_actions: ['indices:data/read*', 'indices:admin/mappings/fields/get*', 'indices:admin/resolve/index']\n"]
+        #expect(try Self.findings(OutdatedBuiltInCopy(), current, "opensearch-2.19") == [])
+    }
+
+    // permissions.json `{vendor}`: the name under the other vendor segment is reported once, by SP015, with its successor.
+    @Test func aVendorRenamedPermissionNamesItsSuccessor() throws {
+        let files = ["roles.yml": "ql:\n  cluster_permissions: ['cluster:admin/opensearch/ql/datasources/read']\n"]
+        #expect(try Self.findings(VersionMissingPermission(), files, "lucenia") == [
+            "3 'cluster:admin/opensearch/ql/datasources/read' does not exist in lucenia-0.9; this release names it "
+                + "'cluster:admin/lucenia/ql/datasources/read', so as written it grants nothing | write 'cluster:admin/lucenia/ql/datasources/read'",
+        ])
+        #expect(try Self.findings(UnknownPermission(), files, "lucenia") == [])
+        #expect(try Self.findings(VersionMissingPermission(), files, "opensearch-2.19") == [])
+    }
+}
+
+extension UpgradeCheckRuleTests {
+    // static_config.json: a role with exactly the content of a built-in role of an older release that
+    // the target changed is a copy too; found from the data, not a hand-written example.
+    @Test func aCopyOfAnOlderBuiltInRoleIsReported() throws {
+        let target = Catalog(profile: try #require(TargetProfile(parsing: "opensearch-2.19")))
+        let olders = BuiltInHistory.olderCatalogs(than: target.profile)
+        let changed = try #require(olders.lazy.flatMap { older in older.staticRoles.map { (older.profile, $0) } }.first { _, role in
+            !role.clusterPermissions.isEmpty && role.tenantPermissions.isEmpty
+                && !target.staticRoles.contains { BuiltInHistory.RoleContent($0) == BuiltInHistory.RoleContent(role) }
+        })
+        let role = changed.1
+        var yaml = "copy:\n  cluster_permissions: [\(role.clusterPermissions.map { "'\($0)'" }.joined(separator: ", "))]\n"
+        if !role.indexPermissions.isEmpty {
+            yaml += "  index_permissions:\n" + role.indexPermissions.map {
+                "  - index_patterns: [\($0.indexPatterns.map { "'\($0)'" }.joined(separator: ", "))]\n    allowed_actions: [\($0.allowedActions.map { "'\($0)'" }.joined(separator: ", "))]\n"
+            }.joined()
+        }
+        let findings = try Self.findings(OutdatedBuiltInCopy(), ["roles.yml": yaml], "opensearch-2.19")
+        #expect(findings.count == 1)
+        #expect(findings.first?.hasPrefix("2 role 'copy' is a copy of the built-in role '\(role.name)' of ") == true, "\(findings)")
+    }
+}

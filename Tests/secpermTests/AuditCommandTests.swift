@@ -16,7 +16,7 @@ struct AuditCommandTests {
         #expect(root["version"] as? String == "2.1.0")
         let run = try #require((root["runs"] as? [[String: Any]])?.first)
         let rules = try #require(((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
-        #expect(rules.count == 16)
+        #expect(rules.count == 17)
         let results = try #require(run["results"] as? [[String: Any]])
         #expect(!results.isEmpty)
         #expect(results.allSatisfy { ($0["locations"] as? [[String: Any]])?.first?["physicalLocation"] != nil })
@@ -71,11 +71,11 @@ struct AuditCommandTests {
         #expect(after.stdout.contains("\n2 findings: 1 error, 0 warnings, 1 note ("))
     }
 
-    @Test("--list-rules lists all sixteen rules")
+    @Test("--list-rules lists all seventeen rules")
     func listRules() throws {
         let result = try CLI.run(["audit", "--list-rules"])
         #expect(result.status == 0)
-        #expect(result.stdout.split(separator: "\n").count == 16)
+        #expect(result.stdout.split(separator: "\n").count == 17)
         #expect(result.stdout.hasPrefix("SP001  unknown-permission"))
     }
 }

@@ -79,4 +79,41 @@ struct MigrateCommandTests {
         // Required under default settings, with the setting that lifts it named (issue 9 §5).
         #expect(result.stdout.contains("  index    indices:data/write/index        *, -.opendistro_security  required by default; plugins.security.check_snapshot_restore_write_privileges: false lifts it"))
     }
+
+    // The preflight of the runbook (issue 13, seed 001): the restore's special rules are said for the
+    // request as written (Requests/RestoreNote; opensearch-security-semantics.md "Snapshot restore").
+    @Test func snapshotPreflightExplainsTheRestoreRules() throws {
+        let result = try CLI.run(["actions", "data/samples/snapshot-preflight.txt", "--config", "data/samples/acme", "--user", "carol"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let parts = result.stdout.components(separatedBy: "POST /_snapshot/migration-repo/snapshot-1/_restore  (line 44)\n")
+        #expect(parts.count == 2)
+        let restore = parts.last ?? ""
+        #expect(restore.split(separator: "\n").filter { $0.hasPrefix("  restore: ") }.map(String.init) == [
+            "  restore: include_global_state is false: the rule against restoring the global state passes",
+            "  restore: the security index .opendistro_security is left out of the restored indices: the rule against restoring it passes",
+            "  restore: the restored indices also need indices:admin/create and indices:data/write/index "
+                + "(plugins.security.check_snapshot_restore_write_privileges, true by default; false lifts it)",
+        ])
+        let json = try CLI.run(["actions", "data/samples/snapshot-preflight.txt", "--format", "json"])
+        let requests = try CLI.json(json.stdout)["requests"] as? [[String: Any]] ?? []
+        #expect(requests.map { ($0["restoreRules"] as? [String])?.count ?? 0 } == [0, 0, 0, 0, 3])
+    }
+
+    // The same restore written the way the rules refuse: every user but the super admin gets a 403.
+    @Test func aRestoreOfEverythingWithTheGlobalStateIsExplainedAndDenied() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-restore-\(UUID().uuidString).txt")
+        try Data("POST _snapshot/migration-repo/snapshot-1/_restore\n{\"indices\": \"*\", \"include_global_state\": true}\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try CLI.run(["actions", file.path, "--config", "data/samples/acme", "--user", "carol"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("""
+              restore: include_global_state: true is refused to every user but the super admin ('include_global_state' is not allowed), \
+            unless plugins.security.unsupported.restore.securityindex.enabled is true
+              restore: the restored indices take in the security index .opendistro_security (no list, *, _all or a pattern matching it): \
+            refused to every user but the super admin, unless plugins.security.unsupported.restore.securityindex.enabled is true; \
+            list "-.opendistro_security" to leave it out
+
+            """), "\(result.stdout)")
+        #expect(result.stdout.contains("  403: no permissions for [] and User [name=carol, backend_roles=[ops, oncall], requestedTenant=null]\n"))
+    }
 }

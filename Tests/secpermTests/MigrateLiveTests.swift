@@ -60,9 +60,9 @@ extension LiveTests {
         #expect(plan.stdout.hasPrefix("plan: opendistro-1.13 → opensearch-2.19: 8 add, 1 update, 0 unchanged, 3 skip\n"))
         let backup = folder.appendingPathComponent("before").path
         let applied = try runSecperm(arguments + ["--apply", "--backup", backup], environment: ["NEW_PW": "admin-pw"])
-        // Copied as written, the built-in groups of 2.19 grant differently: the proof says so, exit 1.
+        // Two actions 2.19 checks at cluster level cannot be granted by the index grants copied: the proof says so, exit 1.
         #expect(applied.status == 1, "\(applied.stderr)")
-        #expect(applied.stdout.contains("\nbackup of the target written to \(backup)\nwritten: 9 of 9\nmigration NOT verified: incomparable\n"))
+        #expect(applied.stdout.contains("\nbackup of the target written to \(backup)\nwritten: 9 of 9\nmigration NOT verified: undecided\n"))
         #expect(!applied.stdout.contains("$2b$"))
         #expect(try String(contentsOfFile: backup + "/roles.yml", encoding: .utf8).contains("made on the new cluster"))
         let login = try runSecperm(["whoami", "--cluster", target.url, "--cacert", pki.path("ca.pem"), "--user", "carol", "--password-env", "PW",

@@ -4,7 +4,7 @@ public enum AuditRules {
         UnknownPermission(), PatternMatchesNothing(), UnknownActionGroup(), WrongPermissionLevel(), ActionGroupStructure(),
         RegexProblems(), MappingsAndCoverage(), OverBroadGrant(), SensitiveGrant(), SpecialIndexPattern(), TemplateVariables(),
         DocumentFieldSecurityCombination(), DoNotFailOnForbidden(), StaticNameClash(), VersionMissingPermission(),
-        ReservedHiddenCustomEntry(),
+        ReservedHiddenCustomEntry(), OutdatedBuiltInCopy(),
     ]
 
     public static func rule(_ id: String) -> (any AuditRule)? {

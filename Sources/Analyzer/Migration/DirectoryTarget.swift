@@ -21,7 +21,7 @@ public struct DirectoryTarget: Sendable {
 
     /// Writes a backup of the directory's configuration to `backupDirectory` (when it exists),
     /// then the directory with the plan's writes made.
-    public func apply(_ plan: MigrationPlan, source: SecurityConfig, backupDirectory: String?) -> MigrationOutcome {
+    public func apply(_ plan: MigrationPlan, backupDirectory: String?) -> MigrationOutcome {
         var backup: String?
         // Nothing to write, nothing to back up: a completed migration run again leaves no trace.
         if exists, !plan.writes.isEmpty, let backupDirectory {
@@ -34,7 +34,7 @@ public struct DirectoryTarget: Sendable {
             }
         }
         guard !plan.writes.isEmpty else { return MigrationOutcome(backupDirectory: backup, written: [], failedEntry: nil, failure: nil) }
-        let result = MigrationApplier(source: source).apply(plan, to: current)
+        let result = MigrationApplier().apply(plan, to: current)
         do {
             try FetchedDirectory.write(result, to: path, replacing: true)
         } catch {

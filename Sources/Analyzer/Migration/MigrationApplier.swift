@@ -20,12 +20,11 @@ public struct MigrationOutcome: Sendable {
 /// A stopped run is resumable by planning again: entries already written are then `unchanged`
 /// (a PUT replaces the entry as a whole, so writing one twice cannot double anything), and a
 /// completed run planned again has nothing to write.
+///
+/// What is written is the plan's ``MigrationPlan/source``: the source entries with the
+/// translations for the target release made.
 public struct MigrationApplier: Sendable {
-    public let source: SecurityConfig
-
-    public init(source: SecurityConfig) {
-        self.source = source
-    }
+    public init() {}
 
     /// Backs the target up (the fetch format) into `backupDirectory`, then applies the plan. A plan
     /// without writes sends nothing and backs nothing up.
@@ -40,7 +39,7 @@ public struct MigrationApplier: Sendable {
             }
         }
         var written: [MigrationPlan.Entry] = []
-        let bodies = restBodies()
+        let bodies = restBodies(plan.source)
         for entry in plan.writes {
             let path = "\(current.info.restPrefix)/api/\(entry.type.rawValue)/\(Self.pathSegment(entry.name))"
             guard let body = bodies[entry.type]?[entry.name] else {
@@ -63,8 +62,9 @@ public struct MigrationApplier: Sendable {
         return MigrationOutcome(backupDirectory: backupDirectory, written: written, failedEntry: nil, failure: nil)
     }
 
-    /// The target configuration with the plan's writes made: each written entry replaced by the source's.
+    /// The target configuration with the plan's writes made: each written entry replaced by the (translated) source's.
     public func apply(_ plan: MigrationPlan, to target: SecurityConfig) -> SecurityConfig {
+        let source = plan.source
         var result = target
         for entry in plan.writes {
             result.presentTypes.insert(entry.type.rawValue)
@@ -80,7 +80,7 @@ public struct MigrationApplier: Sendable {
         return result
     }
 
-    private func restBodies() -> [ConfigType: [String: String]] {
+    private func restBodies(_ source: SecurityConfig) -> [ConfigType: [String: String]] {
         let writer = ConfigWriter(source)
         var result: [ConfigType: [String: String]] = [:]
         for type in MigrationPlan.typeOrder {

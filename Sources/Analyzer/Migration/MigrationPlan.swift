@@ -28,6 +28,9 @@ public struct MigrationPlan: Sendable {
         case actionGroupContainsItself
         /// 2.10+ UserService: ':' in an account name.
         case restrictedCharacter
+        /// Permissions the source release has and the target release lacks, with no successor
+        /// (MigrationTranslator): written as is, the entry would grant less there.
+        case untranslatable([String])
     }
 
     /// One field of an `update`: set where the target lacks it, removed where only the target has
@@ -38,14 +41,14 @@ public struct MigrationPlan: Sendable {
         public let kind: Kind
     }
 
-    /// A difference between the releases reported on the entry that carries it.
+    /// A change made to an entry so that it grants on the target release what it grants on the
+    /// source release (MigrationTranslator), reported on the entry that carries it.
     public enum Translation: Sendable, Hashable {
-        /// A permission or action group name the source release knows and the target release does
-        /// not: copied unchanged (the plugin keeps unknown names literal; they grant nothing there).
-        case unknownToTarget(String)
-        /// A built-in action group the entry names grants different actions on the target release:
-        /// the entry is copied as written and means something else there (the parity proof shows what).
-        case builtInGroupChanged(String)
+        /// A built-in action group that grants differently on the target release (or is not there),
+        /// written as the names it stands for on the source release.
+        case builtInGroupExpanded(group: String, into: [String])
+        /// A permission renamed between the releases (the plugin vendor segment).
+        case renamed(from: String, to: String)
     }
 
     public struct Entry: Sendable, Hashable {
@@ -62,6 +65,26 @@ public struct MigrationPlan: Sendable {
     public let sourceProfile: TargetProfile
     public let targetProfile: TargetProfile
     public let entries: [Entry]
+    /// The source configuration as it is written: the entries with their translations made.
+    public let source: SecurityConfig
+    /// Types the source has that `migrate` does not copy (``notMigratedTypes``), in ConfigType order.
+    public let notMigrated: [ConfigType]
+
+    public init(sourceProfile: TargetProfile, targetProfile: TargetProfile, entries: [Entry], source: SecurityConfig, notMigrated: [ConfigType] = []) {
+        self.sourceProfile = sourceProfile
+        self.targetProfile = targetProfile
+        self.entries = entries
+        self.source = source
+        self.notMigrated = notMigrated
+    }
+
+    /// Node setup rather than grants, so not copied: `config` (authentication and authorization
+    /// domains, which name the node's own LDAP hosts, keys and bind passwords; the Security API
+    /// refuses to change it unless `unsupported.restapi.allow_securityconfig_modification`, per
+    /// the security plugin's SecurityConfigApiAction), `nodesdn` (a node's transport identities,
+    /// `nodes_dn_dynamic_config_enabled`), `audit`, `allowlist`/`whitelist`. The Aiven script of
+    /// seed 000 copies none of them either. `fetch` still writes config.yml, for the operator.
+    public static let notMigratedTypes: [ConfigType] = [.config, .nodesdn, .audit, .allowlist, .whitelist]
 
     /// The entries that write to the target.
     public var writes: [Entry] { entries.filter { $0.operation == .add || $0.operation == .update } }

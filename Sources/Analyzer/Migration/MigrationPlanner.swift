@@ -27,26 +27,31 @@ public struct MigrationPlanner: Sendable {
     typealias Fields = [String: String]
 
     public func plan() -> MigrationPlan {
+        let translator = MigrationTranslator(source: source, sourceProfile: sourceProfile, target: target, targetCatalog: targetCatalog)
+        let (written, results) = translator.translate(source)
         var entries: [MigrationPlan.Entry] = []
         // Roles the target will have once the plan is done: for mappings and users that name them.
         var roles = Set(target.roles.keys).union(targetCatalog.staticRoles.map(\.name))
         for type in MigrationPlan.typeOrder {
-            let sourceFields = Self.fields(source, type), targetFields = Self.fields(target, type)
+            let sourceFields = Self.fields(written, type), targetFields = Self.fields(target, type)
             for name in Self.names(source, type) {
-                let entry = plan(type, name, sourceFields[name] ?? [:], targetFields[name], roles: roles)
+                let entry = plan(type, name, sourceFields[name] ?? [:], targetFields[name], roles: roles, translation: results[type]?[name])
                 if type == .roles, entry.operation == .add { roles.insert(name) }
                 entries.append(entry)
             }
         }
-        return MigrationPlan(sourceProfile: sourceProfile, targetProfile: targetCatalog.profile, entries: entries)
+        let notMigrated = MigrationPlan.notMigratedTypes.filter { source.presentTypes.contains($0.rawValue) }
+        return MigrationPlan(sourceProfile: sourceProfile, targetProfile: targetCatalog.profile, entries: entries, source: written, notMigrated: notMigrated)
     }
 
-    private func plan(_ type: ConfigType, _ name: String, _ fields: Fields, _ existing: Fields?, roles: Set<String>) -> MigrationPlan.Entry {
-        let translations = translations(type, name)
+    private func plan(_ type: ConfigType, _ name: String, _ fields: Fields, _ existing: Fields?, roles: Set<String>,
+                      translation: MigrationTranslator.Result?) -> MigrationPlan.Entry {
+        let translations = translation?.translations ?? []
         func skip(_ reason: MigrationPlan.SkipReason) -> MigrationPlan.Entry {
-            MigrationPlan.Entry(type: type, name: name, operation: .skip, skipReason: reason, changes: [], translations: translations, hashNotCompared: false)
+            MigrationPlan.Entry(type: type, name: name, operation: .skip, skipReason: reason, changes: [], translations: [], hashNotCompared: false)
         }
         if let reason = skipReason(type, name, exists: existing != nil, roles: roles) { return skip(reason) }
+        if let missing = translation?.untranslatable, !missing.isEmpty { return skip(.untranslatable(missing)) }
         var compared = fields, current = existing ?? [:]
         var hashNotCompared = false
         if type == .internalusers {
@@ -103,32 +108,7 @@ public struct MigrationPlanner: Sendable {
         }
     }
 
-    // MARK: translations
-
-    /// Names the source release knows and the target release does not, in the order written.
-    private func translations(_ type: ConfigType, _ name: String) -> [MigrationPlan.Translation] {
-        guard sourceProfile != targetCatalog.profile else { return [] }
-        let sourceCatalog = Catalog(profile: sourceProfile)
-        var permissions: [String] = []
-        if type == .roles, let role = source.roles[name] {
-            permissions = role.clusterPermissions.map(\.value) + role.indexPermissions.flatMap { $0.allowedActions.map(\.value) }
-                + role.tenantPermissions.flatMap { $0.allowedActions.map(\.value) }
-        } else if type == .actiongroups, let group = source.actionGroups[name] {
-            permissions = group.allowedActions.map(\.value)
-        }
-        var seen = Set<String>(), result: [MigrationPlan.Translation] = []
-        for permission in permissions where seen.insert(permission).inserted {
-            let knownToSource = sourceCatalog.permission(named: permission) != nil || sourceCatalog.staticActionGroup(named: permission) != nil
-            let knownToTarget = targetCatalog.permission(named: permission) != nil || targetCatalog.staticActionGroup(named: permission) != nil
-                || source.actionGroups[permission] != nil || target.actionGroups[permission] != nil
-            if knownToSource, !knownToTarget { result.append(.unknownToTarget(permission)) }
-            if source.actionGroups[permission] == nil, let from = Self.flattened(permission, sourceCatalog), let to = Self.flattened(permission, targetCatalog),
-               from != to {
-                result.append(.builtInGroupChanged(permission))
-            }
-        }
-        return result
-    }
+    // MARK: built-in groups
 
     /// A built-in action group's names after following the built-in groups it lists (to a fixpoint).
     static func flattened(_ group: String, _ catalog: Catalog) -> Set<String>? {

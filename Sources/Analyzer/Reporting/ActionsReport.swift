@@ -32,10 +32,37 @@ public enum ActionsReport {
             if result.requirements.first?.decision == nil { rows = rows.map { Array($0.dropFirst()) }.map { ["  " + $0[0]] + $0.dropFirst() } }
             out += TextTable.render(rows)
             for note in plan.notes { out += "  note: \(note)\n" }
+            for note in plan.restoreNotes { out += "  restore: \(restore(note))\n" }
             if let denial = result.firstDenial { out += "  403: \(denial)\n" }
             out += "\n"
         }
         return out
+    }
+
+    /// One of the plugin's restore rules as it applies to the request (RestoreNote).
+    public static func restore(_ note: RestoreNote) -> String {
+        switch note {
+        case .restoreByUsersDisabled(let setting):
+            "\(setting) is false: only the admin certificate (super admin) may restore; every user is refused"
+        case .securityIndexInSource(let index, let setting):
+            "the restored indices take in the security index \(index) (no list, *, _all or a pattern matching it): refused to every user but "
+                + "the super admin, unless \(setting) is true; list \"-\(index)\" to leave it out"
+        case .securityIndexExcluded(let index):
+            "the security index \(index) is left out of the restored indices: the rule against restoring it passes"
+        case .securityIndexNotListed(let index):
+            "the restored indices do not name the security index \(index): the rule against restoring it passes"
+        case .securityIndexRestoreAllowed(let setting):
+            "\(setting) is true: the security index and the global state may be restored"
+        case .globalStateRefused(let setting):
+            "include_global_state: true is refused to every user but the super admin ('include_global_state' is not allowed), unless \(setting) is true"
+        case .globalStateNotRestored:
+            "include_global_state is false: the rule against restoring the global state passes"
+        case .writePrivilegesOnRestoredIndices(let setting, let lifted):
+            lifted ? "\(setting) is false here: the restored indices need no write privileges"
+                : "the restored indices also need indices:admin/create and indices:data/write/index (\(setting), true by default; false lifts it)"
+        case .renamedIndices:
+            "rename_pattern/rename_replacement change the restored names; the write check applies to the new names"
+        }
     }
 
     struct JSONRequirement: Encodable {
@@ -45,7 +72,7 @@ public enum ActionsReport {
 
     struct JSONRequest: Encodable {
         let line: Int, method: String, path: String, route: JSONNullable<String>, unknownRoute: Bool, closestRoute: String?
-        let requirements: [JSONRequirement], notes: [String], forbiddenMessage: JSONNullable<String>
+        let requirements: [JSONRequirement], notes: [String], restoreRules: [String]?, forbiddenMessage: JSONNullable<String>
     }
 
     struct JSONRoot: Encodable {
@@ -68,6 +95,7 @@ public enum ActionsReport {
                                     decision: JSONNullable(item.decision?.outcome.rawValue))
                 },
                 notes: plan.notes + (plan.allowedMethods.isEmpty ? [] : ["method not accepted; known methods: \(plan.allowedMethods.joined(separator: ", "))"]),
+                restoreRules: plan.restoreNotes.isEmpty ? nil : plan.restoreNotes.map(restore),
                 forbiddenMessage: JSONNullable(result.firstDenial))
         }))
     }

@@ -16,13 +16,17 @@ public enum MigrationReport {
         case .actionGroupNamedLikeRole: "the target would refuse it: an action group cannot be named with an existing role name"
         case .actionGroupContainsItself: "the target would refuse it: an action group cannot be an allowed_action of itself"
         case .restrictedCharacter: "the target would refuse it: ':' is not allowed in an account name"
+        case .untranslatable(let names):
+            "\(names.map { "'\($0)'" }.joined(separator: ", ")) \(names.count == 1 ? "does" : "do") not exist in the target release and "
+                + "\(names.count == 1 ? "has" : "have") no successor there: written as is, the entry would grant less"
         }
     }
 
     static func translation(_ translation: MigrationPlan.Translation, target: TargetProfile) -> String {
         switch translation {
-        case .unknownToTarget(let name): "'\(name)' is not known to \(target.name); copied unchanged (it grants nothing there)"
-        case .builtInGroupChanged(let name): "built-in group '\(name)' grants different actions on \(target.name); copied as written"
+        case .builtInGroupExpanded(let group, let names):
+            "built-in group '\(group)' grants differently on \(target.name); written as what it grants on the source: \(names.joined(separator: ", "))"
+        case .renamed(let from, let to): "'\(from)' is '\(to)' on \(target.name); written renamed"
         }
     }
 
@@ -48,7 +52,20 @@ public enum MigrationReport {
             lines.append(line.trimmingTrailingSpaces())
             for translation in entry.translations { lines.append("      note: " + self.translation(translation, target: plan.targetProfile)) }
         }
+        for type in plan.notMigrated { lines.append("  not migrated: \(type.fileName): " + notMigrated(type)) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Why a type the source has is not copied (MigrationPlan.notMigratedTypes).
+    static func notMigrated(_ type: ConfigType) -> String {
+        switch type {
+        case .config: "authentication and authorization domains are node setup (hosts, keys, bind passwords), and the target's "
+            + "Security API refuses to change them by default; set them up on the target"
+        case .nodesdn: "the nodes' transport identities belong to each cluster"
+        case .audit: "audit logging is set up per cluster"
+        case .allowlist, .whitelist: "the API allowlist is set up per cluster"
+        default: "not copied by migrate"
+        }
     }
 
     // MARK: run
@@ -102,6 +119,7 @@ public enum MigrationReport {
         let source: String
         let target: String
         let plan: [JSONEntry]
+        let notMigrated: [String]
         let applied: Bool
         let written: [String]
         let backup: JSONNullable<String>
@@ -122,7 +140,7 @@ public enum MigrationReport {
             JSONVerification(verdict: $0.result.verdict.rawValue, subjects: $0.subjectCount, equivalentSubjects: $0.result.equivalentSubjects)
         }
         return JSONOutput.render(JSONRun(source: plan.sourceProfile.name, target: plan.targetProfile.name, plan: entries,
-                                         applied: outcome?.completed ?? false,
+                                         notMigrated: plan.notMigrated.map(\.rawValue), applied: outcome?.completed ?? false,
                                          written: outcome?.written.map { "\($0.type.rawValue)/\($0.name)" } ?? [],
                                          backup: JSONNullable(outcome?.backupDirectory), stopped: JSONNullable(stopped), verification: JSONNullable(check)))
     }
@@ -183,10 +201,15 @@ public enum MigrationReport {
         case .notInitialized(let side, let message): "the \(side.rawValue) cluster answered 503: \(message)"
         case .unexpected(let side, let request, let status, let message):
             "\(request) on the \(side.rawValue)\(status == 0 ? "" : " answered \(status)")\(message.isEmpty ? "" : ": \(message)")"
-        case .transport(let side, let error): "the \(side.rawValue) cluster: \(ClusterErrorReport.line(error))"
-        case .release(let side, let failure): "the \(side.rawValue) cluster: \(ClusterErrorReport.line(failure))"
+        case .transport(let side, let error): "the \(side.rawValue) cluster: \(withoutLead(ClusterErrorReport.line(error)))"
+        case .release(let side, let failure): "the \(side.rawValue) cluster: \(ClusterErrorReport.reason(failure))"
         case .invalidConfiguration(let side, let error): "the \(side.rawValue) configuration does not load:\n\(error.description)"
         }
+    }
+
+    /// A cluster error's line inside a migrate sentence, which has its own lead ("error: the target cluster: …").
+    private static func withoutLead(_ line: String) -> String {
+        line.hasPrefix("error: ") ? String(line.dropFirst("error: ".count)) : line
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

@@ -31,12 +31,12 @@ public struct RequestPlanner: Sendable {
         guard let match = table.match(method: request.method, path: request.path) else {
             let methods = table.methods(for: request.path)
             return RequestPlan(request: request, route: nil, closestRoute: methods.isEmpty ? table.closest(method: request.method, path: request.path) : nil,
-                               allowedMethods: methods, requirements: [], notes: [])
+                               allowedMethods: methods, requirements: [], notes: [], restoreNotes: [])
         }
         var builder = Builder(planner: self, request: request, match: match)
         builder.build()
         return RequestPlan(request: request, route: match.route, closestRoute: nil, allowedMethods: [],
-                           requirements: builder.requirements, notes: builder.notes)
+                           requirements: builder.requirements, notes: builder.notes, restoreNotes: builder.restoreNotes)
     }
 
     /// Accumulates requirements for one request.
@@ -46,6 +46,7 @@ public struct RequestPlanner: Sendable {
         let match: RouteTable.Match
         var requirements: [Requirement] = []
         var notes: [String] = []
+        var restoreNotes: [RestoreNote] = []
         private var nextGroup = 0
 
         init(planner: RequestPlanner, request: ConsoleRequest, match: RouteTable.Match) {
@@ -232,12 +233,8 @@ public struct RequestPlanner: Sendable {
             add(["cluster:admin/snapshot/restore"])
             let body = request.body.first?.value
             let indices = body?[path: "indices"].map { $0.list?.compactMap(\.string) ?? ($0.string?.split(separator: ",").map(String.init) ?? []) } ?? []
-            if body?[path: "include_global_state"]?.bool == true {
-                notes.append("include_global_state: true is refused to every user but the super admin ('include_global_state' is not allowed)")
-            }
-            if body?[path: "rename_pattern"] != nil {
-                notes.append("rename_pattern/rename_replacement change the restored names; the write check applies to the new names")
-            }
+            restoreNotes = RestoreNote.notes(indices: indices, includeGlobalState: body?[path: "include_global_state"]?.bool == true,
+                                             renames: body?[path: "rename_pattern"] != nil, settings: planner.settings, prefix: planner.profile.settingsPrefix)
             // Listed even when the given settings lift the check: the restore decision reads the
             // restored indices from these rows.
             let setting = "\(planner.profile.settingsPrefix).check_snapshot_restore_write_privileges"

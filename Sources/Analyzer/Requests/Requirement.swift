@@ -57,4 +57,6 @@ public struct RequestPlan: Sendable {
     public let allowedMethods: [String]
     public let requirements: [Requirement]
     public let notes: [String]
+    /// For a snapshot restore: how the plugin's restore rules apply to this request.
+    public let restoreNotes: [RestoreNote]
 }

@@ -19,7 +19,9 @@ public struct UnknownPermission: AuditRule {
         return context.entries.compactMap { entry in
             let name = entry.value.value
             guard entry.section != .tenant, name.utf8.contains(UInt8(ascii: ":")), Pattern(name).isExact, !context.isGroup(name),
-                  !context.isKnownPermission(name), context.catalog.permissionOutsideProfile(named: name) == nil else { return nil }
+                  !context.isKnownPermission(name), context.catalog.permissionOutsideProfile(named: name) == nil,
+                  context.catalog.successor(of: name) == nil  // SP015 reports names another release spells differently
+            else { return nil }
             if let close = Suggestion.closest(to: name, in: known, maxDistance: 3) {
                 return finding("unknown permission '\(name)' in \(entry.ownerKind.replacingOccurrences(of: "_", with: " ")) '\(entry.owner)' grants nothing",
                                at: entry.value.location, help: "did you mean '\(close)'?", entity: entry.entity)

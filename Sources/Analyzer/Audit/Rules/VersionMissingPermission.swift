@@ -1,6 +1,6 @@
 import PermissionCatalog
 
-/// SP015: permissions and built-in groups that the target release does not have.
+/// SP015: permissions and built-in groups that the target release does not have, or names differently.
 public struct VersionMissingPermission: AuditRule {
     public init() {}
     public let id = "SP015"
@@ -20,6 +20,11 @@ public struct VersionMissingPermission: AuditRule {
         let newestGroups = Catalog.newestGroupNames
         return context.entries.compactMap { entry in
             let name = entry.value.value
+            if let renamed = context.catalog.successor(of: name) {
+                // permissions.json `{vendor}`: the same action under this release's plugin vendor segment.
+                return finding("'\(name)' does not exist in \(context.profile); this release names it '\(renamed)', so as written it grants nothing",
+                               at: entry.value.location, help: "write '\(renamed)'", entity: entry.entity)
+            }
             if let permission = context.catalog.permissionOutsideProfile(named: name) {
                 let releases = permission.availability.ranges?.sorted { $0.key.rawValue < $1.key.rawValue }
                     .map { "\($0.key.rawValue) \($0.value.since)\($0.value.until.map { "–\($0)" } ?? "+")" }.joined(separator: ", ") ?? "other releases"
