@@ -41,7 +41,12 @@ public struct ConfigDiff: Sendable {
         let universe = ActionUniverse.actions(sourceEvaluator, targetEvaluator)
         var run = DiffRun(source: DiffSide(evaluator: sourceEvaluator, universe: universe),
                           target: DiffSide(evaluator: targetEvaluator, universe: universe), maxWitnesses: maxWitnesses)
-        let subjects = DiffSubjects.enumerate([sourceEvaluator.config, targetEvaluator.config], selection: selection, users: users)
+        var subjects = DiffSubjects.enumerate([sourceEvaluator.config, targetEvaluator.config], selection: selection, users: users)
+        var combinations = DiffCombinations.Outcome()
+        if users.isEmpty, selection != .internal, let placeholder = subjects.first(where: { $0.user == nil })?.evaluatedName {
+            combinations = DiffCombinations.combinations(of: subjects, evaluators: [sourceEvaluator, targetEvaluator], placeholder: placeholder)
+            subjects += combinations.subjects
+        }
         var differing: [DiffResult.SubjectDiff] = []
         var verdict = DiffResult.Verdict.equivalent
         for subject in subjects {
@@ -51,10 +56,12 @@ public struct ConfigDiff: Sendable {
         }
         let settingsVerdict = SettingsComparison.verdict(source: sourceEvaluator.config.dynamic, target: targetEvaluator.config.dynamic)
         verdict = verdict.combined(with: settingsVerdict)
+        // Combinations beyond the bound were not proved alike: never reported as equivalent.
+        if combinations.omitted > 0 { verdict = verdict.combined(with: .undecided) }
         let entries = EntryDiff.compare(source: source, target: target)
         return DiffResult(sourceTarget: source.catalog.profile.name, targetTarget: target.catalog.profile.name, verdict: verdict,
                           subjects: differing, equivalentSubjects: subjects.count - differing.count, actionCount: universe.count,
-                          entries: entries, settingsVerdict: settingsVerdict)
+                          entries: entries, settingsVerdict: settingsVerdict, combinationsNotCompared: combinations.omitted)
     }
 }
 
