@@ -57,10 +57,23 @@ struct DiffCommandTests {
         return "\(pairs)/\(pair)/\(args[position + 1])"
     }
 
+    @Test("a cluster action's witness has a null index (JSON) and no `on` (text)")
+    func clusterWitness() throws {
+        let json = try CLI.json(try Self.diff("cluster-permission-narrowed", ["--format", "json", "--max-witnesses", "1"]).stdout)
+        let witness = try #require(((json["subjects"] as? [[String: Any]])?.first?["witnesses"] as? [[String: Any]])?.first)
+        #expect(witness["action"] as? String == "cluster:monitor/_remotestore/stats")
+        #expect(witness["index"] is NSNull)
+        #expect(witness["source"] as? String == "allow")
+        #expect(witness["target"] as? String == "deny")
+        let text = try Self.diff("cluster-permission-narrowed", ["--max-witnesses", "1"]).stdout
+        #expect(text.contains("\n  cluster:monitor/_remotestore/stats\n    SRC allow: monitor: cluster_permissions cluster:monitor/* grants cluster:monitor/_remotestore/stats"))
+    }
+
     @Test("every witness is what `secperm check` says on each side")
     func witnessesReplayWithCheck() throws {
         // Combinations of backend roles included: their witnesses replay with every role given.
-        for pair in ["logs-to-log-glob", "narrowed-and-dropped", "user-attribute-changed", "role-list-template-combination", "protected-role-combination"] {
+        for pair in ["logs-to-log-glob", "narrowed-and-dropped", "user-attribute-changed", "role-list-template-combination", "protected-role-combination",
+                     "cluster-permission-narrowed"] {
             let from = try Self.settings(pair, "--opensearch-yml-from"), to = try Self.settings(pair, "--opensearch-yml-to")
             let node = (from.map { ["--opensearch-yml-from", $0] } ?? []) + (to.map { ["--opensearch-yml-to", $0] } ?? [])
             let json = try CLI.json(try Self.diff(pair, ["--format", "json", "--max-witnesses", "3"] + node).stdout)
