@@ -29,6 +29,8 @@ public struct ConfigDiff: Sendable {
     public var users: [String] = []
     /// Witnesses kept per subject (0: all); every differing action is still counted.
     public var maxWitnesses = 10
+    /// Backend-role combinations compared at most (`DiffCombinations`); beyond it the verdict is undecided.
+    public var combinationLimit = DiffCombinations.limit
     public var now: Date
 
     public init(now: Date = Date()) {
@@ -44,7 +46,8 @@ public struct ConfigDiff: Sendable {
         var subjects = DiffSubjects.enumerate([sourceEvaluator.config, targetEvaluator.config], selection: selection, users: users)
         var combinations = DiffCombinations.Outcome()
         if users.isEmpty, selection != .internal, let placeholder = subjects.first(where: { $0.user == nil })?.evaluatedName {
-            combinations = DiffCombinations.combinations(of: subjects, evaluators: [sourceEvaluator, targetEvaluator], placeholder: placeholder)
+            combinations = DiffCombinations.combinations(of: subjects, evaluators: [sourceEvaluator, targetEvaluator], placeholder: placeholder,
+                                                           limit: combinationLimit)
             subjects += combinations.subjects
         }
         var differing: [DiffResult.SubjectDiff] = []

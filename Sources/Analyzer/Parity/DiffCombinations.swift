@@ -38,7 +38,7 @@ enum DiffCombinations {
     /// Variables that render role lists (dot and underscore spellings).
     static let roleListVariables = ["user.roles", "user_roles", "user.securityRoles", "user_securityRoles"]
 
-    static func combinations(of atoms: [DiffSubject], evaluators: [Evaluator], placeholder: String) -> Outcome {
+    static func combinations(of atoms: [DiffSubject], evaluators: [Evaluator], placeholder: String, limit: Int = limit) -> Outcome {
         let candidates = atoms.filter { $0.user == nil }
         guard !candidates.isEmpty else { return Outcome() }
         var protected: [Int] = [], granting = Set<Int>(), templated: [Int] = []

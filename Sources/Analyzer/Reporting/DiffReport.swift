@@ -94,7 +94,7 @@ public enum DiffReport {
     static func combinationsLine(_ result: DiffResult) -> String? {
         let count = result.combinationsNotCompared
         guard count > 0 else { return nil }
-        return "not compared: \(count) backend-role combination\(count == 1 ? "" : "s") beyond the first \(DiffCombinations.limit) (protected-index roles or role-list templates make combinations differ); not proved either way"
+        return "not compared: \(count) backend-role combination\(count == 1 ? "" : "s") beyond the bound (protected-index roles or role-list templates make combinations differ); not proved either way"
     }
 
     static func entryLine(_ entry: DiffResult.Entry) -> String {
