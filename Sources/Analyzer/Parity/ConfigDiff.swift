@@ -6,11 +6,15 @@ public struct DiffInput: Sendable {
     public let config: SecurityConfig
     public let catalog: Catalog
     public let settings: NodeSettings
+    /// False for a cluster read through the Security REST API, which blanks every hash: password
+    /// hashes are then not compared (the entry diff leaves `hash` out on both sides).
+    public var hashesKnown: Bool
 
-    public init(config: SecurityConfig, catalog: Catalog, settings: NodeSettings = NodeSettings()) {
+    public init(config: SecurityConfig, catalog: Catalog, settings: NodeSettings = NodeSettings(), hashesKnown: Bool = true) {
         self.config = config
         self.catalog = catalog
         self.settings = settings
+        self.hashesKnown = hashesKnown
     }
 }
 

@@ -10,7 +10,7 @@ struct DiffCommand: AsyncParsableCommand {
         commandName: "diff",
         abstract: "Prove that two configurations grant exactly the same, per user, with a counterexample for every difference.",
         discussion: """
-            SRC and DST are configurations in any --config form: a securityadmin directory (roles.yml …), a REST API JSON bundle or directory, or security index documents; or a cluster URL (http:// or https://), read in memory as `secperm fetch` reads it, with the connection options of its side: --from-user, --from-password-env, --from-password-file, --from-cert, --from-key, --from-cacert, --from-insecure for SRC, and the same with --to- for DST. With the admin certificate the security index is read (password hashes included); otherwise the Security REST API, which blanks hashes (users then differ in `hash` only in the entry diff, never in the verdict). A cluster's release is detected from GET / unless --target-from/--target-to is given; a directory written by `secperm fetch` keeps the release it recorded.
+            SRC and DST are configurations in any --config form: a securityadmin directory (roles.yml …), a REST API JSON bundle or directory, or security index documents; or a cluster URL (http:// or https://), read in memory as `secperm fetch` reads it, with the connection options of its side: --from-user, --from-password-env, --from-password-file, --from-cert, --from-key, --from-cacert, --from-insecure for SRC, and the same with --to- for DST. With the admin certificate the security index is read (password hashes included); otherwise the Security REST API, which blanks hashes: they are then not compared (a note on standard error says so). A cluster's release is detected from GET / unless --target-from/--target-to is given; a directory written by `secperm fetch` keeps the release it recorded.
 
             Compared, for every subject — each internal user of either side, one subject per backend role, and_backend_roles set, mapped user name and host the role mappings name — every action of both targets' catalogs and every literal action the files name. Index grants are compared as sets of index names over all possible names (globs, Java regexes, ${…} templates rendered per user, date math at --now), so "equivalent" is a proof; each difference is shown by a concrete request that `secperm check` decides differently on each side (SRC with --target-from, DST with --target-to).
 
@@ -106,20 +106,21 @@ struct DiffCommand: AsyncParsableCommand {
     /// One side: a cluster read in memory (release detected unless given), or files.
     private func input(_ path: String, side: MigrationSide, profile given: TargetProfile?, settings: String?) async throws -> DiffInput {
         let config: SecurityConfig, profile: TargetProfile
+        var hashesKnown = true
         if MigrationConnection.isURL(path) {
             let connection = side == .source ? fromConnection.settings(path) : toConnection.settings(path)
             let fetched = try await LiveRun.run(connection) { cluster in try await MigrationLive.fetch(cluster, side: side, profile: given) }
             if !fetched.hasPasswordHashes, !fetched.config.internalUsers.isEmpty {
                 LiveRun.printError("note: \(side == .source ? "SRC" : "DST") was read through the REST API (no admin certificate): password hashes are not compared")
             }
-            (config, profile) = (fetched.config, fetched.info.profile)
+            (config, profile, hashesKnown) = (fetched.config, fetched.info.profile, fetched.hasPasswordHashes)
         } else {
             profile = given ?? FetchedDirectory.recordedProfile(in: path) ?? .default
             config = try ConfigOption(path: path).load(profile: profile)
         }
         do {
             let node = try InputFiles.nodeSettings(path: settings, overrides: [], profile: profile)
-            return DiffInput(config: config, catalog: Catalog(profile: profile), settings: node)
+            return DiffInput(config: config, catalog: Catalog(profile: profile), settings: node, hashesKnown: hashesKnown)
         } catch {
             Diagnostics.printToStandardError(error.diagnostics)
             throw ExitStatus.inputError.exitCode
