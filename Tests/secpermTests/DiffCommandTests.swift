@@ -24,6 +24,20 @@ struct DiffCommandTests {
         #expect(try CLI.run(["diff", "a", "b", "--now", "yesterday"]).status == 2)
     }
 
+    @Test("--user compares only that user; a name no side knows is said on stderr")
+    func onlyUser() throws {
+        let bob = try Self.diff("logs-to-log-glob", ["--user", "bob", "--format", "json"])
+        #expect(bob.status == 0)
+        #expect(bob.stderr == "")
+        #expect(try CLI.json(bob.stdout)["equivalentSubjects"] as? Int == 1)
+        let typo = try Self.diff("logs-to-log-glob", ["--user", "alcie"])
+        #expect(typo.status == 0)
+        #expect(typo.stderr == "note: --user alcie is no internal user and no role mapping names it on either side: compared as a user without roles\n")
+        let alice = try Self.diff("logs-to-log-glob", ["--user", "alice", "--format", "json"])
+        #expect(alice.status == 1)
+        #expect((try CLI.json(alice.stdout)["subjects"] as? [[String: Any]])?.map { $0["user"] as? String } == ["alice"])
+    }
+
     @Test("JSON follows the contract")
     func jsonContract() throws {
         let result = try Self.diff("logs-to-log-glob", ["--format", "json", "--users", "internal"])

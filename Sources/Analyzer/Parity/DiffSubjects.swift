@@ -96,6 +96,16 @@ public enum DiffSubjects {
         return names.sorted()
     }
 
+    /// The names (of `--user`) that are no internal user and that no mapping's `users` entry
+    /// matches on either side: such a subject holds no role on either side, so it is always
+    /// equivalent — most likely a typo.
+    public static func unknownUsers(_ names: [String], in configs: [SecurityConfig]) -> [String] {
+        let patterns = configs.flatMap(\.roleMappings.values).flatMap(\.users).map { Pattern($0.value) }
+        return names.filter { name in
+            !configs.contains { $0.internalUsers[name] != nil } && !patterns.contains { $0.matches(name) }
+        }
+    }
+
     /// The pattern itself when it is a plain name, else its shortest matching name (nil: none).
     static func representative(_ text: String) -> String? {
         let pattern = Pattern(text)

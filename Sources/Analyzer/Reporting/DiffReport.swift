@@ -91,6 +91,11 @@ public enum DiffReport {
         }
     }
 
+    /// Said on standard error for a `--user` no side knows.
+    public static func unknownUserNote(_ name: String) -> String {
+        "note: --user \(DiffLiteral.text(name)) is no internal user and no role mapping names it on either side: compared as a user without roles"
+    }
+
     static func combinationsLine(_ result: DiffResult) -> String? {
         let count = result.combinationsNotCompared
         guard count > 0 else { return nil }

@@ -80,6 +80,9 @@ struct DiffCommand: AsyncParsableCommand {
     func run() async throws {
         let sourceInput = try await input(source, side: .source, profile: targetFrom, settings: opensearchYMLFrom)
         let targetInput = try await input(destination, side: .target, profile: targetTo, settings: opensearchYMLTo)
+        for name in DiffSubjects.unknownUsers(onlyUsers, in: [sourceInput.config, targetInput.config]) {
+            LiveRun.printError(DiffReport.unknownUserNote(name))
+        }
         var diff = ConfigDiff(now: now.flatMap { ISO8601DateFormatter().date(from: $0) } ?? Date())
         diff.selection = users
         diff.users = onlyUsers
