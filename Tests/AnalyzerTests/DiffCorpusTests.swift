@@ -41,11 +41,15 @@ struct DiffCorpusTests {
     }
 
     static func inputs(_ pair: String, _ expected: Expected) throws -> (DiffInput, DiffInput) {
-        func load(_ side: String, _ profile: TargetProfile) throws -> DiffInput {
+        func load(_ side: String, _ profile: TargetProfile, settings flag: String) throws -> DiffInput {
             let config = try ConfigLoader(profile: profile).load(from: root.appendingPathComponent("\(pair)/\(side)").path).config
-            return DiffInput(config: config, catalog: Catalog(profile: profile))
+            // Node settings as `--opensearch-yml-from/-to` give them, relative to the pair's folder.
+            let path = expected.args.firstIndex(of: flag).flatMap { $0 + 1 < expected.args.count ? expected.args[$0 + 1] : nil }
+            let settings = try InputFiles.nodeSettings(path: path.map { root.appendingPathComponent("\(pair)/\($0)").path }, overrides: [], profile: profile)
+            return DiffInput(config: config, catalog: Catalog(profile: profile), settings: settings)
         }
-        return (try load("src", profile(expected.args, "--target-from")), try load("dst", profile(expected.args, "--target-to")))
+        return (try load("src", profile(expected.args, "--target-from"), settings: "--opensearch-yml-from"),
+                try load("dst", profile(expected.args, "--target-to"), settings: "--opensearch-yml-to"))
     }
 
     static func run(_ pair: String, maxWitnesses: Int = 10) throws -> (Expected, DiffInput, DiffInput, DiffResult) {

@@ -24,6 +24,20 @@ struct DiffCommandTests {
         #expect(try CLI.run(["diff", "a", "b", "--now", "yesterday"]).status == 2)
     }
 
+    @Test("--user compares only that user; a name no side knows is said on stderr")
+    func onlyUser() throws {
+        let bob = try Self.diff("logs-to-log-glob", ["--user", "bob", "--format", "json"])
+        #expect(bob.status == 0)
+        #expect(bob.stderr == "")
+        #expect(try CLI.json(bob.stdout)["equivalentSubjects"] as? Int == 1)
+        let typo = try Self.diff("logs-to-log-glob", ["--user", "alcie"])
+        #expect(typo.status == 0)
+        #expect(typo.stderr == "note: --user alcie is no internal user and no role mapping names it on either side: compared as a user without roles\n")
+        let alice = try Self.diff("logs-to-log-glob", ["--user", "alice", "--format", "json"])
+        #expect(alice.status == 1)
+        #expect((try CLI.json(alice.stdout)["subjects"] as? [[String: Any]])?.map { $0["user"] as? String } == ["alice"])
+    }
+
     @Test("JSON follows the contract")
     func jsonContract() throws {
         let result = try Self.diff("logs-to-log-glob", ["--format", "json", "--users", "internal"])
@@ -49,19 +63,43 @@ struct DiffCommandTests {
         #expect(changed.first?["fields"] as? [String] == ["index_permissions"])
     }
 
+    /// The node-settings file a pair's expected.json gives one side (`--opensearch-yml-from/-to`).
+    static func settings(_ pair: String, _ flag: String) throws -> String? {
+        let data = try Data(contentsOf: CLI.packageRoot.appendingPathComponent("\(pairs)/\(pair)/expected.json"))
+        let args = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["args"] as? [String] ?? []
+        guard let position = args.firstIndex(of: flag), position + 1 < args.count else { return nil }
+        return "\(pairs)/\(pair)/\(args[position + 1])"
+    }
+
+    @Test("a cluster action's witness has a null index (JSON) and no `on` (text)")
+    func clusterWitness() throws {
+        let json = try CLI.json(try Self.diff("cluster-permission-narrowed", ["--format", "json", "--max-witnesses", "1"]).stdout)
+        let witness = try #require(((json["subjects"] as? [[String: Any]])?.first?["witnesses"] as? [[String: Any]])?.first)
+        #expect(witness["action"] as? String == "cluster:monitor/_remotestore/stats")
+        #expect(witness["index"] is NSNull)
+        #expect(witness["source"] as? String == "allow")
+        #expect(witness["target"] as? String == "deny")
+        let text = try Self.diff("cluster-permission-narrowed", ["--max-witnesses", "1"]).stdout
+        #expect(text.contains("\n  cluster:monitor/_remotestore/stats\n    SRC allow: monitor: cluster_permissions cluster:monitor/* grants cluster:monitor/_remotestore/stats"))
+    }
+
     @Test("every witness is what `secperm check` says on each side")
     func witnessesReplayWithCheck() throws {
-        for pair in ["logs-to-log-glob", "narrowed-and-dropped", "user-attribute-changed"] {
-            let json = try CLI.json(try Self.diff(pair, ["--format", "json", "--max-witnesses", "3"]).stdout)
+        // Combinations of backend roles included: their witnesses replay with every role given.
+        for pair in ["logs-to-log-glob", "narrowed-and-dropped", "user-attribute-changed", "role-list-template-combination", "protected-role-combination",
+                     "cluster-permission-narrowed"] {
+            let from = try Self.settings(pair, "--opensearch-yml-from"), to = try Self.settings(pair, "--opensearch-yml-to")
+            let node = (from.map { ["--opensearch-yml-from", $0] } ?? []) + (to.map { ["--opensearch-yml-to", $0] } ?? [])
+            let json = try CLI.json(try Self.diff(pair, ["--format", "json", "--max-witnesses", "3"] + node).stdout)
             for subject in try #require(json["subjects"] as? [[String: Any]]) {
                 let name = try #require(subject["evaluatedAs"] as? String)
                 let roles = subject["user"] is String ? [] : (subject["backendRoles"] as? [String] ?? []).flatMap { ["--backend-role", $0] }
                 for witness in try #require(subject["witnesses"] as? [[String: Any]]) {
                     let action = try #require(witness["action"] as? String)
                     let index = (witness["index"] as? String).map { ["--index", $0] } ?? []
-                    for (side, key) in [("src", "source"), ("dst", "target")] {
+                    for (side, key, file) in [("src", "source", from), ("dst", "target", to)] {
                         let check = try CLI.run(["check", "--config", "\(Self.pairs)/\(pair)/\(side)", "--user", name, "--action", action,
-                                                 "--format", "json"] + roles + index)
+                                                 "--format", "json"] + roles + index + (file.map { ["--opensearch-yml", $0] } ?? []))
                         let decision = try CLI.json(check.stdout)
                         #expect(decision["decision"] as? String == witness[key] as? String, "\(pair) \(name) \(action) \(index) on \(side)")
                     }
@@ -89,5 +127,46 @@ struct DiffCommandTests {
         #expect(page.hasPrefix("<!DOCTYPE html>"))
         #expect(!page.contains("http://") && !page.contains("https://") && !page.contains("<script"))
         #expect(page.contains("<details><summary>incomparable"))
+    }
+
+    @Test("text and HTML write a witness's control and non-ASCII characters escaped; JSON keeps the exact name")
+    func witnessCharactersEscaped() throws {
+        let text = try Self.diff("non-ascii-witness", ["--users", "internal"])
+        #expect(text.status == 1)
+        #expect(text.stdout == """
+            NARROWER  DST allows less than SRC for 1 of 1 subject (opensearch-3.8 → opensearch-3.8)
+
+            alice (backend roles: ops): narrower, 1 action differs
+              indices:data/read/search on app-2024-\\u0000
+                SRC allow: app_reader: app-2024-* → indices:data/read/search grants indices:data/read/search on app-2024-\\u0000 (Tests/Fixtures/diff/non-ascii-witness/src/roles.yml:7)
+                DST deny: missing indices:data/read/search (roles app_reader)
+
+            0 subjects equivalent
+            entries:
+              changed  role app_reader: index_permissions
+
+            """)
+        let html = try Self.diff("non-ascii-witness", ["--users", "internal", "--format", "html"]).stdout
+        #expect(html.contains("<div><code>indices:data/read/search</code> on <code>app-2024-\\u0000</code><span class=\"src\">allow: app_reader: app-2024-* → "
+            + "indices:data/read/search grants indices:data/read/search on app-2024-\\u0000 (Tests/Fixtures/diff/non-ascii-witness/src/roles.yml:7)</span>"))
+        #expect(!html.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        let json = try CLI.json(try Self.diff("non-ascii-witness", ["--users", "internal", "--format", "json"]).stdout)
+        let witness = try #require(((json["subjects"] as? [[String: Any]])?.first?["witnesses"] as? [[String: Any]])?.first)
+        #expect(witness["index"] as? String == "app-2024-\u{0}")
+    }
+
+    @Test("backend-role combinations: a pair of roles decided differently when each role alone is not")
+    func combinations() throws {
+        let result = try Self.diff("role-list-template-combination", ["--format", "json", "--users", "mapped"])
+        #expect(result.status == 1)
+        let json = try CLI.json(result.stdout)
+        #expect(json["equivalentSubjects"] as? Int == 2)
+        let subjects = try #require(json["subjects"] as? [[String: Any]])
+        #expect(subjects.map { $0["backendRoles"] as? [String] ?? [] } == [["ops", "sre"], ["ops", "other-backend-role"]])
+        let witness = try #require((subjects.first?["witnesses"] as? [[String: Any]])?.first)
+        #expect(witness["index"] as? String == "\"ops\"-logs")
+        #expect(witness["source"] as? String == "deny")
+        #expect(witness["target"] as? String == "allow")
+        #expect(json["combinationsNotCompared"] == nil)
     }
 }

@@ -6,11 +6,15 @@ public struct DiffInput: Sendable {
     public let config: SecurityConfig
     public let catalog: Catalog
     public let settings: NodeSettings
+    /// False for a cluster read through the Security REST API, which blanks every hash: password
+    /// hashes are then not compared (the entry diff leaves `hash` out on both sides).
+    public var hashesKnown: Bool
 
-    public init(config: SecurityConfig, catalog: Catalog, settings: NodeSettings = NodeSettings()) {
+    public init(config: SecurityConfig, catalog: Catalog, settings: NodeSettings = NodeSettings(), hashesKnown: Bool = true) {
         self.config = config
         self.catalog = catalog
         self.settings = settings
+        self.hashesKnown = hashesKnown
     }
 }
 
@@ -29,6 +33,8 @@ public struct ConfigDiff: Sendable {
     public var users: [String] = []
     /// Witnesses kept per subject (0: all); every differing action is still counted.
     public var maxWitnesses = 10
+    /// Backend-role combinations compared at most (`DiffCombinations`); beyond it the verdict is undecided.
+    public var combinationLimit = DiffCombinations.limit
     public var now: Date
 
     public init(now: Date = Date()) {
@@ -41,7 +47,13 @@ public struct ConfigDiff: Sendable {
         let universe = ActionUniverse.actions(sourceEvaluator, targetEvaluator)
         var run = DiffRun(source: DiffSide(evaluator: sourceEvaluator, universe: universe),
                           target: DiffSide(evaluator: targetEvaluator, universe: universe), maxWitnesses: maxWitnesses)
-        let subjects = DiffSubjects.enumerate([sourceEvaluator.config, targetEvaluator.config], selection: selection, users: users)
+        var subjects = DiffSubjects.enumerate([sourceEvaluator.config, targetEvaluator.config], selection: selection, users: users)
+        var combinations = DiffCombinations.Outcome()
+        if users.isEmpty, selection != .internal, let placeholder = subjects.first(where: { $0.user == nil })?.evaluatedName {
+            combinations = DiffCombinations.combinations(of: subjects, evaluators: [sourceEvaluator, targetEvaluator], placeholder: placeholder,
+                                                           limit: combinationLimit)
+            subjects += combinations.subjects
+        }
         var differing: [DiffResult.SubjectDiff] = []
         var verdict = DiffResult.Verdict.equivalent
         for subject in subjects {
@@ -51,10 +63,12 @@ public struct ConfigDiff: Sendable {
         }
         let settingsVerdict = SettingsComparison.verdict(source: sourceEvaluator.config.dynamic, target: targetEvaluator.config.dynamic)
         verdict = verdict.combined(with: settingsVerdict)
+        // Combinations beyond the bound were not proved alike: never reported as equivalent.
+        if combinations.omitted > 0 { verdict = verdict.combined(with: .undecided) }
         let entries = EntryDiff.compare(source: source, target: target)
         return DiffResult(sourceTarget: source.catalog.profile.name, targetTarget: target.catalog.profile.name, verdict: verdict,
                           subjects: differing, equivalentSubjects: subjects.count - differing.count, actionCount: universe.count,
-                          entries: entries, settingsVerdict: settingsVerdict)
+                          entries: entries, settingsVerdict: settingsVerdict, combinationsNotCompared: combinations.omitted)
     }
 }
 

@@ -115,6 +115,9 @@ public struct DiffResult: Sendable {
     /// Settings differences that change decisions for requests naming several indices at once
     /// (DNFOF), with the verdict they imply.
     public let settingsVerdict: Verdict
+    /// Backend-role combinations that would have been compared beyond `DiffCombinations.limit`
+    /// (the verdict is then at best undecided).
+    public var combinationsNotCompared = 0
 
     /// How two outcomes of the same request compare: allow > empty (passes, contents hidden) >
     /// partial (DNFOF filtered) > deny.

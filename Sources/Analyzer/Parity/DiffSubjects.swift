@@ -30,9 +30,10 @@ public struct DiffSubject: Hashable, Sendable {
 /// - for users who do not come from the internal database: one subject per backend role named in
 ///   a mapping's `backend_roles`, one per mapping's `and_backend_roles` set, one per user name in
 ///   `users` that is not an internal user, one per `hosts` entry. A pattern stands as its
-///   shortest matching name.
-/// Combinations of backend roles beyond those the mappings name are not enumerated: a subject
-/// holding two mapped backend roles holds the union of what each gives.
+///   shortest matching name (backend roles: see `backendRoleNames`).
+/// A subject holding the backend roles of several of these holds the union of their roles; where
+/// that union decides differently from its parts (protected-index roles, role-list templates),
+/// `DiffCombinations` adds the combinations.
 public enum DiffSubjects {
     /// The name backend-role and host subjects are evaluated under: no internal user, no mapped user.
     static func placeholderName(avoiding taken: Set<String>) -> String {
@@ -59,7 +60,7 @@ public enum DiffSubjects {
         let placeholder = placeholderName(avoiding: internalNames.union(mappedUsers))
         var seen = Set<DiffSubject>()
         func add(_ subject: DiffSubject) { if seen.insert(subject).inserted { subjects.append(subject) } }
-        for role in Set(mappings.flatMap(\.backendRoles).compactMap { representative($0.value) }).sorted() {
+        for role in backendRoleNames(mappings) {
             add(DiffSubject(user: nil, backendRoles: [role], host: nil, evaluatedName: placeholder))
         }
         let combinations = Set(mappings.map { $0.andBackendRoles.compactMap { representative($0.value) } }.filter { !$0.isEmpty }.map { Array(Set($0)).sorted() })
@@ -71,6 +72,38 @@ public enum DiffSubjects {
             add(DiffSubject(user: nil, backendRoles: [], host: host, evaluatedName: placeholder))
         }
         return subjects
+    }
+
+    /// One backend role per `backend_roles` entry of either side: the entry itself when it is a
+    /// name, else its shortest name, plus, for a pattern, the shortest of its names that no other
+    /// entry matches and the shortest that no exact entry names. (Mapped as `a*` on one side and as
+    /// `a` and `ab` on the other, `ac` is decided differently while `a` and `ab` are not.) Bounded:
+    /// names matched by two patterns and by no exact entry are represented only when one of these
+    /// happens to be one.
+    static func backendRoleNames(_ mappings: [RoleMapping]) -> [String] {
+        let texts = Set(mappings.flatMap { $0.backendRoles + $0.andBackendRoles }.map(\.value))
+        let patterns = texts.sorted().map(Pattern.init)
+        let exact = patterns.filter(\.isExact)
+        var names = Set<String>()
+        for text in Set(mappings.flatMap(\.backendRoles).map(\.value)).sorted() {
+            if let name = representative(text) { names.insert(name) }
+            let pattern = Pattern(text)
+            guard !pattern.isExact else { continue }
+            for others in [patterns.filter { $0.source != text }, exact] {
+                if case .names(let found) = NameSetComparison.compare([pattern], others).onlyFirst, let first = found.first { names.insert(first) }
+            }
+        }
+        return names.sorted()
+    }
+
+    /// The names (of `--user`) that are no internal user and that no mapping's `users` entry
+    /// matches on either side: such a subject holds no role on either side, so it is always
+    /// equivalent — most likely a typo.
+    public static func unknownUsers(_ names: [String], in configs: [SecurityConfig]) -> [String] {
+        let patterns = configs.flatMap(\.roleMappings.values).flatMap(\.users).map { Pattern($0.value) }
+        return names.filter { name in
+            !configs.contains { $0.internalUsers[name] != nil } && !patterns.contains { $0.matches(name) }
+        }
     }
 
     /// The pattern itself when it is a plain name, else its shortest matching name (nil: none).

@@ -15,7 +15,8 @@ enum EntryDiff {
             builtIn: { flagged(a.roleMappings[$0]?.flags, b.roleMappings[$0]?.flags) }, &entries)
         add(.actionGroup, a.actionGroups.mapValues(fields), b.actionGroups.mapValues(fields),
             builtIn: { flagged(a.actionGroups[$0]?.flags, b.actionGroups[$0]?.flags) }, &entries)
-        add(.internalUser, a.internalUsers.mapValues(fields), b.internalUsers.mapValues(fields),
+        let hashes = source.hashesKnown && target.hashesKnown
+        add(.internalUser, a.internalUsers.mapValues { fields($0, hash: hashes) }, b.internalUsers.mapValues { fields($0, hash: hashes) },
             builtIn: { flagged(a.internalUsers[$0]?.flags, b.internalUsers[$0]?.flags) }, &entries)
         add(.tenant, a.tenants.mapValues(fields), b.tenants.mapValues(fields),
             builtIn: { flagged(a.tenants[$0]?.flags, b.tenants[$0]?.flags) }, &entries)
@@ -74,10 +75,11 @@ enum EntryDiff {
     }
 
     /// Only whether a hash is set is kept (secperm never reads hashes into its model, so a changed
-    /// hash with the same presence is not visible here).
-    static func fields(_ user: InternalUser) -> [String: String] {
+    /// hash with the same presence is not visible here); nothing about it when `hash` is false (a
+    /// side read without hashes).
+    static func fields(_ user: InternalUser, hash: Bool = true) -> [String: String] {
         let attributes = user.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
-        return flagFields(user.flags).merging(["hash": "\(user.hasPasswordHash)", "enabled": "\(user.enabled)", "service": "\(user.isService)",
+        return flagFields(user.flags).merging(["hash": hash ? "\(user.hasPasswordHash)" : "", "enabled": "\(user.enabled)", "service": "\(user.isService)",
                                                "backend_roles": list(user.backendRoles), "attributes": attributes,
                                                "opendistro_security_roles": list(user.securityRoles),
                                                "description": user.description ?? ""]) { x, _ in x }

@@ -50,6 +50,7 @@ public enum DiffHTMLReport {
 
             """
         if let settings = DiffReport.settingsLine(result) { html += "<p><b>Settings:</b> \(escape(settings))</p>\n" }
+        if let combinations = DiffReport.combinationsLine(result) { html += "<p>\(escape(combinations))</p>\n" }
         html += matrix(result)
         html += entries(result.entries)
         html += "</body></html>\n"
@@ -63,9 +64,9 @@ public enum DiffHTMLReport {
         guard !result.subjects.isEmpty else {
             return html + "<p>All \(result.equivalentSubjects) subjects get exactly the same decisions for all \(result.actionCount) actions.</p>\n"
         }
-        html += "<table><tr><th class=\"subject\">subject</th>" + families.map { "<th><code>\(escape($0))</code></th>" }.joined() + "<th>other actions</th></tr>\n"
+        html += "<table><tr><th class=\"subject\">subject</th>" + families.map { "<th><code>\(escape(DiffLiteral.witness($0)))</code></th>" }.joined() + "<th>other actions</th></tr>\n"
         for subject in result.subjects {
-            html += "<tr><th class=\"subject\">\(escape(DiffReport.subjectName(subject)))<br><span class=\"muted\">\(subject.verdict.rawValue), \(subject.differingActions) differing</span></th>"
+            html += "<tr><th class=\"subject\">\(escape(DiffLiteral.text(DiffReport.subjectName(subject))))<br><span class=\"muted\">\(subject.verdict.rawValue), \(subject.differingActions) differing</span></th>"
             for column in families { html += cell(subject, column) }
             html += "<td class=\"equivalent\">equal</td></tr>\n"
         }
@@ -84,13 +85,13 @@ public enum DiffHTMLReport {
         guard verdict != .equivalent else { return "<td class=\"equivalent\">equal</td>" }
         let witnesses = subject.witnesses.filter { family($0.action) == column }
         var body = witnesses.map { witness in
-            "<div><code>\(escape(witness.action))</code>\(witness.index.map { " on <code>\(escape($0))</code>" } ?? "")"
-                + "<span class=\"src\">\(witness.source.outcome.rawValue): \(escape(DiffReport.reason(witness.source)))</span>"
-                + "<span class=\"dst\">\(witness.target.outcome.rawValue): \(escape(DiffReport.reason(witness.target)))</span></div>"
+            "<div><code>\(escape(DiffLiteral.witness(witness.action)))</code>\(witness.index.map { " on <code>\(escape(DiffLiteral.witness($0)))</code>" } ?? "")"
+                + "<span class=\"src\">\(witness.source.outcome.rawValue): \(escape(DiffLiteral.text(DiffReport.reason(witness.source), witnessIndex: witness.index)))</span>"
+                + "<span class=\"dst\">\(witness.target.outcome.rawValue): \(escape(DiffLiteral.text(DiffReport.reason(witness.target), witnessIndex: witness.index)))</span></div>"
         }.joined()
         let unlisted = verdicts.count - Set(witnesses.map(\.action)).count
         if unlisted > 0 { body += "<div class=\"muted\">\(unlisted) more differing action\(unlisted == 1 ? "" : "s") (--max-witnesses 0 lists all)</div>" }
-        body += undecided.map { "<div>undecided: \(escape(DiffReport.describe($0)))</div>" }.joined()
+        body += undecided.map { "<div>undecided: \(escape(DiffLiteral.text(DiffReport.describe($0))))</div>" }.joined()
         let count = verdicts.count + undecided.count
         return "<td class=\"\(verdict.rawValue)\"><details><summary>\(verdict.rawValue) (\(count))</summary>\(body)</details></td>"
     }
@@ -100,7 +101,7 @@ public enum DiffHTMLReport {
         let groups = [("added", entries.added), ("removed", entries.removed), ("changed", entries.changed)]
         guard groups.contains(where: { !$0.1.isEmpty }) else { return html + "<p>No entry differs.</p>\n" }
         for (title, list) in groups where !list.isEmpty {
-            html += "<p><b>\(title)</b></p><ul>" + list.map { "<li>\(escape(DiffReport.entryLine($0)))</li>" }.joined() + "</ul>\n"
+            html += "<p><b>\(title)</b></p><ul>" + list.map { "<li>\(escape(DiffLiteral.text(DiffReport.entryLine($0))))</li>" }.joined() + "</ul>\n"
         }
         return html
     }

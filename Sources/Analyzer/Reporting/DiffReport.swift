@@ -91,6 +91,17 @@ public enum DiffReport {
         }
     }
 
+    /// Said on standard error for a `--user` no side knows.
+    public static func unknownUserNote(_ name: String) -> String {
+        "note: --user \(DiffLiteral.text(name)) is no internal user and no role mapping names it on either side: compared as a user without roles"
+    }
+
+    static func combinationsLine(_ result: DiffResult) -> String? {
+        let count = result.combinationsNotCompared
+        guard count > 0 else { return nil }
+        return "not compared: \(count) backend-role combination\(count == 1 ? "" : "s") beyond the bound (protected-index roles or role-list templates make combinations differ); not proved either way"
+    }
+
     static func entryLine(_ entry: DiffResult.Entry) -> String {
         let fields = entry.fields.isEmpty ? "" : ": \(entry.fields.joined(separator: ", "))"
         return "\(entry.kind.rawValue) \(entry.name)\(fields)\(entry.builtIn ? " (reserved/static/hidden)" : "")"
@@ -98,22 +109,28 @@ public enum DiffReport {
 
     // MARK: text
 
+    /// `action on index` (or the action alone), written exactly (DiffLiteral.witness).
+    static func witnessLine(_ witness: DiffResult.Witness) -> String {
+        DiffLiteral.witness(witness.action) + (witness.index.map { " on " + DiffLiteral.witness($0) } ?? "")
+    }
+
     public static func text(_ result: DiffResult) -> String {
         var lines = [headline(result)]
         if let settings = settingsLine(result) { lines.append("  settings: \(settings)") }
+        if let combinations = combinationsLine(result) { lines.append("  \(combinations)") }
         for subject in result.subjects {
             lines.append("")
             let differ = subject.differingActions == 1 ? "1 action differs" : "\(subject.differingActions) actions differ"
-            lines.append("\(subjectName(subject)): \(subject.verdict.rawValue), \(differ)")
+            lines.append("\(DiffLiteral.text(subjectName(subject))): \(subject.verdict.rawValue), \(differ)")
             for witness in subject.witnesses {
-                lines.append("  \(witness.action)\(witness.index.map { " on \($0)" } ?? "")")
-                lines.append("    SRC \(witness.source.outcome.rawValue): \(reason(witness.source))")
-                lines.append("    DST \(witness.target.outcome.rawValue): \(reason(witness.target))")
+                lines.append("  \(witnessLine(witness))")
+                lines.append("    SRC \(witness.source.outcome.rawValue): \(DiffLiteral.text(reason(witness.source), witnessIndex: witness.index))")
+                lines.append("    DST \(witness.target.outcome.rawValue): \(DiffLiteral.text(reason(witness.target), witnessIndex: witness.index))")
             }
             if subject.witnesses.count < subject.differingActions {
                 lines.append("  … and \(subject.differingActions - subject.witnesses.count) more differing actions (--max-witnesses 0 lists all)")
             }
-            lines += undecidedLines(subject.undecided).map { "  " + $0 }
+            lines += undecidedLines(subject.undecided).map { "  " + DiffLiteral.text($0) }
         }
         lines.append("")
         lines.append("\(result.equivalentSubjects) subject\(result.equivalentSubjects == 1 ? "" : "s") equivalent")
@@ -122,9 +139,9 @@ public enum DiffReport {
             lines.append("entries: no differences")
         } else {
             lines.append("entries:")
-            lines += entries.added.map { "  added    \(entryLine($0))" }
-            lines += entries.removed.map { "  removed  \(entryLine($0))" }
-            lines += entries.changed.map { "  changed  \(entryLine($0))" }
+            lines += entries.added.map { "  added    \(DiffLiteral.text(entryLine($0)))" }
+            lines += entries.removed.map { "  removed  \(DiffLiteral.text(entryLine($0)))" }
+            lines += entries.changed.map { "  changed  \(DiffLiteral.text(entryLine($0)))" }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -178,6 +195,8 @@ public enum DiffReport {
         let actionsCompared: Int
         let equivalentSubjects: Int
         let settingsVerdict: String
+        /// Present only when some combinations were not compared.
+        let combinationsNotCompared: Int?
         let subjects: [JSONSubject]
         let entries: JSONEntries
     }
@@ -198,7 +217,7 @@ public enum DiffReport {
         }
         let value = JSONDiff(verdict: result.verdict.rawValue, source: result.sourceTarget, target: result.targetTarget,
                              actionsCompared: result.actionCount, equivalentSubjects: result.equivalentSubjects,
-                             settingsVerdict: result.settingsVerdict.rawValue, subjects: subjects,
+                             settingsVerdict: result.settingsVerdict.rawValue, combinationsNotCompared: result.combinationsNotCompared > 0 ? result.combinationsNotCompared : nil, subjects: subjects,
                              entries: JSONEntries(added: entries(result.entries.added), removed: entries(result.entries.removed),
                                                   changed: entries(result.entries.changed)))
         return JSONOutput.render(value)
