@@ -72,4 +72,18 @@ struct DiffCombinationTests {
             """))
         #expect(DiffReport.json(result).contains("\"combinationsNotCompared\" : 4,"))
     }
+
+    /// An undecided overall verdict with proved differences says so: the headline must not claim
+    /// that no decision differs when witnesses follow (fixture role-list-template-combination).
+    @Test("an undecided verdict with witnesses says decisions differ")
+    func undecidedWithWitnesses() throws {
+        let pair = Paths.fixtures.appendingPathComponent("diff/role-list-template-combination")
+        let source = try ConfigLoader().load(from: pair.appendingPathComponent("src").path).config
+        let target = try ConfigLoader().load(from: pair.appendingPathComponent("dst").path).config
+        let result = ConfigDiff(now: Self.now).compare(source: DiffInput(config: source, catalog: Catalog(profile: .default)),
+                                                       target: DiffInput(config: target, catalog: Catalog(profile: .default)))
+        #expect(result.verdict == .undecided)
+        #expect(DiffReport.headline(result)
+            == "UNDECIDED  decisions differ for 2 subjects (witnesses below), and not every comparison could be decided exactly (2 of 4 subjects; opensearch-3.8 → opensearch-3.8)")
+    }
 }

@@ -96,6 +96,8 @@ extension LiveTests {
         #expect(untrusted.status == 3)
         #expect(untrusted.stdout == "")
         #expect(untrusted.stderr.hasPrefix("error: the source cluster: "), "\(untrusted.stderr)")
+        // The hint names the option of the side that failed.
+        #expect(untrusted.stderr.hasSuffix("the server certificate is signed by an unknown CA (give --from-cacert with the cluster's CA)\n"), "\(untrusted.stderr)")
         let refused = try runSecperm(["diff", fixtures, target.url, "--to-cacert", pki.path("ca.pem"), "--to-user", "admin", "--to-password-env", "PW"],
                                      environment: ["PW": "wrong"])
         #expect(refused.status == 3)

@@ -20,7 +20,7 @@ extension LiveTests {
     @Test func connectionRefused() throws {
         let result = try Failure.whoami("http://127.0.0.1:1")
         #expect(result.status == 3)
-        #expect(result.stderr == "error: connection refused by 127.0.0.1:1: nothing listens there (check --cluster host and port)\n")
+        #expect(result.stderr == "error: connection refused by 127.0.0.1:1: nothing listens there (check the cluster URL's host and port)\n")
         #expect(result.stdout == "")
     }
 

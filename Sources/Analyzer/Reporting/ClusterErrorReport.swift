@@ -1,23 +1,26 @@
 /// The one line a live command prints before exit 3 (or 2 when the release cannot be told).
 public enum ClusterErrorReport {
-    public static func line(_ error: ClusterError) -> String {
+    /// - Parameter optionPrefix: how the side's connection options are spelled (`from-` for
+    ///   `--from-cacert`), so that hints name the option the user can give.
+    public static func line(_ error: ClusterError, optionPrefix: String = "") -> String {
+        let option = { (name: String) in "--\(optionPrefix)\(name)" }
         switch error {
         case .connectionRefused(let endpoint):
-            return "error: connection refused by \(endpoint): nothing listens there (check --cluster host and port)"
+            return "error: connection refused by \(endpoint): nothing listens there (check the cluster URL's host and port)"
         case .hostNotFound(let host):
             return "error: host \(host) not found (the name does not resolve)"
         case .connectTimedOut(let endpoint, let seconds):
-            return "error: connecting to \(endpoint) timed out after \(format(seconds)) s (--connect-timeout)"
+            return "error: connecting to \(endpoint) timed out after \(format(seconds)) s\(optionPrefix.isEmpty ? " (--connect-timeout)" : "")"
         case .requestTimedOut(let endpoint, let seconds):
-            return "error: \(endpoint) did not answer within \(format(seconds)) s (--request-timeout)"
+            return "error: \(endpoint) did not answer within \(format(seconds)) s\(optionPrefix.isEmpty ? " (--request-timeout)" : "")"
         case .connectionClosed(let endpoint):
             return "error: \(endpoint) closed the connection before answering"
         case .tls(let failure, let endpoint):
-            return "error: TLS handshake with \(endpoint) failed: \(tlsReason(failure))"
+            return "error: TLS handshake with \(endpoint) failed: \(tlsReason(failure, cacert: option("cacert")))"
         case .unauthorized(let user?):
             return "error: 401 Unauthorized: the cluster rejected the credentials of user \(user)"
         case .unauthorized(nil):
-            return "error: 401 Unauthorized: the cluster requires authentication (give --user, or --cert and --key)"
+            return "error: 401 Unauthorized: the cluster requires authentication (give \(option("user")), or \(option("cert")) and \(option("key")))"
         case .securityNotInitialized(let endpoint):
             return "error: 503 from \(endpoint): Security not initialized (the security index is not loaded; run securityadmin)"
         case .responseTooLarge(let limit):
@@ -27,10 +30,10 @@ public enum ClusterErrorReport {
         }
     }
 
-    static func tlsReason(_ failure: TLSFailure) -> String {
+    static func tlsReason(_ failure: TLSFailure, cacert: String) -> String {
         switch failure {
         case .unknownCA:
-            return "the server certificate is signed by an unknown CA (give --cacert with the cluster's CA)"
+            return "the server certificate is signed by an unknown CA (give \(cacert) with the cluster's CA)"
         case .hostNameMismatch(let host):
             return "the server certificate is not valid for host name \(host)"
         case .certificateExpired(let notAfter):

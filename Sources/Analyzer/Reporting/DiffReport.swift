@@ -78,7 +78,12 @@ public enum DiffReport {
         case .narrower: return "NARROWER  DST allows less than SRC for \(count) (\(sides))"
         case .broader: return "BROADER  DST allows more than SRC for \(count) (\(sides))"
         case .incomparable: return "INCOMPARABLE  DST allows some things SRC does not and denies others it allows, over \(count) (\(sides))"
-        case .undecided: return "UNDECIDED  no decision differs where it could be checked, but not every comparison could be decided exactly (\(count); \(sides))"
+        case .undecided:
+            let proved = result.subjects.filter { !$0.witnesses.isEmpty }.count
+            if proved == 0 {
+                return "UNDECIDED  no decision differs where it could be checked, but not every comparison could be decided exactly (\(count); \(sides))"
+            }
+            return "UNDECIDED  decisions differ for \(proved) subject\(proved == 1 ? "" : "s") (witnesses below), and not every comparison could be decided exactly (\(count); \(sides))"
         }
     }
 

@@ -201,7 +201,7 @@ public enum MigrationReport {
         case .notInitialized(let side, let message): "the \(side.rawValue) cluster answered 503: \(message)"
         case .unexpected(let side, let request, let status, let message):
             "\(request) on the \(side.rawValue)\(status == 0 ? "" : " answered \(status)")\(message.isEmpty ? "" : ": \(message)")"
-        case .transport(let side, let error): "the \(side.rawValue) cluster: \(withoutLead(ClusterErrorReport.line(error)))"
+        case .transport(let side, let error): "the \(side.rawValue) cluster: \(withoutLead(ClusterErrorReport.line(error, optionPrefix: side == .source ? "from-" : "to-")))"
         case .release(let side, let failure): "the \(side.rawValue) cluster: \(ClusterErrorReport.reason(failure))"
         case .invalidConfiguration(let side, let error): "the \(side.rawValue) configuration does not load:\n\(error.description)"
         }

@@ -97,8 +97,7 @@ struct DiffCommand: AsyncParsableCommand {
             do {
                 try report.write(toFile: out, atomically: true, encoding: .utf8)
             } catch {
-                Diagnostics.printToStandardError([.error("\(out): cannot write the report (\(error.localizedDescription))", hint: "check the directory exists and is writable")])
-                throw ExitStatus.inputError.exitCode
+                throw InputError([.error("\(out): cannot write the report (\(error.localizedDescription))", hint: "check the directory exists and is writable")])
             }
         } else {
             emit(report)
@@ -121,13 +120,8 @@ struct DiffCommand: AsyncParsableCommand {
             profile = given ?? FetchedDirectory.recordedProfile(in: path) ?? .default
             config = try ConfigOption(path: path).load(profile: profile)
         }
-        do {
-            let node = try InputFiles.nodeSettings(path: settings, overrides: [], profile: profile)
-            return DiffInput(config: config, catalog: Catalog(profile: profile), settings: node, hashesKnown: hashesKnown)
-        } catch {
-            Diagnostics.printToStandardError(error.diagnostics)
-            throw ExitStatus.inputError.exitCode
-        }
+        let node = try InputFiles.nodeSettings(path: settings, overrides: [], profile: profile)
+        return DiffInput(config: config, catalog: Catalog(profile: profile), settings: node, hashesKnown: hashesKnown)
     }
 }
 

@@ -119,13 +119,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     private func migrateDirectory(_ source: SecurityConfig, _ sourceProfile: TargetProfile) throws -> (text: String, failed: ExitStatus?) {
         let targetProfile = targetTo ?? FetchedDirectory.recordedProfile(in: to) ?? .default
-        let target: DirectoryTarget
-        do {
-            target = try DirectoryTarget(path: to, profile: targetProfile)
-        } catch {
-            Diagnostics.printToStandardError(error.diagnostics)
-            throw ExitStatus.inputError.exitCode
-        }
+        let target = try DirectoryTarget(path: to, profile: targetProfile)
         let plan = MigrationPlanner(source: source, sourceProfile: sourceProfile, target: target.current,
                                     targetCatalog: Catalog(profile: targetProfile), targetHashesKnown: true).plan()
         var outcome: MigrationOutcome?

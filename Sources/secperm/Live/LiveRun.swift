@@ -15,7 +15,7 @@ enum LiveRun {
             printError("error: \(error.message)")
             throw ExitStatus.inputError.exitCode
         } catch let error as ClusterError {
-            printError(ClusterErrorReport.line(error))
+            printError(ClusterErrorReport.line(error, optionPrefix: settings.optionPrefix))
             throw ExitStatus.clusterUnreachable.exitCode
         } catch let error as ReleaseDetectionFailure {
             printError(ClusterErrorReport.line(error))
