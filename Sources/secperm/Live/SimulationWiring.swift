@@ -22,8 +22,11 @@ enum SimulationWiring {
         }
     }
 
-    static func responder(_ cluster: SimulatedCluster) -> SimulateResponder {
-        { request, peer in
+    /// `delay` (seconds, hidden `--response-delay`) holds every answer back that long.
+    static func responder(_ cluster: SimulatedCluster, delay: Double = 0) -> SimulateResponder {
+        let pause = UInt64(HTTPCluster.nanoseconds(delay))
+        return { request, peer in
+            if pause > 0 { try? await Task.sleep(nanoseconds: pause) }
             let exchange = cluster.respond(to: request, peer: peer)
             return (exchange.response, exchange.log.jsonLine)
         }
