@@ -37,6 +37,9 @@ public final class SimulatedCluster: Sendable {
         var metadata: ClusterMetadata
         /// Document ids per index, for reads, updates and deletes of single documents.
         var documentIDs: [String: Set<String>]
+        /// Mapped field paths of the indices created while serving (their mapping is known from
+        /// the start); indices that existed at start have none here, their mapping is unknown.
+        var mappedFields: [String: Set<String>] = [:]
         /// The metadata changed since the evaluator was built.
         var metadataChanged = false
     }
