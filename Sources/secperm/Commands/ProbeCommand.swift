@@ -108,7 +108,9 @@ struct ProbeCommand: AsyncParsableCommand {
         do {
             let settings = try InputFiles.nodeSettings(path: context.opensearchYML, overrides: context.settings, profile: profile)
             let metadata = try context.clusterMetadata.map(InputFiles.clusterMetadata(path:))
-            cluster = try SimulatedCluster(configDirectory: config ?? "", catalog: catalog, settings: settings, metadata: metadata, adminDNs: [Self.offlineAdminDN])
+            // The scratch password never leaves this process: bcrypt's lowest cost is enough.
+            cluster = try SimulatedCluster(configDirectory: config ?? "", catalog: catalog, settings: settings, metadata: metadata,
+                                           adminDNs: [Self.offlineAdminDN], hasher: SystemCryptHasher(cost: 4))
             options.settings = settings
             options.metadata = metadata
         } catch {

@@ -5,13 +5,16 @@ import PermissionCatalog
 /// Builds the simulated cluster `simulate` serves; a broken configuration ends the command with
 /// the loader's file:line diagnostics and exit 2.
 enum SimulationWiring {
-    static func cluster(configDirectory: String, profile: TargetProfile, context: ClusterContextOptions, adminDNs: [String]) throws -> SimulatedCluster {
+    /// `hashCost`: bcrypt cost of passwords set through the Security REST API (the plugin's 12 by default).
+    static func cluster(configDirectory: String, profile: TargetProfile, context: ClusterContextOptions, adminDNs: [String],
+                        hashCost: Int = 12) throws -> SimulatedCluster {
         do {
             let settings = try InputFiles.nodeSettings(path: context.opensearchYML, overrides: context.settings, profile: profile)
             let metadata = try context.clusterMetadata.map(InputFiles.clusterMetadata(path:))
             // Admin certificates: plugins.security.authcz.admin_dn of --opensearch-yml, plus --admin-dn.
             let admins = try SimulatedCluster.adminDNs(settingsFile: context.opensearchYML, profile: profile) + adminDNs
-            let cluster = try SimulatedCluster(configDirectory: configDirectory, catalog: Catalog(profile: profile), settings: settings, metadata: metadata, adminDNs: admins)
+            let cluster = try SimulatedCluster(configDirectory: configDirectory, catalog: Catalog(profile: profile), settings: settings, metadata: metadata,
+                                               adminDNs: admins, hasher: SystemCryptHasher(cost: hashCost))
             // As on a real node: a configuration the release cannot load leaves security
             // uninitialized, and every request is answered 503. Say why, once, at start.
             Diagnostics.printToStandardError(cluster.initializationProblems)
