@@ -67,4 +67,17 @@ struct SimulatedRecordingTests {
         let request = ClusterRequest(method: "POST", path: "/_bulk", query: "refresh=true", body: Array("{\"index\":{\"_index\":\"a\"}}\r\n{\"x\":1}\n".utf8))
         #expect(request.consoleText == "POST /_bulk?refresh=true\n{\"index\":{\"_index\":\"a\"}}\n{\"x\":1}\n\n")
     }
+
+    // No secret in logs: a Security API write of a user or the account carries a password (the
+    // probe's scratch user is created this way); its body never reaches the transcript.
+    @Test func passwordBodiesAreLeftOutOfTheTranscript() {
+        let body = Array("{\"password\":\"s3cret-Scratch\",\"backend_roles\":[]}".utf8)
+        for (method, path) in [("PUT", "/_plugins/_security/api/internalusers/scratch"), ("PATCH", "/_opendistro/_security/api/internalusers"),
+                               ("PUT", "/_plugins/_security/api/account")] {
+            let request = ClusterRequest(method: method, path: path, body: body)
+            #expect(request.consoleText == "\(method) \(path)\n# body left out: it carries a password (\(body.count) bytes)\n\n")
+        }
+        let role = ClusterRequest(method: "PUT", path: "/_plugins/_security/api/roles/r", body: Array("{\"cluster_permissions\":[]}".utf8))
+        #expect(role.consoleText == "PUT /_plugins/_security/api/roles/r\n{\"cluster_permissions\":[]}\n\n")
+    }
 }

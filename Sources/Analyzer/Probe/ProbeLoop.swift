@@ -11,6 +11,15 @@ public struct ProbeSetupError: Error, Sendable {
     public let body: String
 }
 
+/// A probe that stopped (an error, or cancellation on SIGINT/SIGTERM) and whose cleanup the
+/// cluster refused in part: what is left behind must be removed by hand. When cleanup succeeds the
+/// original error is thrown as is.
+public struct ProbeCleanupFailure: Error, Sendable {
+    public let cause: any Error
+    /// The DELETE requests that failed, with the cluster's answer.
+    public let problems: [String]
+}
+
 /// The probe loop over a ``Cluster`` (issue 11): a scratch user, role and mapping made through the
 /// Security REST API, the role pre-seeded with the planner's prediction, the requests replayed as
 /// the scratch user and the role grown by what the cluster says, then leave-one-out on the
@@ -87,8 +96,7 @@ public struct ProbeLoop: Sendable {
             try await setUp(&scratch, grants: ProbeGrants(items.flatMap(\.needs)))
             try await grow(&items, scratch: scratch, counts: &counts, progress: progress)
         } catch {
-            _ = await cleanUp(scratch)
-            throw error
+            throw await abandon(scratch, error)
         }
         let allNeeds = items.filter { !$0.expectDeny }.flatMap(\.needs)
         let (minimal, dropped) = checker.minimize(ProbeGrants(allNeeds), needs: allNeeds, name: options.roleName)
@@ -96,8 +104,7 @@ public struct ProbeLoop: Sendable {
         do {
             try await checkMustDeny(&items, role: role, scratch: scratch, counts: &counts)
         } catch {
-            _ = await cleanUp(scratch)
-            throw error
+            throw await abandon(scratch, error)
         }
         let problems = await cleanUp(scratch)
         let results = items.map { item in
@@ -118,6 +125,12 @@ public struct ProbeLoop: Sendable {
         }
         return ProbeResult(roleName: options.roleName, role: role, converged: converged, replays: counts.replays, requestsSent: counts.sent,
                            requests: results, target: profile, droppedByLeaveOneOut: dropped, cleanupProblems: problems)
+    }
+
+    /// Removes the scratch entries after `error`; the error to throw.
+    func abandon(_ scratch: Scratch, _ error: any Error) async -> any Error {
+        let problems = await cleanUp(scratch)
+        return problems.isEmpty ? error : ProbeCleanupFailure(cause: error, problems: problems)
     }
 
     /// Plan, tags, and the planner's prediction as the first needs.

@@ -14,6 +14,14 @@ public enum ProbeReport {
         let requests: [JSONRequest]
         let mustDenyViolations: [JSONViolation]
         let cleanupProblems: [String]
+        /// `--apply`: null when nothing was installed.
+        let applied: JSONNullable<JSONApplied>
+    }
+
+    struct JSONApplied: Encodable {
+        let role: String
+        /// The roles.yml file with the definition the role replaced; null when it was new.
+        let backup: JSONNullable<String>
     }
 
     struct JSONRole: Encodable {
@@ -51,7 +59,7 @@ public enum ProbeReport {
         let path: String
     }
 
-    public static func json(_ result: ProbeResult) -> String {
+    public static func json(_ result: ProbeResult, applied: ProbeApplyOutcome? = nil) -> String {
         let role = result.role
         return JSONOutput.render(JSONRoot(
             target: result.target.name, converged: result.converged,
@@ -67,7 +75,8 @@ public enum ProbeReport {
                             needed: item.needed.map { JSONNeed(action: $0.action, level: $0.level.rawValue, indices: $0.indices, evidence: evidence($0.evidence)) })
             },
             mustDenyViolations: result.mustDenyViolations.map { JSONViolation(line: $0.request.line, method: $0.request.method, path: $0.request.path) },
-            cleanupProblems: result.cleanupProblems))
+            cleanupProblems: result.cleanupProblems,
+            applied: JSONNullable(applied.map { JSONApplied(role: $0.roleName, backup: JSONNullable($0.backupPath)) })))
     }
 
     static func statusName(_ status: ProbeStatus) -> String {
@@ -124,7 +133,7 @@ public enum ProbeReport {
 
     // MARK: text
 
-    public static func text(_ result: ProbeResult, roleYAML: String, roleJSON: String) -> String {
+    public static func text(_ result: ProbeResult, roleYAML: String, roleJSON: String, applied: ProbeApplyOutcome? = nil) -> String {
         var lines: [String] = []
         let verdict = result.converged ? "converged" : "NOT converged"
         lines.append("probe \(verdict) on \(result.target.name): \(result.replays) replay\(result.replays == 1 ? "" : "s"), \(result.requestsSent) request\(result.requestsSent == 1 ? "" : "s") sent as the scratch user for \(result.requests.count) in the set")
@@ -160,6 +169,48 @@ public enum ProbeReport {
         lines.append("")
         lines.append("as the body of PUT \(result.target.restPrefix)/api/roles/\(result.roleName):")
         lines.append(roleJSON.trimmingCharacters(in: .newlines))
+        if let applied {
+            lines.append("")
+            if let backup = applied.backupPath {
+                lines.append("applied: role \(applied.roleName) replaced on the cluster; its previous definition was saved to \(backup)")
+            } else {
+                lines.append("applied: role \(applied.roleName) created on the cluster (no role of that name existed)")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: the one-403-at-a-time baseline (hidden --one-at-a-time)
+
+    struct JSONBaseline: Encodable {
+        let schemaVersion = 1
+        let strategy = "one-at-a-time"
+        let target: String
+        let converged: Bool
+        let requestsSent: Int
+        let maxAttempts: Int
+        let role: JSONRole
+        let cleanupProblems: [String]
+    }
+
+    public static func baselineJSON(_ result: ProbeBaselineResult) -> String {
+        let role = result.role
+        return JSONOutput.render(JSONBaseline(
+            target: result.target.name, converged: result.converged, requestsSent: result.requestsSent, maxAttempts: result.maxAttempts,
+            role: JSONRole(name: role.name, cluster_permissions: role.clusterPermissions.map(\.value),
+                           index_permissions: role.indexPermissions.map {
+                               JSONIndexPermission(index_patterns: $0.indexPatterns.map(\.value), allowed_actions: $0.allowedActions.map(\.value))
+                           }),
+            cleanupProblems: result.cleanupProblems))
+    }
+
+    public static func baselineText(_ result: ProbeBaselineResult) -> String {
+        let verdict = result.converged ? "every request passed" : "NOT every request passed"
+        var lines = ["one-403-at-a-time loop on \(result.target.name): \(result.requestsSent) request\(result.requestsSent == 1 ? "" : "s") sent as the scratch user, at most \(result.maxAttempts) for one request; \(verdict)"]
+        if !result.cleanupProblems.isEmpty {
+            lines.append("cleanup problems (remove these by hand):")
+            lines += result.cleanupProblems.map { "  \($0)" }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

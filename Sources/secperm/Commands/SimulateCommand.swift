@@ -47,7 +47,19 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Append every request to this file in Dev Tools console syntax.", valueName: "file"))
     var record: String?
 
+    /// For tests that must act while a client is midway (the probe's SIGTERM test): every answer
+    /// waits this long. Not for users, so not in --help.
+    @Option(name: .customLong("response-delay"), help: .hidden)
+    var responseDelay: Double = 0
+
+    /// bcrypt cost of passwords set through the Security REST API. Tests that create many users
+    /// lower it (the plugin's default 12 costs a noticeable fraction of a second per user).
+    @Option(name: .customLong("hash-cost"), help: .hidden)
+    var hashCost = 12
+
     func validate() throws {
+        if !(4...31).contains(hashCost) { throw ValidationError("--hash-cost must be between 4 and 31") }
+        if !(responseDelay >= 0 && responseDelay <= 60) { throw ValidationError("--response-delay must be between 0 and 60 seconds") }
         if configOption.config == nil { throw ValidationError("--config is required: the security configuration to serve") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -56,8 +68,8 @@ struct SimulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let profile = target.target
-        let cluster = try SimulationWiring.cluster(configDirectory: configOption.config ?? "", profile: profile, context: context, adminDNs: adminDn)
-        let responder = SimulationWiring.responder(cluster)
+        let cluster = try SimulationWiring.cluster(configDirectory: configOption.config ?? "", profile: profile, context: context, adminDNs: adminDn, hashCost: hashCost)
+        let responder = SimulationWiring.responder(cluster, delay: responseDelay)
         let tls = try serverTLS()
         let events = try SimulateEvents(logPath: log, recordPath: record)
         let server = SimulateServer(tls: tls, responder: responder, events: events)

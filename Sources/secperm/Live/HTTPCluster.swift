@@ -44,8 +44,11 @@ final class HTTPCluster: Cluster {
     }
 
     /// Checks the settings (URL, password, PEM files), runs `body` with the connection, and shuts
-    /// the client down whatever `body` does.
-    static func with<T: Sendable>(_ settings: ConnectionSettings, _ body: (HTTPCluster) async throws -> T) async throws -> T {
+    /// the client down whatever `body` does. `password` is for a user secperm made itself (the
+    /// probe's scratch user): given, it is used instead of `settings.password`, and never read
+    /// from or shown anywhere else.
+    static func with<T: Sendable>(_ settings: ConnectionSettings, password given: String? = nil,
+                                  _ body: (HTTPCluster) async throws -> T) async throws -> T {
         let url = try ClusterURL.parse(settings.cluster).get()
         let tlsOptionsGiven = settings.caCertificate != nil || settings.certificate != nil || settings.key != nil
         if !url.isTLS && tlsOptionsGiven {
@@ -54,7 +57,7 @@ final class HTTPCluster: Cluster {
         let tls = url.isTLS ? try TLSMaterial.configuration(for: settings) : nil
         var source = settings.password
         if settings.user != nil, source == .none { source = .prompt }
-        let password = try Password.read(source, user: settings.user ?? "", settings: settings)
+        let password = try given ?? Password.read(source, user: settings.user ?? "", settings: settings)
         let cluster = HTTPCluster(url: url, settings: settings, tls: tls, password: password)
         do {
             let result = try await body(cluster)

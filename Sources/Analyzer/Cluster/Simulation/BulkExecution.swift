@@ -11,6 +11,8 @@ struct BulkExecution {
         let operation: String
         let index: String?
         let id: String?
+        /// The source line of index/create/update.
+        var source: ConfigValue?
     }
 
     func answer() -> SimulatedExchange {
@@ -43,7 +45,8 @@ struct BulkExecution {
         for item in items {
             let index = item.index ?? ""
             let id = item.id ?? Execution.generatedID()
-            if let reason = verdicts[index] ?? nil {
+            let mappingDenial = (verdicts[index] ?? nil) == nil ? dynamicMappingDenial(item, index: index, id: id, checked: &checked) : nil
+            if let reason = (verdicts[index] ?? nil) ?? mappingDenial {
                 firstDenial = firstDenial ?? reason
                 let error = JSON.object([("type", .string("security_exception")), ("reason", .string(reason))])
                 results.append(.object([(item.operation, .object([("_index", .string(index)), ("_id", .string(id)), ("status", .number(403)), ("error", error)]))]))
@@ -53,6 +56,14 @@ struct BulkExecution {
         }
         let body = JSON.object([("took", .number(1)), ("errors", .bool(firstDenial != nil)), ("items", .array(results))])
         return context.exchange(Responses.json(200, body), route: route, actions: checked, outcome: firstDenial == nil ? .allowed : .denied, reason: firstDenial)
+    }
+
+    /// The item's dynamic mapping update (``DynamicMapping``); an update of a missing document
+    /// fails before it maps anything.
+    private func dynamicMappingDenial(_ item: Item, index: String, id: String, checked: inout [String]) -> String? {
+        if item.operation == "update", !context.cluster.documentExists(index: index, id: id) { return nil }
+        return DynamicMapping.denial(writing: DynamicMapping.fields(operation: item.operation, source: item.source), to: index,
+                                     cluster: context.cluster, checks: checks, checked: &checked)
     }
 
     private func perform(_ item: Item, index: String, id: String) -> JSON {
@@ -101,7 +112,11 @@ struct BulkExecution {
         var items: [Item] = []
         var expectSource = false
         for (_, value) in plan.request.body {
-            if expectSource { expectSource = false; continue }
+            if expectSource {
+                expectSource = false
+                if !items.isEmpty { items[items.count - 1].source = value }
+                continue
+            }
             guard let map = value.map, map.count == 1, let (operation, meta) = map.first,
                   ["index", "create", "update", "delete"].contains(operation) else { continue }
             expectSource = operation != "delete"

@@ -11,16 +11,31 @@ extension SimulatedCluster {
         state.withLock { $0.documentIDs[index]?.contains(id) ?? false }
     }
 
-    /// Creates an index (with aliases); false when the name is taken.
+    /// Creates an index (with aliases and the fields of its explicit mapping); false when the name is taken.
     @discardableResult
-    func createIndex(_ name: String, aliases: [String] = []) -> Bool {
-        changeMetadata { metadata in
+    func createIndex(_ name: String, aliases: [String] = [], fields: Set<String> = []) -> Bool {
+        let created = changeMetadata { metadata in
             guard !metadata.allNames.contains(name) else { return false }
             var members = metadata.aliases
             for alias in aliases { members[alias, default: []].append(name) }
             metadata = ClusterMetadata(indices: metadata.indices.union([name]), hiddenIndices: metadata.hiddenIndices, aliases: members,
                                        dataStreams: metadata.dataStreams, systemIndices: metadata.systemIndices)
             return true
+        }
+        if created { state.withLock { $0.mappedFields[name] = fields } }
+        return created
+    }
+
+    /// The fields of `fields` that the index's mapping lacks: a write that brings them updates the
+    /// mapping dynamically. Empty for an index whose mapping is unknown (it existed at start).
+    func unmappedFields(_ fields: Set<String>, in index: String) -> Set<String> {
+        state.withLock { state in state.mappedFields[index].map { fields.subtracting($0) } ?? [] }
+    }
+
+    /// Adds fields to the mapping of an index created while serving (dynamic or explicit put mapping).
+    func mapFields(_ fields: Set<String>, in index: String) {
+        state.withLock { state in
+            if state.mappedFields[index] != nil { state.mappedFields[index]?.formUnion(fields) }
         }
     }
 
@@ -34,7 +49,12 @@ extension SimulatedCluster {
                                        aliases: aliases, dataStreams: metadata.dataStreams, systemIndices: metadata.systemIndices)
             return true
         }
-        if deleted { state.withLock { _ = $0.documentIDs.removeValue(forKey: name) } }
+        if deleted {
+            state.withLock { state in
+                state.documentIDs.removeValue(forKey: name)
+                state.mappedFields.removeValue(forKey: name)
+            }
+        }
         return deleted
     }
 

@@ -10,7 +10,9 @@ extension ClusterRequest {
         if ConsoleParser.isNDJSON(path) {
             for line in lines { text += (ConfigValue.parseJSON(Array(line.utf8)) != nil ? line.trimmingSpaces : "# not JSON: \(line.utf8.count) bytes left out") + "\n" }
         } else if !lines.isEmpty {
-            if ConfigValue.parseJSON(self.body) != nil {
+            if carriesPassword {
+                text += "# body left out: it carries a password (\(self.body.count) bytes)\n"
+            } else if ConfigValue.parseJSON(self.body) != nil {
                 text += lines.joined(separator: "\n") + "\n"
             } else {
                 text += "# body not JSON: \(self.body.count) bytes left out\n"
@@ -21,6 +23,14 @@ extension ClusterRequest {
 }
 
 extension ClusterRequest {
+    /// A Security REST API write of internal users or the account (`password`, `hash`,
+    /// `current_password` fields): its body is never written to a transcript.
+    var carriesPassword: Bool {
+        let lower = path.lowercased()
+        guard lower.contains("/api/internalusers") || lower.contains("/api/account") || lower.contains("/api/user") else { return false }
+        return method != "GET" && method != "HEAD" && method != "DELETE"
+    }
+
     /// The body's lines (split at LF, a CR before it dropped), blank ones left out. Splitting the
     /// bytes, not the String: Swift reads CR LF as one character.
     var bodyLines: [String] {

@@ -55,6 +55,9 @@ struct DataPlane {
                     return context.exchange(Responses.forbidden(reason), route: routeName, actions: checked, reason: reason)
                 }
             }
+            if let reason = singleWriteMappingDenial(plan, route: route, checks: checks, checked: &checked) {
+                return context.exchange(Responses.forbidden(reason), route: routeName, actions: checked, reason: reason)
+            }
             let response = Execution(context: context, plan: plan, route: route).perform()
             return context.exchange(response, route: routeName, actions: checked)
         }
@@ -125,6 +128,19 @@ struct DataPlane {
     private func namedRoute(_ route: Route) -> String? {
         guard route.path == "/views" || route.path.hasPrefix("/views/"), let name = route.actions.first else { return nil }
         return name
+    }
+
+    /// The dynamic mapping update of a single-document write (``DynamicMapping``): its denial is
+    /// the request's top-level 403 (security-layer-responses.md "_bulk").
+    private func singleWriteMappingDenial(_ plan: RequestPlan, route: Route, checks: Checks, checked: inout [String]) -> String? {
+        guard route.actions.contains("indices:data/write/bulk[s]"), let index = Checks.pathIndices(plan).first else { return nil }
+        let isUpdate = route.path.hasPrefix("/{index}/_update/")
+        if isUpdate {
+            let id = RouteTable.segments(plan.request.path).last.map { $0.removingPercentEncoding ?? $0 } ?? ""
+            guard context.cluster.documentExists(index: index, id: id) else { return nil }
+        }
+        let fields = DynamicMapping.fields(operation: isUpdate ? "update" : request.method == "DELETE" ? "delete" : "index", source: plan.request.body.first?.value)
+        return DynamicMapping.denial(writing: fields, to: index, cluster: context.cluster, checks: checks, checked: &checked)
     }
 
     /// Single-document writes to an index that does not exist yet create it first.

@@ -36,8 +36,10 @@ struct Execution {
             let text = context.query["pretty"] == nil ? main.prettyText : main.text
             return ClusterResponse(status: 200, headers: [Responses.jsonType], body: Array(text.utf8))
         case ("PUT", "/{index}"):
-            let aliases = plan.request.body.first?.value.map?["aliases"]?.map.map { Array($0.keys).sorted() } ?? []
-            guard cluster.createIndex(index, aliases: aliases) else { return Execution.alreadyExists(index) }
+            let body = plan.request.body.first?.value
+            let aliases = body?.map?["aliases"]?.map.map { Array($0.keys).sorted() } ?? []
+            let fields = DynamicMapping.mappedFields(body?.map?["mappings"]?.map?["properties"])
+            guard cluster.createIndex(index, aliases: aliases, fields: fields) else { return Execution.alreadyExists(index) }
             return Responses.json(200, .object([("acknowledged", .bool(true)), ("shards_acknowledged", .bool(true)), ("index", .string(index))]))
         case ("DELETE", "/{index}"):
             let targets = indices.flatMap(expand)
@@ -61,6 +63,10 @@ struct Execution {
             guard cluster.exists(index) else { return Execution.indexNotFound(index) }
             let found = cluster.documentExists(index: index, id: parameters["id"] ?? "")
             return Responses.json(found ? 200 : 404, Execution.getResult(index: index, id: parameters["id"] ?? "", found: found))
+        case ("PUT", "/{index}/_mapping"), ("POST", "/{index}/_mapping"):
+            let fields = DynamicMapping.mappedFields(plan.request.body.first?.value.map?["properties"])
+            for target in indices.flatMap(expand) { cluster.mapFields(fields, in: target) }
+            return Responses.json(200, .object([("acknowledged", .bool(true))]))
         case ("POST", "/_aliases"):
             applyAliasActions()
             return Responses.json(200, .object([("acknowledged", .bool(true))]))

@@ -37,6 +37,9 @@ public final class SimulatedCluster: Sendable {
         var metadata: ClusterMetadata
         /// Document ids per index, for reads, updates and deletes of single documents.
         var documentIDs: [String: Set<String>]
+        /// Mapped field paths of the indices created while serving (their mapping is known from
+        /// the start); indices that existed at start have none here, their mapping is unknown.
+        var mappedFields: [String: Set<String>] = [:]
         /// The metadata changed since the evaluator was built.
         var metadataChanged = false
     }
@@ -70,9 +73,9 @@ public final class SimulatedCluster: Sendable {
 
     /// Reads a securityadmin directory and serves it.
     public convenience init(configDirectory: String, catalog: Catalog, settings: NodeSettings = NodeSettings(),
-                            metadata: ClusterMetadata? = nil, adminDNs: [String] = []) throws(InputError) {
+                            metadata: ClusterMetadata? = nil, adminDNs: [String] = [], hasher: any PasswordHasher = SystemCryptHasher()) throws(InputError) {
         let documents = try SecurityDocuments.read(directory: configDirectory, profile: catalog.profile)
-        try self.init(documents: documents, catalog: catalog, settings: settings, metadata: metadata, adminDNs: adminDNs)
+        try self.init(documents: documents, catalog: catalog, settings: settings, metadata: metadata, adminDNs: adminDNs, hasher: hasher)
     }
 
     static func snapshot(_ documents: SecurityDocuments, catalog: Catalog, settings: NodeSettings, metadata: ClusterMetadata) throws(InputError) -> Snapshot {
