@@ -102,7 +102,8 @@ struct MigrateCommand: AsyncParsableCommand {
         var verification: MigrationVerification?
         if verify || (apply && outcome?.completed == true) {
             verification = MigrationVerification(source: DiffInput(config: source, catalog: Catalog(profile: sourceProfile)),
-                                                 target: DiffInput(config: after, catalog: Catalog(profile: current.info.profile)))
+                                                 target: DiffInput(config: after, catalog: Catalog(profile: current.info.profile),
+                                                                   hashesKnown: current.hasPasswordHashes))
         }
         return (render(plan, outcome, verification), Self.exitStatus(outcome, verification))
     }
