@@ -136,7 +136,7 @@ private struct FieldReader {
     /// Refuses the first unknown key in sorted order.
     func rejectUnknown(allowed: [String]) throws(InputError) {
         var unknown: String?
-        for member in members where !allowed.contains(member.key) {
+        for member in members where !allowed.contains(where: { Self.same($0, member.key) }) {
             if unknown.map({ member.key < $0 }) ?? true { unknown = member.key }
         }
         guard let key = unknown else { return }
@@ -145,8 +145,14 @@ private struct FieldReader {
     }
 
     private func present(_ key: String) -> ConfigValue? {
-        guard let value = members.last(where: { $0.key == key })?.value, value != .null else { return nil }
+        guard let value = members.last(where: { Self.same($0.key, key) })?.value, value != .null else { return nil }
         return value
+    }
+
+    /// Names compared by length first: most names here differ in length, and that is cheaper to
+    /// see than what `==` does for two different strings.
+    private static func same(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a == b
     }
 
     private func wrongType(_ key: String, _ expected: String, _ found: ConfigValue, hint: String? = nil) -> InputError {
