@@ -131,7 +131,36 @@ struct BatchRunnerTests {
         let cases = try BatchCase.parse(text, file: "blanks.jsonl")
         #expect(cases.map(\.line) == [1, 5])
         #expect(cases.map(\.subject.user) == ["a", "b"])
-        #expect(BatchCase.trimmingBlanks(" \té \u{00A0}".utf8[...]) == "é")
+        #expect(BatchCase.trimmingBlanks(Array(" \té \u{00A0}".utf8)[...]) == Array("é".utf8)[...])
+    }
+
+    /// Lines are read as slices of the file's bytes and their members compared by name: the
+    /// outcome must be what a decoded object gives (the last of a repeated key wins; a trailing
+    /// null makes the field absent) and the unknown key reported is the first in sorted order.
+    @Test("case members: a repeated key's last value counts, the first unknown key in order is named")
+    func caseMembers() throws {
+        let text = #"{"user": "a", "action": "x", "user": "b", "host": "h", "host": null, "indices": ["i"], "indices": ["j", "k"]}"#
+        let cases = try BatchCase.parse(text, file: "c.jsonl")
+        #expect(cases.map(\.subject.user) == ["b"] && cases[0].subject.host == nil && cases[0].indices == ["j", "k"])
+        #expect(JSONLineParser.members(of: Array(#" {"a": 1, "a": [true]} "#.utf8)[...])?.map(\.key) == ["a", "a"])
+        #expect(JSONLineParser.members(of: Array("[1]".utf8)[...]) == nil && JSONLineParser.members(of: Array("{} 1".utf8)[...]) == nil)
+        let unknown = #"{"zeta": 1, "user": "a", "action": "x", "beta": 2, "ida": 3}"#
+        #expect(messages(try BatchCase.parse(unknown, file: "c.jsonl")) == ["c.jsonl:1: error: unknown field 'beta'\n  help: known fields: id, user, backend_roles, attributes, roles, host, action, indices, expected, allowed_indices, resolved_indices, tags, note, source"])
+        #expect(messages(try BatchCase.parse("\n# c\n[1]\n{\"user\": \"a\", \"action\": \"x\"}", file: "c.jsonl"))
+                == ["c.jsonl:3: error: not a JSON object\n  help: one case per line: {\"user\": …, \"action\": …, \"indices\": […]}"])
+        let last = try BatchCase.parse("\n\n{\"user\": \"a\", \"action\": \"x\"}", file: "c.jsonl")
+        #expect(last.map(\.line) == [3] && last.map(\.id) == ["line 3"])
+    }
+
+    func messages(_ body: @autoclosure () throws -> [BatchCase]) -> [String] {
+        do {
+            _ = try body()
+            return []
+        } catch let error as InputError {
+            return error.diagnostics.map(\.description)
+        } catch {
+            return ["unexpected error \(error)"]
+        }
     }
 
     @Test("JSONText.quoted writes what JSONEncoder writes")

@@ -133,6 +133,36 @@ struct ConfigLoaderTests {
                 == ["roles.yml:4: error: duplicate key 'r1' in one mapping\n  help: the plugin would keep only one of them; merge the entries or rename one"])
     }
 
+    /// The plugin's YAML mapper (DefaultObjectMapper, STRICT_DUPLICATE_DETECTION) compares keys as
+    /// field names, so as text: a plain `1` and a quoted `"1"` are one key to it, and so are
+    /// `true` and `"true"`. Keys differing in case stay different.
+    @Test("duplicate keys are compared as text, as the plugin's field names are")
+    func duplicateKeysAsText() throws {
+        let meta = "_meta:\n  type: roles\n  config_version: 2\n"
+        #expect(errors { _ = try loader.load(text: meta + "1:\n  cluster_permissions: []\n\"1\":\n  cluster_permissions: []\n", name: "roles.yml") }
+                == ["roles.yml:4: error: duplicate key '1' in one mapping\n  help: the plugin would keep only one of them; merge the entries or rename one"])
+        #expect(errors { _ = try loader.load(text: meta + "true:\n  cluster_permissions: []\n'true':\n  cluster_permissions: []\n", name: "roles.yml") }
+                == ["roles.yml:4: error: duplicate key 'true' in one mapping\n  help: the plugin would keep only one of them; merge the entries or rename one"])
+        let loaded = try loader.load(text: meta + "r1:\n  cluster_permissions: []\nR1:\n  cluster_permissions: []\n", name: "roles.yml")
+        #expect(loaded.config.roles.keys.sorted() == ["R1", "r1"])
+    }
+
+    /// The bound is found in the same pass over libyaml's events as aliases; the order of the
+    /// reports is unchanged: an alias anywhere first, then syntax errors and duplicate keys, then depth.
+    @Test("nesting: the first node past the bound is named by its line; aliases and duplicate keys are reported first")
+    func nestingBound() throws {
+        let deep = "a:\n  b:\n    c: [1]\n"
+        let tooDeep = { (depth: Int) in "x.yml:3: error: nested more than \(depth) levels deep\n  help: security configurations nest a few levels; check that this is the file you meant" }
+        #expect(errors { _ = try YAMLInput.compose(deep, file: "x.yml", maximumDepth: 3) } == [tooDeep(3)])
+        #expect(errors { _ = try YAMLInput.compose(deep, file: "x.yml", maximumDepth: 4) } == [tooDeep(4)])
+        #expect(try YAMLInput.compose(deep, file: "x.yml", maximumDepth: 5) != nil)
+        #expect(errors { _ = try YAMLInput.compose(deep + "d: &x 1\ne: *x\n", file: "x.yml", maximumDepth: 3) }
+                == ["x.yml:5: error: YAML alias *x: the security plugin does not expand aliases (it reads *x as the text \"x\")\n  help: write the value out where the alias is"])
+        #expect(errors { _ = try YAMLInput.compose(deep + "a: 2\n", file: "x.yml", maximumDepth: 3) }
+                == ["x.yml:1: error: duplicate key 'a' in one mapping\n  help: the plugin would keep only one of them; merge the entries or rename one"])
+        #expect(YAMLInput.firstAlias(in: "a: [1, {b: *c}]\n")?.line == 1 && YAMLInput.firstAlias(in: deep) == nil)
+    }
+
     @Test("wrong shapes: one error per problem, each with its line")
     func wrongShapes() throws {
         let text = """

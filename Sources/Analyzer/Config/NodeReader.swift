@@ -41,35 +41,35 @@ struct NodeReader {
     }
 
     /// The key/value pairs of a mapping, with keys as strings; nil (and an error) otherwise.
-    mutating func pairs(_ node: Node, _ what: String) -> [(key: String, keyNode: Node, value: Node)]? {
+    mutating func pairs(_ node: Node, _ what: @autoclosure () -> String) -> [(key: String, keyNode: Node, value: Node)]? {
         guard case .mapping(let mapping) = node else {
-            error("\(what) must be a mapping, found \(NodeReader.describe(node))", at: node)
+            error("\(what()) must be a mapping, found \(NodeReader.describe(node))", at: node)
             return nil
         }
         return mapping.map { (key: $0.key.string ?? "", keyNode: $0.key, value: $0.value) }
     }
 
     /// Reports every key not in `allowed`, suggesting the closest allowed one.
-    mutating func rejectUnknownKeys(_ pairs: [(key: String, keyNode: Node, value: Node)], allowed: [String], in what: String,
+    mutating func rejectUnknownKeys(_ pairs: [(key: String, keyNode: Node, value: Node)], allowed: [String], in what: @autoclosure () -> String,
                                     extraHint: (String) -> String? = { _ in nil }) {
         for pair in pairs where !allowed.contains(pair.key) {
             var hint = Suggestion.closest(to: pair.key, in: allowed).map { "did you mean '\($0)'?" }
                 ?? "allowed keys: \(allowed.joined(separator: ", "))"
             if let extra = extraHint(pair.key) { hint = extra }
-            error("unknown key '\(pair.key)' in \(what)", at: pair.keyNode, hint: hint)
+            error("unknown key '\(pair.key)' in \(what())", at: pair.keyNode, hint: hint)
         }
     }
 
-    mutating func string(_ node: Node, _ what: String) -> String? {
+    mutating func string(_ node: Node, _ what: @autoclosure () -> String) -> String? {
         if NodeReader.isNull(node) { return nil }
         guard case .scalar(let scalar) = node else {
-            error("\(what) must be a string, found \(NodeReader.describe(node))", at: node)
+            error("\(what()) must be a string, found \(NodeReader.describe(node))", at: node)
             return nil
         }
         return scalar.string
     }
 
-    mutating func bool(_ node: Node, _ what: String) -> Bool? {
+    mutating func bool(_ node: Node, _ what: @autoclosure () -> String) -> Bool? {
         if NodeReader.isNull(node) { return nil }
         if case .scalar(let scalar) = node {
             switch scalar.string.lowercased() {
@@ -78,12 +78,12 @@ struct NodeReader {
             default: break
             }
         }
-        error("\(what) must be true or false, found \(NodeReader.describe(node))", at: node)
+        error("\(what()) must be true or false, found \(NodeReader.describe(node))", at: node)
         return nil
     }
 
     /// A list of strings. A null value is an empty list (the plugin reads it so).
-    mutating func strings(_ node: Node, _ what: String) -> [Located<String>] {
+    mutating func strings(_ node: Node, _ what: @autoclosure () -> String) -> [Located<String>] {
         if NodeReader.isNull(node) { return [] }
         guard case .sequence(let sequence) = node else {
             let hint: String? = switch node {
@@ -91,13 +91,13 @@ struct NodeReader {
             case .mapping: "a list has one '- value' line per entry (or [\"a\", \"b\"]); 'key: value' lines make a mapping"
             default: nil
             }
-            error("\(what) must be a list of strings, found \(NodeReader.describe(node))", at: node, hint: hint)
+            error("\(what()) must be a list of strings, found \(NodeReader.describe(node))", at: node, hint: hint)
             return []
         }
         var values: [Located<String>] = []
         for item in sequence {
             guard case .scalar(let scalar) = item, !NodeReader.isNull(item) else {
-                error("\(what) must contain only strings, found \(NodeReader.describe(item))", at: item)
+                error("\(what()) must contain only strings, found \(NodeReader.describe(item))", at: item)
                 continue
             }
             values.append(Located(scalar.string, at: location(item)))
@@ -106,16 +106,16 @@ struct NodeReader {
     }
 
     /// A list of mappings.
-    mutating func mappings(_ node: Node, _ what: String) -> [Node] {
+    mutating func mappings(_ node: Node, _ what: @autoclosure () -> String) -> [Node] {
         if NodeReader.isNull(node) { return [] }
         guard case .sequence(let sequence) = node else {
             let hint: String? = if case .mapping = node { "this is a list of mappings: start each entry with '- ', then its 'key: value' lines" } else { nil }
-            error("\(what) must be a list, found \(NodeReader.describe(node))", at: node, hint: hint)
+            error("\(what()) must be a list, found \(NodeReader.describe(node))", at: node, hint: hint)
             return []
         }
         return sequence.filter { item in
             if case .mapping = item { return true }
-            error("each entry of \(what) must be a mapping, found \(NodeReader.describe(item))", at: item)
+            error("each entry of \(what()) must be a mapping, found \(NodeReader.describe(item))", at: item)
             return false
         }
     }

@@ -25,23 +25,30 @@ public struct BatchCase: Sendable {
 
     /// Parses a JSON Lines file; blank lines and lines starting with `#` or `//` are skipped.
     /// A file without a single case is an error too: it would pass while checking nothing.
+    ///
+    /// The file is read into one byte array and each line parsed as a slice of it, in place.
     public static func parse(_ text: String, file: String) throws(InputError) -> [BatchCase] {
         var cases: [BatchCase] = []
         var diagnostics: [Diagnostic] = []
-        for (offset, raw) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            let line = trimmingBlanks(raw)
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("//") { continue }
-            let location = SourceLocation(file: file, line: offset + 1)
+        let bytes = Array(text.utf8)
+        var start = 0, number = 0
+        while start <= bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            number += 1
+            let line = trimmingBlanks(bytes[start..<end])
+            start = end + 1
+            if line.isEmpty || line.first == UInt8(ascii: "#") || line.starts(with: [UInt8(ascii: "/"), UInt8(ascii: "/")]) { continue }
+            let location = SourceLocation(file: file, line: number)
             guard JSONLine.depth(of: line) <= YAMLInput.maximumDepth else {
                 diagnostics.append(.error("nested more than \(YAMLInput.maximumDepth) levels deep", at: location, hint: "a case is one flat JSON object"))
                 continue
             }
-            guard let value = JSONLine.value(of: line), case .map(let object) = value else {
+            guard let members = JSONLineParser.members(of: line) else {
                 diagnostics.append(.error("not a JSON object", at: location, hint: "one case per line: {\"user\": …, \"action\": …, \"indices\": […]}"))
                 continue
             }
             do {
-                cases.append(try BatchCase(object, line: offset + 1, location: location))
+                cases.append(try BatchCase(members, line: number, location: location))
             } catch {
                 diagnostics.append(contentsOf: error.diagnostics)
             }
@@ -57,16 +64,18 @@ public struct BatchCase: Sendable {
     /// The line without the blanks around it: spaces, tabs, the `\r` of CRLF files, and (on the
     /// rare line that starts or ends with a non-ASCII byte) Unicode spaces, as
     /// `trimmingCharacters(in: .whitespaces)` does — which runs only on those lines.
-    static func trimmingBlanks(_ line: Substring.UTF8View) -> String {
+    static func trimmingBlanks(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
-        guard let first = line.firstIndex(where: { !blank($0) }), let last = line.lastIndex(where: { !blank($0) }) else { return "" }
-        let trimmed = Substring(line[first...last])
-        guard line[first] < 0x80, line[last] < 0x80 else { return trimmed.trimmingCharacters(in: .whitespaces) }
-        return String(trimmed)
+        guard let first = line.firstIndex(where: { !blank($0) }), let last = line.lastIndex(where: { !blank($0) }) else { return [] }
+        let trimmed = line[first...last]
+        guard line[first] < 0x80, line[last] < 0x80 else {
+            return Array(String(decoding: trimmed, as: UTF8.self).trimmingCharacters(in: .whitespaces).utf8)[...]
+        }
+        return trimmed
     }
 
-    init(_ object: [String: ConfigValue], line: Int, location: SourceLocation) throws(InputError) {
-        let fields = FieldReader(object: object, location: location)
+    init(_ members: [(key: String, value: ConfigValue)], line: Int, location: SourceLocation) throws(InputError) {
+        let fields = FieldReader(members: members, location: location)
         try fields.rejectUnknown(allowed: Self.fields)
         guard let user = try fields.string("user"), let action = try fields.string("action") else {
             throw InputError(.error("a case needs \"user\" and \"action\" strings", at: location,
@@ -119,21 +128,33 @@ public struct BatchCase: Sendable {
     }
 }
 
-/// Typed access to the fields of one case; `null` counts as absent.
+/// Typed access to the fields of one case; `null` counts as absent, and a repeated key's last value
+/// counts (as in a decoded object). A case has a handful of members: looking one up by comparing
+/// names costs less than hashing them into a dictionary.
 private struct FieldReader {
-    let object: [String: ConfigValue]
+    let members: [(key: String, value: ConfigValue)]
     let location: SourceLocation
 
+    /// Refuses the first unknown key in sorted order.
     func rejectUnknown(allowed: [String]) throws(InputError) {
-        for key in object.keys.sorted() where !allowed.contains(key) {
-            let hint = Suggestion.closest(to: key, in: allowed).map { "did you mean '\($0)'?" } ?? "known fields: \(allowed.joined(separator: ", "))"
-            throw InputError(.error("unknown field '\(key)'", at: location, hint: hint))
+        var unknown: String?
+        for member in members where !allowed.contains(where: { Self.same($0, member.key) }) {
+            if unknown.map({ member.key < $0 }) ?? true { unknown = member.key }
         }
+        guard let key = unknown else { return }
+        let hint = Suggestion.closest(to: key, in: allowed).map { "did you mean '\($0)'?" } ?? "known fields: \(allowed.joined(separator: ", "))"
+        throw InputError(.error("unknown field '\(key)'", at: location, hint: hint))
     }
 
     private func present(_ key: String) -> ConfigValue? {
-        guard let value = object[key], value != .null else { return nil }
+        guard let value = members.last(where: { Self.same($0.key, key) })?.value, value != .null else { return nil }
         return value
+    }
+
+    /// Names compared by length first: most names here differ in length, and that is cheaper to
+    /// see than what `==` does for two different strings.
+    private static func same(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a == b
     }
 
     private func wrongType(_ key: String, _ expected: String, _ found: ConfigValue, hint: String? = nil) -> InputError {
@@ -174,17 +195,13 @@ private struct FieldReader {
     }
 }
 
-/// One line of strict JSON as a ``ConfigValue`` (booleans and numbers kept apart).
+/// Helpers for the lines of a cases file (the parsing itself is ``JSONLineParser``).
 enum JSONLine {
-    static func value(of line: String) -> ConfigValue? {
-        JSONLineParser.value(of: line)
-    }
-
     /// The deepest nesting of `[` and `{` outside strings, found without parsing (so without
     /// recursion): deep documents are refused before a recursive decoder sees them.
-    static func depth(of text: String) -> Int {
+    static func depth(of bytes: ArraySlice<UInt8>) -> Int {
         var depth = 0, deepest = 0, inString = false, escaped = false
-        for byte in text.utf8 {
+        for byte in bytes {
             if escaped { escaped = false; continue }
             if inString {
                 if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }

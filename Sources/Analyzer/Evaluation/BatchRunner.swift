@@ -28,7 +28,16 @@ public struct BatchRunner: Sendable {
             let entries = slices[slice].map { decide(cases[$0], subjects[$0]) }
             parts.withLock { $0[slice] = entries }
         }
-        return BatchResult(file: file, entries: parts.withLock { $0.flatMap { $0 } })
+        return BatchResult(file: file, entries: parts.withLock { Self.joined(&$0) })
+    }
+
+    /// The slices' results in order; one slice is taken as it is (no copy of every entry).
+    static func joined<Element: Sendable>(_ parts: inout [[Element]]) -> [Element] {
+        if parts.count == 1 { return parts[0] }
+        var all: [Element] = []
+        all.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for part in parts { all += part }
+        return all
     }
 
     /// One case: the outcome alone first; the explained decision when it is asked for.
@@ -66,7 +75,7 @@ public struct BatchRunner: Sendable {
             let prepared = slices[slice].map { evaluator.prepare(resolved[$0]) }
             parts.withLock { $0[slice] = prepared }
         }
-        let prepared = parts.withLock { $0.flatMap { $0 } }
+        let prepared = parts.withLock { Self.joined(&$0) }
         return subjectOfCase.map { prepared[$0] }
     }
 

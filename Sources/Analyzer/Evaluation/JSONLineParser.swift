@@ -2,22 +2,42 @@
 /// of many lines (a `JSONDecoder` per line cost more than deciding the case). Anything that is not
 /// one JSON value with optional surrounding whitespace gives nil. Callers bound the nesting first
 /// (``JSONLine/depth(of:)``); the parser recurses once per level.
+///
+/// It reads a slice of a larger buffer in place (a cases file is read into one byte array, and each
+/// line is a slice of it), so a line costs no copy.
 struct JSONLineParser {
-    private let bytes: [UInt8]
-    private var position = 0
+    private let bytes: ArraySlice<UInt8>
+    private var position: Int
 
     static func value(of text: String) -> ConfigValue? {
-        var parser = JSONLineParser(bytes: Array(text.utf8))
+        value(of: Array(text.utf8)[...])
+    }
+
+    static func value(of bytes: ArraySlice<UInt8>) -> ConfigValue? {
+        var parser = JSONLineParser(bytes: bytes)
         guard let value = parser.value() else { return nil }
         parser.skipWhitespace()
-        return parser.position == parser.bytes.count ? value : nil
+        return parser.atEnd ? value : nil
     }
 
-    private init(bytes: [UInt8]) {
+    /// The members of a line that is one JSON object, in the order written (a repeated key appears
+    /// twice; readers let the last one win, as a decoded object does). Nil for anything else.
+    static func members(of bytes: ArraySlice<UInt8>) -> [(key: String, value: ConfigValue)]? {
+        var parser = JSONLineParser(bytes: bytes)
+        parser.skipWhitespace()
+        guard parser.current == UInt8(ascii: "{"), let members = parser.objectMembers() else { return nil }
+        parser.skipWhitespace()
+        return parser.atEnd ? members : nil
+    }
+
+    private init(bytes: ArraySlice<UInt8>) {
         self.bytes = bytes
+        self.position = bytes.startIndex
     }
 
-    private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+    private var atEnd: Bool { position == bytes.endIndex }
+
+    private var current: UInt8? { position < bytes.endIndex ? bytes[position] : nil }
 
     private mutating func skipWhitespace() {
         while let byte = current, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { position += 1 }
@@ -38,19 +58,28 @@ struct JSONLineParser {
 
     private mutating func literal(_ word: StaticString, _ value: ConfigValue) -> ConfigValue? {
         let count = word.utf8CodeUnitCount
-        guard bytes.count - position >= count else { return nil }
+        guard bytes.endIndex - position >= count else { return nil }
         for offset in 0..<count where bytes[position + offset] != word.utf8Start[offset] { return nil }
         position += count
         return value
     }
 
     private mutating func object() -> ConfigValue? {
-        position += 1
+        guard let members = objectMembers() else { return nil }
         var entries: [String: ConfigValue] = [:]
+        entries.reserveCapacity(members.count)
+        for member in members { entries[member.key] = member.value }
+        return .map(entries)
+    }
+
+    /// An object starting at its `{`, as its members in the order written.
+    private mutating func objectMembers() -> [(key: String, value: ConfigValue)]? {
+        position += 1
+        var members: [(key: String, value: ConfigValue)] = []
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             position += 1
-            return .map(entries)
+            return members
         }
         while true {
             skipWhitespace()
@@ -59,11 +88,11 @@ struct JSONLineParser {
             guard current == UInt8(ascii: ":") else { return nil }
             position += 1
             guard let item = value() else { return nil }
-            entries[key] = item
+            members.append((key, item))
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"): position += 1; return .map(entries)
+            case UInt8(ascii: "}"): position += 1; return members
             default: return nil
             }
         }
@@ -142,7 +171,7 @@ struct JSONLineParser {
     }
 
     private mutating func hex4() -> UInt16? {
-        guard bytes.count - position >= 4 else { return nil }
+        guard bytes.endIndex - position >= 4 else { return nil }
         var value: UInt16 = 0
         for _ in 0..<4 {
             let byte = bytes[position]

@@ -70,7 +70,9 @@ public enum BatchReport {
         for entry in result.entries {
             if entry.explained { out += explainedLine(entry) } else { appendShortLine(entry, to: &out) }
         }
-        return out + JSONOutput.line(SummaryLine(summary: Summary(result)))
+        // Appended in place: `out + …` would copy the whole output once more.
+        out += JSONOutput.line(SummaryLine(summary: Summary(result)))
+        return out
     }
 
     /// The single-check object with the case's fields added.

@@ -18,12 +18,14 @@ enum StandardStream {
 
     private var descriptor: Int32 { self == .output ? STDOUT_FILENO : STDERR_FILENO }
 
+    /// Writes the string's own UTF-8 storage: no copy of it, however long (a batch run's output is
+    /// one string of tens of megabytes).
     func write(_ text: String) throws(Failure) {
-        var bytes = Array(text.utf8)
-        let count = bytes.count
-        var sent = 0
-        let failure: Int32? = bytes.withUnsafeMutableBytes { buffer in
+        var text = text
+        let failure: Int32? = text.withUTF8 { buffer in
             guard let base = buffer.baseAddress else { return nil }
+            let count = buffer.count
+            var sent = 0
             while sent < count {
                 #if canImport(Darwin)
                 let written = Darwin.write(descriptor, base + sent, count - sent)
