@@ -145,7 +145,7 @@ struct BatchRunnerTests {
         #expect(JSONLineParser.members(of: Array(#" {"a": 1, "a": [true]} "#.utf8)[...])?.map(\.key) == ["a", "a"])
         #expect(JSONLineParser.members(of: Array("[1]".utf8)[...]) == nil && JSONLineParser.members(of: Array("{} 1".utf8)[...]) == nil)
         let unknown = #"{"zeta": 1, "user": "a", "action": "x", "beta": 2, "ida": 3}"#
-        #expect(messages(try BatchCase.parse(unknown, file: "c.jsonl")) == ["c.jsonl:1: error: unknown field 'beta'\n  help: known fields: id, user, backend_roles, attributes, roles, host, action, indices, expected, allowed_indices, resolved_indices, tags, note, source"])
+        #expect(messages(try BatchCase.parse(unknown, file: "c.jsonl")) == ["c.jsonl:1: error: unknown field 'beta'\n  help: known fields: id, user, backend_roles, attributes, roles, host, tenant, action, indices, expected, allowed_indices, resolved_indices, tags, note, source"])
         #expect(messages(try BatchCase.parse("\n# c\n[1]\n{\"user\": \"a\", \"action\": \"x\"}", file: "c.jsonl"))
                 == ["c.jsonl:3: error: not a JSON object\n  help: one case per line: {\"user\": …, \"action\": …, \"indices\": […]}"])
         let last = try BatchCase.parse("\n\n{\"user\": \"a\", \"action\": \"x\"}", file: "c.jsonl")
