@@ -47,6 +47,11 @@ struct DiffBenchmarkFixture {
             #expect(zip(before, after).allSatisfy { $0 == $1 || ($0.hasSuffix("-*") && String($0.dropLast()) + "1*" == $1) })
         }
         #expect(!narrowed.isEmpty)
+        // The bundle carries every role, mapping and user, attributes included.
+        let bundle = try #require(try JSONSerialization.jsonObject(with: Data(DiffWorkload.bundle(migrated).utf8)) as? [String: Any])
+        #expect((bundle["roles"] as? [String: Any])?.count == 200 && (bundle["rolesmapping"] as? [String: Any])?.count == 200)
+        let users = try #require(bundle["internalusers"] as? [String: [String: Any]])
+        #expect(users.count == 50 && users.values.allSatisfy { ($0["attributes"] as? [String: String])?["dept"]?.hasPrefix("d") == true })
         // The unrelated side is another seed of the same shape.
         #expect(workload.other.config.roles.count == 200 && workload.other.config.roles != base.roles)
     }

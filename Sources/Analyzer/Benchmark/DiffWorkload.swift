@@ -85,7 +85,7 @@ public struct DiffWorkload: Sendable {
         var users: [String: Any] = [:]
         for (name, user) in config.internalUsers {
             users[name] = ["hash": "$2y$12$abcdefghijklmnopqrstuu1234567890123456789012345678901", "backend_roles": strings(user.backendRoles),
-                           "attributes": user.attributes]
+                           "attributes": Dictionary(zip(user.attributes.keys, user.attributes.values)) { first, _ in first }]
         }
         let bundle: [String: Any] = ["roles": roles, "rolesmapping": mappings, "actiongroups": groups, "internalusers": users]
         let data = try JSONSerialization.data(withJSONObject: bundle, options: [.sortedKeys])
