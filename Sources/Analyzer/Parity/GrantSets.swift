@@ -30,6 +30,21 @@ final class PatternTexts {
 
     func positions(_ id: Int32) -> [Int] { positionLists[Int(id)] }
 
+    private var setIDs: [[Int32]: Int32] = [[]: PatternTexts.emptySet]
+    /// Interned sorted lists of pattern ids: a grant set, the same list always the same id.
+    private(set) var sets: [[Int32]] = [[]]
+    /// The id of the empty set.
+    static let emptySet: Int32 = 0
+
+    /// An id for a sorted list of distinct pattern ids (subjects and actions share few sets).
+    func setID(_ members: [Int32]) -> Int32 {
+        if let known = setIDs[members] { return known }
+        let id = Int32(sets.count)
+        setIDs[members] = id
+        sets.append(members)
+        return id
+    }
+
     private var automata: [Int32: NameAutomaton?] = [:]
 
     /// The pattern's own automaton (nil when its regex is outside the translated subset), cached.
@@ -171,18 +186,33 @@ final class DiffSide {
         return unique
     }
 
-    /// For each universe position, the sorted distinct pattern ids granted there.
-    func indexGrantSets(_ records: [GrantRecord], _ texts: PatternTexts) -> [[Int32]] {
-        var sets = [[Int32]](repeating: [], count: universe.count)
-        for record in records {
-            for position in texts.positions(record.positions) { sets[position] += record.patterns }
+    /// For each universe position, the id (`PatternTexts.setID`) of the sorted distinct pattern ids
+    /// granted there. Positions covered by the same records share one union, built once.
+    func indexGrantSets(_ records: [GrantRecord], _ texts: PatternTexts) -> [Int32] {
+        var covering = [[Int]](repeating: [], count: universe.count)
+        for (number, record) in records.enumerated() {
+            for position in texts.positions(record.positions) { covering[position].append(number) }
         }
-        for position in sets.indices where sets[position].count > 1 {
-            sets[position].sort()
-            var unique: [Int32] = []
-            unique.reserveCapacity(sets[position].count)
-            for id in sets[position] where unique.last != id { unique.append(id) }
-            sets[position] = unique
+        var unions: [[Int]: Int32] = [[]: PatternTexts.emptySet]
+        var sets = [Int32](repeating: PatternTexts.emptySet, count: universe.count)
+        for position in sets.indices {
+            let key = covering[position]
+            if let known = unions[key] {
+                sets[position] = known
+                continue
+            }
+            var union: [Int32] = []
+            for number in key { union += records[number].patterns }
+            if key.count > 1 {
+                union.sort()
+                var unique: [Int32] = []
+                unique.reserveCapacity(union.count)
+                for id in union where unique.last != id { unique.append(id) }
+                union = unique
+            }
+            let id = texts.setID(union)
+            unions[key] = id
+            sets[position] = id
         }
         return sets
     }
