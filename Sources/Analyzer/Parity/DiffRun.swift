@@ -111,7 +111,7 @@ struct DiffRun {
             let action = source.universe[position]
             let from = source.evaluator.outcome(sourceSubject.prepared, action: action, indices: [])
             let to = target.evaluator.outcome(targetSubject.prepared, action: action, indices: [])
-            if from != to { record(position: position, index: nil, sourceSubject, targetSubject, &findings) }
+            if from != to { record(position: position, index: nil, outcomes: (from, to), sourceSubject, targetSubject, &findings) }
         }
     }
 
@@ -277,7 +277,7 @@ struct DiffRun {
         case (.exact, .prefix), (.exact, .anything), (.prefix, .anything): result = false
         default:
             // One of the member's own names outside the pattern refutes inclusion without a product.
-            let refuted = shortestNames(member).contains { name in texts.automaton(pattern).map { !$0.accepts(bytes: name.utf8) } ?? false }
+            let refuted = shortestNames(member).contains { name in texts.determinized(pattern).map { !$0.accepts(bytes: name.utf8) } ?? false }
             if refuted {
                 result = false
             } else {
@@ -311,21 +311,20 @@ struct DiffRun {
             let from = source.evaluator.outcome(sourceSubject.prepared, action: action, indices: [name])
             let to = target.evaluator.outcome(targetSubject.prepared, action: action, indices: [name])
             guard from != to else { continue }
-            record(position: position, index: name, sourceSubject, targetSubject, &findings)
+            record(position: position, index: name, outcomes: (from, to), sourceSubject, targetSubject, &findings)
             return true
         }
         return false
     }
 
-    private func record(position: Int, index: String?, _ sourceSubject: SideSubject, _ targetSubject: SideSubject,
-                        _ findings: inout Findings) {
+    /// Records a request the two sides decide differently, with the outcomes already found for it.
+    private func record(position: Int, index: String?, outcomes: (source: Decision.Outcome, target: Decision.Outcome),
+                        _ sourceSubject: SideSubject, _ targetSubject: SideSubject, _ findings: inout Findings) {
         let action = source.universe[position]
         let indices = index.map { [$0] } ?? []
         findings.differingActions.insert(position)
         let sourcePrepared = sourceSubject.prepared, targetPrepared = targetSubject.prepared
-        let sourceOutcome = source.evaluator.outcome(sourcePrepared, action: action, indices: indices)
-        let targetOutcome = target.evaluator.outcome(targetPrepared, action: action, indices: indices)
-        let verdict = DiffResult.verdict(source: sourceOutcome, target: targetOutcome)
+        let verdict = DiffResult.verdict(source: outcomes.source, target: outcomes.target)
         findings.verdict = findings.verdict.combined(with: verdict)
         findings.actionVerdicts[action] = (findings.actionVerdicts[action] ?? .equivalent).combined(with: verdict)
         guard maxWitnesses == 0 || findings.witnesses.count < maxWitnesses else { return }

@@ -55,6 +55,17 @@ final class PatternTexts {
         automata[id] = made
         return made
     }
+
+    private var deterministic: [Int32: Determinized?] = [:]
+
+    /// The pattern's automaton determinized on demand (nil as for `automaton`), cached: testing a
+    /// name on it is one table step per byte.
+    func determinized(_ id: Int32) -> Determinized? {
+        if let known = deterministic[id] { return known }
+        let made = automaton(id).map(Determinized.init)
+        deterministic[id] = made
+        return made
+    }
 }
 
 /// A subject on one side, with its roles mapped; the evaluator's prepared subject (whose pattern
@@ -99,7 +110,7 @@ final class DiffSide {
     private let uncatalogued: [Int]
     /// `system:admin/system_index`, granted only explicitly (semantics §2.5).
     private let explicitIndex: [Int]
-    private var grants: [ObjectIdentifier: GrantInfo] = [:]
+    private var roleGrants: [ObjectIdentifier: RoleGrants] = [:]
     private var clusterBits: [ObjectIdentifier: [UInt64]] = [:]
 
     /// What a grant gives, in universe terms.
@@ -139,9 +150,32 @@ final class DiffSide {
         clusterPositions = cluster
     }
 
-    func info(_ grant: IndexGrant, _ texts: PatternTexts) -> GrantInfo {
-        let key = ObjectIdentifier(grant)
-        if let known = grants[key] { return known }
+    /// A role's index grants in universe terms, worked out once per role: the records that are
+    /// the same for every subject, and the grants whose templates are rendered per subject.
+    struct RoleGrants {
+        let fixed: [GrantRecord]
+        let templated: [GrantInfo]
+    }
+
+    func roleGrants(_ role: CompiledRole, _ texts: PatternTexts) -> RoleGrants {
+        let key = ObjectIdentifier(role)
+        if let known = roleGrants[key] { return known }
+        var fixed: [GrantRecord] = [], templated: [GrantInfo] = []
+        for grant in role.indexGrants {
+            let info = info(grant, texts)
+            guard !texts.positions(info.positions).isEmpty else { continue }
+            if !info.templates.isEmpty {
+                templated.append(info)
+            } else if !info.fixed.isEmpty {
+                fixed.append(GrantRecord(positions: info.positions, patterns: info.fixed.sorted()))
+            }
+        }
+        let made = RoleGrants(fixed: fixed, templated: templated)
+        roleGrants[key] = made
+        return made
+    }
+
+    private func info(_ grant: IndexGrant, _ texts: PatternTexts) -> GrantInfo {
         var fixed: [Int32] = []
         if grant.matchesEverything { fixed.append(texts.id("*")) }
         fixed += grant.exactNames.map(texts.id)
@@ -159,9 +193,7 @@ final class DiffSide {
         positions += uncatalogued.filter { grant.actions.grants(plans[$0].name) }
         let rule = evaluator.profile.explicitPrivilegeRule
         positions += explicitIndex.filter { grant.actions.grantsExplicitly(plans[$0].name, rule: rule) }
-        let made = GrantInfo(positions: texts.positionsID(positions.sorted()), fixed: fixed, templates: grant.templates + grant.dateMath)
-        grants[key] = made
-        return made
+        return GrantInfo(positions: texts.positionsID(positions.sorted()), fixed: fixed, templates: grant.templates + grant.dateMath)
     }
 
     /// The subject's index grants as (positions, sorted distinct pattern ids) records, sorted:
@@ -170,11 +202,11 @@ final class DiffSide {
         guard subject.resolved.canAuthenticate else { return [] }
         var records: [GrantRecord] = []
         for role in subject.roles {
-            for grant in role.indexGrants {
-                let info = info(grant, texts)
+            let grants = roleGrants(role, texts)
+            records += grants.fixed
+            for info in grants.templated {
                 var ids = info.fixed
                 for template in info.templates { ids.append(texts.id(evaluator.render(template, variables: subject.variables).source)) }
-                guard !ids.isEmpty, !texts.positions(info.positions).isEmpty else { continue }
                 ids.sort()
                 records.append(GrantRecord(positions: info.positions, patterns: ids))
             }

@@ -83,6 +83,21 @@ final class Determinized {
         return id
     }
 
+    /// Whether the automaton accepts `bytes` (the same answer as `NameAutomaton.accepts(bytes:)`).
+    func accepts(bytes: some Sequence<UInt8>) -> Bool {
+        var state = startState
+        for byte in bytes {
+            if state == dead { return false }
+            var next = dead
+            for move in table(state) where move.low <= byte && byte <= move.high {
+                next = move.target
+                break
+            }
+            state = next
+        }
+        return accepting[Int(state)]
+    }
+
     /// Transitions of `state` as sorted byte ranges covering 0…255.
     func table(_ state: Int32) -> [(low: UInt8, high: UInt8, target: Int32)] {
         if let known = tables[state] { return known }
