@@ -244,12 +244,31 @@ struct DiffRun {
     /// the other set's plain patterns: shortest first, then by code units (the same witness on every run).
     private mutating func analyze(_ members: [Int32], over others: [Int32]) -> DirectionAnalysis {
         let otherSet = Set(others)
+        // An exact name is covered by `*`, by a prefix it starts with, or by a pattern of another
+        // form whose automaton accepts it; another exact name never covers it (what `covers`
+        // answers pair by pair, without a cache entry per pair).
+        var everything = false, prefixes: [String] = [], complex: [Int32] = []
+        for other in others {
+            switch texts.patterns[Int(other)].form {
+            case .anything: everything = true
+            case .prefix(let prefix): prefixes.append(prefix)
+            case .exact: continue
+            default: complex.append(other)
+            }
+        }
         var uncovered: [Int32] = []
         for member in members where !otherSet.contains(member) {
             var covered = false
-            for other in others where covers(other, member) {
+            if everything {
                 covered = true
-                break
+            } else if case .exact(let name) = texts.patterns[Int(member)].form {
+                covered = prefixes.contains { name.utf8.starts(with: $0.utf8) }
+                    || complex.contains { texts.determinized($0)?.accepts(bytes: name.utf8) ?? false }
+            } else {
+                for other in others where covers(other, member) {
+                    covered = true
+                    break
+                }
             }
             if !covered { uncovered.append(member) }
         }
@@ -258,7 +277,7 @@ struct DiffRun {
         for member in uncovered { own += shortestNames(member) }
         let plain = texts.patterns(others).filter { !$0.isRegex }
         own = Set(own).filter { name in !plain.contains { $0.matches(name) } }
-            .sorted { ($0.utf8.count, Array($0.utf8)).0 < ($1.utf8.count, Array($1.utf8)).0 || ($0.utf8.count == $1.utf8.count && $0.utf8.lexicographicallyPrecedes($1.utf8)) }
+            .sorted { $0.utf8.count != $1.utf8.count ? $0.utf8.count < $1.utf8.count : $0.utf8.lexicographicallyPrecedes($1.utf8) }
         return DirectionAnalysis(uncovered: uncovered, own: own, comparison: nil)
     }
 
