@@ -284,26 +284,23 @@ struct DiffRun {
     /// Whether every name `member` matches is matched by `pattern` (Java semantics; cached).
     private mutating func covers(_ pattern: Int32, _ member: Int32) -> Bool {
         if pattern == member { return true }
+        let outer = texts.patterns[Int(pattern)], inner = texts.patterns[Int(member)]
+        switch (outer.form, inner.form) {
+        case (.anything, _), (_, .nothing): return true
+        case (.prefix(let shorter), .prefix(let longer)): return longer.utf8.starts(with: shorter.utf8)
+        case (.prefix(let shorter), .exact(let name)): return name.utf8.starts(with: shorter.utf8)
+        case (.exact, .exact): return false
+        case (.exact, .prefix), (.exact, .anything), (.prefix, .anything): return false
+        default: break
+        }
+        // One of the member's own names outside the pattern refutes inclusion without a product.
+        if shortestNames(member).contains(where: { name in texts.determinized(pattern).map { !$0.accepts(bytes: name.utf8) } ?? false }) {
+            return false
+        }
         let key = UInt64(UInt32(bitPattern: pattern)) << 32 | UInt64(UInt32(bitPattern: member))
         if let known = inclusions[key] { return known }
-        let outer = texts.patterns[Int(pattern)], inner = texts.patterns[Int(member)]
-        let result: Bool
-        switch (outer.form, inner.form) {
-        case (.anything, _), (_, .nothing): result = true
-        case (.prefix(let shorter), .prefix(let longer)): result = longer.utf8.starts(with: shorter.utf8)
-        case (.prefix(let shorter), .exact(let name)): result = name.utf8.starts(with: shorter.utf8)
-        case (.exact, .exact): result = false
-        case (.exact, .prefix), (.exact, .anything), (.prefix, .anything): result = false
-        default:
-            // One of the member's own names outside the pattern refutes inclusion without a product.
-            let refuted = shortestNames(member).contains { name in texts.determinized(pattern).map { !$0.accepts(bytes: name.utf8) } ?? false }
-            if refuted {
-                result = false
-            } else {
-                let comparison = NameSetComparison.compare([inner], [outer])
-                result = comparison.undecided == nil && comparison.onlyFirst == .none
-            }
-        }
+        let comparison = NameSetComparison.compare([inner], [outer])
+        let result = comparison.undecided == nil && comparison.onlyFirst == .none
         inclusions[key] = result
         return result
     }

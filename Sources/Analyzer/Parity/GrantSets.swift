@@ -221,6 +221,32 @@ final class DiffSide {
     /// For each universe position, the id (`PatternTexts.setID`) of the sorted distinct pattern ids
     /// granted there. Positions covered by the same records share one union, built once.
     func indexGrantSets(_ records: [GrantRecord], _ texts: PatternTexts) -> [Int32] {
+        // Up to 64 records (the usual case), the records covering a position are one word.
+        if records.count <= 64 {
+            var covering = [UInt64](repeating: 0, count: universe.count)
+            for (number, record) in records.enumerated() {
+                for position in texts.positions(record.positions) { covering[position] |= 1 << UInt64(number) }
+            }
+            var unions: [UInt64: Int32] = [0: PatternTexts.emptySet]
+            var sets = [Int32](repeating: PatternTexts.emptySet, count: universe.count)
+            for position in sets.indices {
+                let key = covering[position]
+                if let known = unions[key] {
+                    sets[position] = known
+                    continue
+                }
+                var numbers: [Int] = []
+                var remaining = key
+                while remaining != 0 {
+                    numbers.append(remaining.trailingZeroBitCount)
+                    remaining &= remaining - 1
+                }
+                let id = texts.setID(Self.union(numbers.map { records[$0].patterns }))
+                unions[key] = id
+                sets[position] = id
+            }
+            return sets
+        }
         var covering = [[Int]](repeating: [], count: universe.count)
         for (number, record) in records.enumerated() {
             for position in texts.positions(record.positions) { covering[position].append(number) }
@@ -233,20 +259,22 @@ final class DiffSide {
                 sets[position] = known
                 continue
             }
-            var union: [Int32] = []
-            for number in key { union += records[number].patterns }
-            if key.count > 1 {
-                union.sort()
-                var unique: [Int32] = []
-                unique.reserveCapacity(union.count)
-                for id in union where unique.last != id { unique.append(id) }
-                union = unique
-            }
-            let id = texts.setID(union)
+            let id = texts.setID(Self.union(key.map { records[$0].patterns }))
             unions[key] = id
             sets[position] = id
         }
         return sets
+    }
+
+    /// The sorted distinct ids of several records' pattern lists (each sorted, perhaps with repeats:
+    /// a pattern written twice in one grant).
+    private static func union(_ lists: [[Int32]]) -> [Int32] {
+        var union = lists.flatMap { $0 }
+        if lists.count > 1 { union.sort() }
+        var unique: [Int32] = []
+        unique.reserveCapacity(union.count)
+        for id in union where unique.last != id { unique.append(id) }
+        return unique
     }
 
     /// Bits over universe positions: the cluster-level actions the subject's roles grant here
