@@ -28,6 +28,19 @@ struct DiffNameSetTests {
         }
     }
 
+    /// `secperm diff` tests names on the determinized automaton (cached per pattern) where it used
+    /// the automaton itself: both must accept the same byte strings, broken UTF-8 included.
+    @Test("the determinized automaton accepts what the automaton accepts", arguments: patterns)
+    func determinizedAgrees(_ text: String) {
+        var automaton = NameAutomaton()
+        #expect(PatternLanguage.add(Pattern(text), to: &automaton) == nil)
+        let deterministic = Determinized(automaton)
+        let bytes = Self.probes.map { Array($0.utf8) } + [[0xFF], [0x61, 0xC3], [0x61, 0x80, 0x62], [0xED, 0xA0, 0x80]]
+        for probe in bytes {
+            #expect(deterministic.accepts(bytes: probe) == automaton.accepts(bytes: probe), "\(text) on \(probe)")
+        }
+    }
+
     @Test("unsupported regex constructs are reported, never guessed", arguments: [
         "/(a)\\1/", "/a(?=b)/", "/(?i)abc/", "/a*+/", "/\\bword/", "/[[a]]/", "/a^b/", "/\\p{L}/", "/a{1000}/",
     ])

@@ -6,7 +6,8 @@ struct DiffRun {
     let maxWitnesses: Int
     private let texts = PatternTexts()
     private var inclusions: [UInt64: Bool] = [:]
-    private var uncoveredMembers: [PairKey: [Int32]] = [:]
+    /// Per (members set, others set): what `direction` learns without the evaluators.
+    private var analyses: [UInt64: DirectionAnalysis] = [:]
     private var ownNames: [Int32: [String]] = [:]
     /// Names every side treats specially whatever the grants: tried when the sides check an action differently.
     private let specialNames: [String]
@@ -40,9 +41,13 @@ struct DiffRun {
         specialNames = Array(Set(listed.compactMap(DiffSubjects.representative))).sorted()
     }
 
-    private struct PairKey: Hashable {
-        let first: [Int32]
-        let second: [Int32]
+    /// What one direction between two grant sets comes to, whatever the action: the members no
+    /// single pattern of the other set includes, their own shortest names the other set's plain
+    /// patterns leave out, and (once asked) the comparison of those members with the other set.
+    private struct DirectionAnalysis {
+        let uncovered: [Int32]
+        let own: [String]
+        var comparison: NameSetComparison?
     }
 
     /// What one subject's comparison collects.
@@ -106,7 +111,7 @@ struct DiffRun {
             let action = source.universe[position]
             let from = source.evaluator.outcome(sourceSubject.prepared, action: action, indices: [])
             let to = target.evaluator.outcome(targetSubject.prepared, action: action, indices: [])
-            if from != to { record(position: position, index: nil, sourceSubject, targetSubject, &findings) }
+            if from != to { record(position: position, index: nil, outcomes: (from, to), sourceSubject, targetSubject, &findings) }
         }
     }
 
@@ -115,10 +120,10 @@ struct DiffRun {
     /// DNFOF cannot turn a denial into an empty result there); else names inside and outside the
     /// index side's grant are tried.
     private mutating func compareMixedRoutes(_ sourceSubject: SideSubject, _ targetSubject: SideSubject,
-                                             _ sets: (source: [[Int32]], target: [[Int32]]), _ findings: inout Findings) {
+                                             _ sets: (source: [Int32], target: [Int32]), _ findings: inout Findings) {
         for position in mixedRoutes where !findings.differingActions.contains(position) {
             let sourceIsIndex = source.plans[position].route == .index
-            let indexSet = sourceIsIndex ? sets.source[position] : sets.target[position]
+            let indexSet = texts.sets[Int(sourceIsIndex ? sets.source[position] : sets.target[position])]
             let (clusterSide, clusterSubject) = sourceIsIndex ? (target, targetSubject) : (source, sourceSubject)
             let indexSide = sourceIsIndex ? source : target
             let clusterDenies = clusterSide.evaluator.outcome(clusterSubject.prepared, action: source.universe[position], indices: []) == .deny
@@ -136,7 +141,7 @@ struct DiffRun {
     // MARK: index level
 
     private mutating func compareIndexLevel(_ sourceSubject: SideSubject, _ targetSubject: SideSubject,
-                                            _ sets: (source: [[Int32]], target: [[Int32]]), alike sameContext: Bool, _ findings: inout Findings) {
+                                            _ sets: (source: [Int32], target: [Int32]), alike sameContext: Bool, _ findings: inout Findings) {
         let (sourceSets, targetSets) = sets
         let everything = texts.id("*")
         for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
@@ -146,7 +151,7 @@ struct DiffRun {
             let action = source.universe[position]
             var confirmed = false
             // A grant on `*` itself decides requests on all indices (the evaluator's shortcut).
-            if first.contains(everything) != second.contains(everything) {
+            if texts.sets[Int(first)].contains(everything) != texts.sets[Int(second)].contains(everything) {
                 confirmed = confirm(position, ["*"], sourceSubject, targetSubject, &findings) || confirmed
             }
             guard first != second else {
@@ -196,24 +201,33 @@ struct DiffRun {
             && a.isSystemIndexPermission == b.isSystemIndexPermission && a.name == b.name
     }
 
-    /// Whether the names `members` grant beyond `others` are decided differently: nil when that is
-    /// settled (no such name, or a witness recorded), else why it is not.
+    /// Whether the names the set `members` grants beyond the set `others` are decided differently:
+    /// nil when that is settled (no such name, or a witness recorded), else why it is not.
     ///
     /// A member is covered when one pattern of the other side includes it (pairwise inclusion,
     /// cached across subjects); the uncovered ones are first tried on their own shortest names,
     /// confirmed by the evaluators, and only then compared with the other side's whole union.
-    private mutating func direction(_ members: [Int32], over others: [Int32], _ position: Int, _ sourceSubject: SideSubject,
+    /// Everything but the evaluators' confirmation depends on the two sets alone, so it is worked
+    /// out once per pair of sets (actions and subjects share few).
+    private mutating func direction(_ members: Int32, over others: Int32, _ position: Int, _ sourceSubject: SideSubject,
                                     _ targetSubject: SideSubject, _ findings: inout Findings) -> DiffResult.Undecided.Reason? {
-        let uncovered = uncovered(members, over: others)
-        guard !uncovered.isEmpty else { return nil }
-        var own: [String] = []
-        for member in uncovered { own += shortestNames(member) }
-        // Shortest first, then by code units: the same witness on every run.
-        let plain = texts.patterns(others).filter { !$0.isRegex }
-        own = Set(own).filter { name in !plain.contains { $0.matches(name) } }
-            .sorted { ($0.utf8.count, Array($0.utf8)).0 < ($1.utf8.count, Array($1.utf8)).0 || ($0.utf8.count == $1.utf8.count && $0.utf8.lexicographicallyPrecedes($1.utf8)) }
-        if confirm(position, own, sourceSubject, targetSubject, &findings) { return nil }
-        let comparison = NameSetComparison.compare(texts.patterns(uncovered), texts.patterns(others))
+        let key = UInt64(UInt32(bitPattern: members)) << 32 | UInt64(UInt32(bitPattern: others))
+        let analysis: DirectionAnalysis
+        if let known = analyses[key] {
+            analysis = known
+        } else {
+            analysis = analyze(texts.sets[Int(members)], over: texts.sets[Int(others)])
+            analyses[key] = analysis
+        }
+        guard !analysis.uncovered.isEmpty else { return nil }
+        if confirm(position, analysis.own, sourceSubject, targetSubject, &findings) { return nil }
+        let comparison: NameSetComparison
+        if let known = analysis.comparison {
+            comparison = known
+        } else {
+            comparison = NameSetComparison.compare(texts.patterns(analysis.uncovered), texts.patterns(texts.sets[Int(others)]))
+            analyses[key]?.comparison = comparison
+        }
         if let reason = comparison.undecided { return .comparison(reason) }
         switch comparison.onlyFirst {
         case .none: return nil
@@ -221,52 +235,72 @@ struct DiffRun {
         case .names(let names):
             if confirm(position, names, sourceSubject, targetSubject, &findings) { return nil }
             // Exact names are the whole difference: tried and decided alike, so no difference.
-            let exact = texts.patterns(uncovered).allSatisfy(\.isExact) && names.count < NameSetComparison.candidateCount
+            let exact = texts.patterns(analysis.uncovered).allSatisfy(\.isExact) && names.count < NameSetComparison.candidateCount
             return exact ? nil : .unconfirmed
         }
     }
 
-    /// The members no single pattern of `others` includes (cached: actions share grant sets).
-    private mutating func uncovered(_ members: [Int32], over others: [Int32]) -> [Int32] {
-        let key = PairKey(first: members, second: others)
-        if let known = uncoveredMembers[key] { return known }
+    /// The uncovered members of `members` over `others`, and their own shortest names outside
+    /// the other set's plain patterns: shortest first, then by code units (the same witness on every run).
+    private mutating func analyze(_ members: [Int32], over others: [Int32]) -> DirectionAnalysis {
         let otherSet = Set(others)
-        var result: [Int32] = []
+        // An exact name is covered by `*`, by a prefix it starts with, or by a pattern of another
+        // form whose automaton accepts it; another exact name never covers it (what `covers`
+        // answers pair by pair, without a cache entry per pair).
+        var everything = false, prefixes: [String] = [], complex: [Int32] = []
+        for other in others {
+            switch texts.patterns[Int(other)].form {
+            case .anything: everything = true
+            case .prefix(let prefix): prefixes.append(prefix)
+            case .exact: continue
+            default: complex.append(other)
+            }
+        }
+        var uncovered: [Int32] = []
         for member in members where !otherSet.contains(member) {
             var covered = false
-            for other in others where covers(other, member) {
+            if everything {
                 covered = true
-                break
+            } else if case .exact(let name) = texts.patterns[Int(member)].form {
+                covered = prefixes.contains { name.utf8.starts(with: $0.utf8) }
+                    || complex.contains { texts.determinized($0)?.accepts(bytes: name.utf8) ?? false }
+            } else {
+                for other in others where covers(other, member) {
+                    covered = true
+                    break
+                }
             }
-            if !covered { result.append(member) }
+            if !covered { uncovered.append(member) }
         }
-        uncoveredMembers[key] = result
-        return result
+        guard !uncovered.isEmpty else { return DirectionAnalysis(uncovered: [], own: [], comparison: nil) }
+        var own: [String] = []
+        for member in uncovered { own += shortestNames(member) }
+        let plain = texts.patterns(others).filter { !$0.isRegex }
+        own = Set(own).filter { name in !plain.contains { $0.matches(name) } }
+            .sorted { $0.utf8.count != $1.utf8.count ? $0.utf8.count < $1.utf8.count : $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return DirectionAnalysis(uncovered: uncovered, own: own, comparison: nil)
     }
 
     /// Whether every name `member` matches is matched by `pattern` (Java semantics; cached).
     private mutating func covers(_ pattern: Int32, _ member: Int32) -> Bool {
         if pattern == member { return true }
+        let outer = texts.patterns[Int(pattern)], inner = texts.patterns[Int(member)]
+        switch (outer.form, inner.form) {
+        case (.anything, _), (_, .nothing): return true
+        case (.prefix(let shorter), .prefix(let longer)): return longer.utf8.starts(with: shorter.utf8)
+        case (.prefix(let shorter), .exact(let name)): return name.utf8.starts(with: shorter.utf8)
+        case (.exact, .exact): return false
+        case (.exact, .prefix), (.exact, .anything), (.prefix, .anything): return false
+        default: break
+        }
+        // One of the member's own names outside the pattern refutes inclusion without a product.
+        if shortestNames(member).contains(where: { name in texts.determinized(pattern).map { !$0.accepts(bytes: name.utf8) } ?? false }) {
+            return false
+        }
         let key = UInt64(UInt32(bitPattern: pattern)) << 32 | UInt64(UInt32(bitPattern: member))
         if let known = inclusions[key] { return known }
-        let outer = texts.patterns[Int(pattern)], inner = texts.patterns[Int(member)]
-        let result: Bool
-        switch (outer.form, inner.form) {
-        case (.anything, _), (_, .nothing): result = true
-        case (.prefix(let shorter), .prefix(let longer)): result = longer.utf8.starts(with: shorter.utf8)
-        case (.prefix(let shorter), .exact(let name)): result = name.utf8.starts(with: shorter.utf8)
-        case (.exact, .exact): result = false
-        case (.exact, .prefix), (.exact, .anything), (.prefix, .anything): result = false
-        default:
-            // One of the member's own names outside the pattern refutes inclusion without a product.
-            let refuted = shortestNames(member).contains { name in texts.automaton(pattern).map { !$0.accepts(bytes: name.utf8) } ?? false }
-            if refuted {
-                result = false
-            } else {
-                let comparison = NameSetComparison.compare([inner], [outer])
-                result = comparison.undecided == nil && comparison.onlyFirst == .none
-            }
-        }
+        let comparison = NameSetComparison.compare([inner], [outer])
+        let result = comparison.undecided == nil && comparison.onlyFirst == .none
         inclusions[key] = result
         return result
     }
@@ -293,21 +327,20 @@ struct DiffRun {
             let from = source.evaluator.outcome(sourceSubject.prepared, action: action, indices: [name])
             let to = target.evaluator.outcome(targetSubject.prepared, action: action, indices: [name])
             guard from != to else { continue }
-            record(position: position, index: name, sourceSubject, targetSubject, &findings)
+            record(position: position, index: name, outcomes: (from, to), sourceSubject, targetSubject, &findings)
             return true
         }
         return false
     }
 
-    private func record(position: Int, index: String?, _ sourceSubject: SideSubject, _ targetSubject: SideSubject,
-                        _ findings: inout Findings) {
+    /// Records a request the two sides decide differently, with the outcomes already found for it.
+    private func record(position: Int, index: String?, outcomes: (source: Decision.Outcome, target: Decision.Outcome),
+                        _ sourceSubject: SideSubject, _ targetSubject: SideSubject, _ findings: inout Findings) {
         let action = source.universe[position]
         let indices = index.map { [$0] } ?? []
         findings.differingActions.insert(position)
         let sourcePrepared = sourceSubject.prepared, targetPrepared = targetSubject.prepared
-        let sourceOutcome = source.evaluator.outcome(sourcePrepared, action: action, indices: indices)
-        let targetOutcome = target.evaluator.outcome(targetPrepared, action: action, indices: indices)
-        let verdict = DiffResult.verdict(source: sourceOutcome, target: targetOutcome)
+        let verdict = DiffResult.verdict(source: outcomes.source, target: outcomes.target)
         findings.verdict = findings.verdict.combined(with: verdict)
         findings.actionVerdicts[action] = (findings.actionVerdicts[action] ?? .equivalent).combined(with: verdict)
         guard maxWitnesses == 0 || findings.witnesses.count < maxWitnesses else { return }

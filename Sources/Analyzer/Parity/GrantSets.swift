@@ -30,6 +30,21 @@ final class PatternTexts {
 
     func positions(_ id: Int32) -> [Int] { positionLists[Int(id)] }
 
+    private var setIDs: [[Int32]: Int32] = [[]: PatternTexts.emptySet]
+    /// Interned sorted lists of pattern ids: a grant set, the same list always the same id.
+    private(set) var sets: [[Int32]] = [[]]
+    /// The id of the empty set.
+    static let emptySet: Int32 = 0
+
+    /// An id for a sorted list of distinct pattern ids (subjects and actions share few sets).
+    func setID(_ members: [Int32]) -> Int32 {
+        if let known = setIDs[members] { return known }
+        let id = Int32(sets.count)
+        setIDs[members] = id
+        sets.append(members)
+        return id
+    }
+
     private var automata: [Int32: NameAutomaton?] = [:]
 
     /// The pattern's own automaton (nil when its regex is outside the translated subset), cached.
@@ -38,6 +53,17 @@ final class PatternTexts {
         var automaton = NameAutomaton()
         let made = PatternLanguage.add(patterns[Int(id)], to: &automaton) == nil ? automaton : nil
         automata[id] = made
+        return made
+    }
+
+    private var deterministic: [Int32: Determinized?] = [:]
+
+    /// The pattern's automaton determinized on demand (nil as for `automaton`), cached: testing a
+    /// name on it is one table step per byte.
+    func determinized(_ id: Int32) -> Determinized? {
+        if let known = deterministic[id] { return known }
+        let made = automaton(id).map(Determinized.init)
+        deterministic[id] = made
         return made
     }
 }
@@ -84,7 +110,7 @@ final class DiffSide {
     private let uncatalogued: [Int]
     /// `system:admin/system_index`, granted only explicitly (semantics §2.5).
     private let explicitIndex: [Int]
-    private var grants: [ObjectIdentifier: GrantInfo] = [:]
+    private var roleGrants: [ObjectIdentifier: RoleGrants] = [:]
     private var clusterBits: [ObjectIdentifier: [UInt64]] = [:]
 
     /// What a grant gives, in universe terms.
@@ -124,9 +150,32 @@ final class DiffSide {
         clusterPositions = cluster
     }
 
-    func info(_ grant: IndexGrant, _ texts: PatternTexts) -> GrantInfo {
-        let key = ObjectIdentifier(grant)
-        if let known = grants[key] { return known }
+    /// A role's index grants in universe terms, worked out once per role: the records that are
+    /// the same for every subject, and the grants whose templates are rendered per subject.
+    struct RoleGrants {
+        let fixed: [GrantRecord]
+        let templated: [GrantInfo]
+    }
+
+    func roleGrants(_ role: CompiledRole, _ texts: PatternTexts) -> RoleGrants {
+        let key = ObjectIdentifier(role)
+        if let known = roleGrants[key] { return known }
+        var fixed: [GrantRecord] = [], templated: [GrantInfo] = []
+        for grant in role.indexGrants {
+            let info = info(grant, texts)
+            guard !texts.positions(info.positions).isEmpty else { continue }
+            if !info.templates.isEmpty {
+                templated.append(info)
+            } else if !info.fixed.isEmpty {
+                fixed.append(GrantRecord(positions: info.positions, patterns: info.fixed.sorted()))
+            }
+        }
+        let made = RoleGrants(fixed: fixed, templated: templated)
+        roleGrants[key] = made
+        return made
+    }
+
+    private func info(_ grant: IndexGrant, _ texts: PatternTexts) -> GrantInfo {
         var fixed: [Int32] = []
         if grant.matchesEverything { fixed.append(texts.id("*")) }
         fixed += grant.exactNames.map(texts.id)
@@ -144,9 +193,7 @@ final class DiffSide {
         positions += uncatalogued.filter { grant.actions.grants(plans[$0].name) }
         let rule = evaluator.profile.explicitPrivilegeRule
         positions += explicitIndex.filter { grant.actions.grantsExplicitly(plans[$0].name, rule: rule) }
-        let made = GrantInfo(positions: texts.positionsID(positions.sorted()), fixed: fixed, templates: grant.templates + grant.dateMath)
-        grants[key] = made
-        return made
+        return GrantInfo(positions: texts.positionsID(positions.sorted()), fixed: fixed, templates: grant.templates + grant.dateMath)
     }
 
     /// The subject's index grants as (positions, sorted distinct pattern ids) records, sorted:
@@ -155,11 +202,11 @@ final class DiffSide {
         guard subject.resolved.canAuthenticate else { return [] }
         var records: [GrantRecord] = []
         for role in subject.roles {
-            for grant in role.indexGrants {
-                let info = info(grant, texts)
+            let grants = roleGrants(role, texts)
+            records += grants.fixed
+            for info in grants.templated {
                 var ids = info.fixed
                 for template in info.templates { ids.append(texts.id(evaluator.render(template, variables: subject.variables).source)) }
-                guard !ids.isEmpty, !texts.positions(info.positions).isEmpty else { continue }
                 ids.sort()
                 records.append(GrantRecord(positions: info.positions, patterns: ids))
             }
@@ -171,20 +218,63 @@ final class DiffSide {
         return unique
     }
 
-    /// For each universe position, the sorted distinct pattern ids granted there.
-    func indexGrantSets(_ records: [GrantRecord], _ texts: PatternTexts) -> [[Int32]] {
-        var sets = [[Int32]](repeating: [], count: universe.count)
-        for record in records {
-            for position in texts.positions(record.positions) { sets[position] += record.patterns }
+    /// For each universe position, the id (`PatternTexts.setID`) of the sorted distinct pattern ids
+    /// granted there. Positions covered by the same records share one union, built once.
+    func indexGrantSets(_ records: [GrantRecord], _ texts: PatternTexts) -> [Int32] {
+        // Up to 64 records (the usual case), the records covering a position are one word.
+        if records.count <= 64 {
+            var covering = [UInt64](repeating: 0, count: universe.count)
+            for (number, record) in records.enumerated() {
+                for position in texts.positions(record.positions) { covering[position] |= 1 << UInt64(number) }
+            }
+            var unions: [UInt64: Int32] = [0: PatternTexts.emptySet]
+            var sets = [Int32](repeating: PatternTexts.emptySet, count: universe.count)
+            for position in sets.indices {
+                let key = covering[position]
+                if let known = unions[key] {
+                    sets[position] = known
+                    continue
+                }
+                var numbers: [Int] = []
+                var remaining = key
+                while remaining != 0 {
+                    numbers.append(remaining.trailingZeroBitCount)
+                    remaining &= remaining - 1
+                }
+                let id = texts.setID(Self.union(numbers.map { records[$0].patterns }))
+                unions[key] = id
+                sets[position] = id
+            }
+            return sets
         }
-        for position in sets.indices where sets[position].count > 1 {
-            sets[position].sort()
-            var unique: [Int32] = []
-            unique.reserveCapacity(sets[position].count)
-            for id in sets[position] where unique.last != id { unique.append(id) }
-            sets[position] = unique
+        var covering = [[Int]](repeating: [], count: universe.count)
+        for (number, record) in records.enumerated() {
+            for position in texts.positions(record.positions) { covering[position].append(number) }
+        }
+        var unions: [[Int]: Int32] = [[]: PatternTexts.emptySet]
+        var sets = [Int32](repeating: PatternTexts.emptySet, count: universe.count)
+        for position in sets.indices {
+            let key = covering[position]
+            if let known = unions[key] {
+                sets[position] = known
+                continue
+            }
+            let id = texts.setID(Self.union(key.map { records[$0].patterns }))
+            unions[key] = id
+            sets[position] = id
         }
         return sets
+    }
+
+    /// The sorted distinct ids of several records' pattern lists (each sorted, perhaps with repeats:
+    /// a pattern written twice in one grant).
+    private static func union(_ lists: [[Int32]]) -> [Int32] {
+        var union = lists.flatMap { $0 }
+        if lists.count > 1 { union.sort() }
+        var unique: [Int32] = []
+        unique.reserveCapacity(union.count)
+        for id in union where unique.last != id { unique.append(id) }
+        return unique
     }
 
     /// Bits over universe positions: the cluster-level actions the subject's roles grant here

@@ -63,7 +63,8 @@ final class Determinized {
     private var ids: [[Int32]: Int32] = [:]
     private var sets: [[Int32]] = []
     private(set) var accepting: [Bool] = []
-    private var tables: [Int32: [(low: UInt8, high: UInt8, target: Int32)]] = [:]
+    /// State → its transitions, once asked (states are numbered densely).
+    private var tables: [[(low: UInt8, high: UInt8, target: Int32)]?] = []
     let dead: Int32 = 0
 
     init(_ automaton: NameAutomaton) {
@@ -80,12 +81,28 @@ final class Determinized {
         ids[set] = id
         sets.append(set)
         accepting.append(automaton.accepts(set))
+        tables.append(nil)
         return id
+    }
+
+    /// Whether the automaton accepts `bytes` (the same answer as `NameAutomaton.accepts(bytes:)`).
+    func accepts(bytes: some Sequence<UInt8>) -> Bool {
+        var state = startState
+        for byte in bytes {
+            if state == dead { return false }
+            var next = dead
+            for move in table(state) where move.low <= byte && byte <= move.high {
+                next = move.target
+                break
+            }
+            state = next
+        }
+        return accepting[Int(state)]
     }
 
     /// Transitions of `state` as sorted byte ranges covering 0…255.
     func table(_ state: Int32) -> [(low: UInt8, high: UInt8, target: Int32)] {
-        if let known = tables[state] { return known }
+        if let known = tables[Int(state)] { return known }
         let members = sets[Int(state)]
         var cuts = Set<Int>([0, 256])
         for member in members {
@@ -105,7 +122,7 @@ final class Determinized {
                 table.append((byte, UInt8(next - 1), target))
             }
         }
-        tables[state] = table
+        tables[Int(state)] = table
         return table
     }
 }

@@ -64,7 +64,7 @@ extension BenchCommand {
     }
 
     /// Runs the command once with its output going to a file; wall-clock and CPU seconds.
-    private func timeProcess(_ executable: String, _ arguments: [String], outputPath: String) throws -> (seconds: Double, cpu: Double) {
+    func timeProcess(_ executable: String, _ arguments: [String], outputPath: String) throws -> (seconds: Double, cpu: Double) {
         guard FileManager.default.createFile(atPath: outputPath, contents: nil), let sink = FileHandle(forWritingAtPath: outputPath) else { throw ValidationError("cannot write \(outputPath)") }
         defer { try? sink.close() }
         let process = Process()

@@ -13,6 +13,9 @@ struct BenchCommand: ParsableCommand {
 
             With --batch DIR it writes that configuration as a securityadmin directory and the checks as DIR/cases.jsonl, then times the whole process `secperm check --config DIR --batch DIR/cases.jsonl --format json` (loading, subjects, decisions, output) --runs times and prints the median:
               .build/release/secperm bench --batch /tmp/workload
+
+            With --diff DIR it writes that configuration, a migrated copy of it (roles and mappings renamed, some prefixes narrowed, some mappings dropped) and an unrelated one of the same shape as DIR/a.json, DIR/migrated.json and DIR/b.json, then times the whole process `secperm diff DIR/a.json X --format json` against each of the three --runs times and prints the medians:
+              .build/release/secperm bench --diff /tmp/diff-workload
             """)
 
     @Option(help: "Number of random checks.") var checks = 100_000
@@ -24,7 +27,9 @@ struct BenchCommand: ParsableCommand {
     var audit = false
     @Option(help: ArgumentHelp("Write the configuration and checks to this directory and time `secperm check --batch` on them as a whole process.", valueName: "dir"))
     var batch: String?
-    @Option(help: "With --batch: how many times to run the process (the median is reported).") var runs = 3
+    @Option(help: ArgumentHelp("Write three generated configurations to this directory and time `secperm diff` on them as a whole process.", valueName: "dir"))
+    var diff: String?
+    @Option(help: "With --batch or --diff: how many times to run the process (the median is reported).") var runs = 3
     @Option(help: "With --batch: the --jobs given to `secperm check` (1 = one core).") var jobs = 1
 
     @OptionGroup var output: FormatOption
@@ -64,6 +69,10 @@ struct BenchCommand: ParsableCommand {
         }
         if let batch {
             try runBatch(directory: batch)
+            return
+        }
+        if let diff {
+            try runDiff(directory: diff)
             return
         }
         var size = SyntheticConfig.Size()
