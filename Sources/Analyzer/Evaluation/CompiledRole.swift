@@ -212,28 +212,59 @@ final class CompiledRoles: Sendable {
 }
 
 /// Compiles each distinct `allowed_actions` / `cluster_permissions` list once: roles repeat the
-/// same few lists (a group, or a group and an action), and testing every catalog action against a
-/// list is most of what compiling a role costs. Shared by the threads that compile roles.
+/// same few lists (a group, or a group and an action). The catalog actions a list grants are the
+/// union of those each of its resolved entries grants, and entries repeat across lists far more
+/// than lists do (every list naming `read` reaches the same patterns), so each entry is tested
+/// against the catalog once. Shared by the threads that compile roles.
 final class ActionSetCache: Sendable {
     let groups: FlattenedActionGroups
     let catalogActions: [String]
-    private let known = Mutex<[[String]: (ActionSet, BitSet)]>([:])
+    private struct State {
+        var lists: [[String]: (ActionSet, BitSet)] = [:]
+        /// Resolved entry → the catalog actions it grants alone.
+        var entries: [String: BitSet] = [:]
+    }
+    private let state = Mutex(State())
+    /// Catalog action → every position it has in the catalog's list.
+    private let positions: [String: [Int]]
 
     init(groups: FlattenedActionGroups, catalogActions: [String]) {
         self.groups = groups
         self.catalogActions = catalogActions
+        var positions: [String: [Int]] = [:]
+        for (id, action) in catalogActions.enumerated() { positions[action, default: []].append(id) }
+        self.positions = positions
     }
 
-    /// The list resolved through the groups, and the catalog actions it grants.
+    /// The list resolved through the groups, and the catalog actions it grants (exactly the
+    /// positions whose action `ActionSet.grants` accepts).
     func compiled(_ written: [String]) -> (ActionSet, BitSet) {
-        if let cached = known.withLock({ $0[written] }) { return cached }
+        if let cached = state.withLock({ $0.lists[written] }) { return cached }
         let actions = ActionSet(written: written, groups: groups)
         var bits = BitSet(capacity: catalogActions.count)
-        for (id, action) in catalogActions.enumerated() where actions.grants(action) { bits.insert(id) }
-        return known.withLock { known in
-            if let kept = known[written] { return kept }
-            known[written] = (actions, bits)
+        if actions.hasBareWildcard {
+            for id in catalogActions.indices { bits.insert(id) }
+        } else {
+            for name in actions.exact { for id in positions[name] ?? [] { bits.insert(id) } }
+            let known = state.withLock { state in actions.patterns.map { state.entries[$0.source] } }
+            var made: [(String, BitSet)] = []
+            for (pattern, cached) in zip(actions.patterns, known) {
+                let entry = cached ?? entryBits(pattern)
+                if cached == nil { made.append((pattern.source, entry)) }
+                bits.formUnion(entry)
+            }
+            if !made.isEmpty { state.withLock { state in for (source, entry) in made { state.entries[source] = entry } } }
+        }
+        return state.withLock { state in
+            if let kept = state.lists[written] { return kept }
+            state.lists[written] = (actions, bits)
             return (actions, bits)
         }
+    }
+
+    private func entryBits(_ pattern: Pattern) -> BitSet {
+        var bits = BitSet(capacity: catalogActions.count)
+        for (id, action) in catalogActions.enumerated() where pattern.matches(action) { bits.insert(id) }
+        return bits
     }
 }
