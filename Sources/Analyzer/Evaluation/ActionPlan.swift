@@ -1,7 +1,7 @@
 import PermissionCatalog
 
 /// What the evaluator knows about an action before anyone asks: its rename, which of the plugin's
-/// checks it goes through, its precomputed tables, its sub-requests, and the action lists it is on.
+/// checks it goes through, its catalog position, its sub-requests, and the action lists it is on.
 /// Built once per catalog action with the evaluator (on the fly for an action the catalog does not
 /// list), so that a decision starts from one hash lookup instead of re-deriving all of this.
 final class ActionPlan: Sendable {
@@ -19,13 +19,10 @@ final class ActionPlan: Sendable {
     /// The action as the plugin checks it (after renames such as auto_create → create).
     let name: String
     let route: Route
-    /// Position in the catalog's action list (indexes `IndexGrant.actionBits`); nil for an action
-    /// the catalog does not list, whose grants are then found by matching every entry.
+    /// Position in the catalog's action list (indexes `IndexGrant.actionBits` and the role sets'
+    /// ``PrivilegeTables``); nil for an action the catalog does not list, whose grants are then
+    /// found by matching every entry.
     let id: Int?
-    /// Roles granting it at cluster level (catalog actions only).
-    let clusterRoles: BitSet?
-    /// Its index table; nil for a catalog action no role grants on an index, and for unknown actions.
-    let indexTable: PrivilegeTables.IndexTable?
     /// Multi-item actions: the index actions their sub-requests are checked with (§2.3–2.4).
     let subActions: [ActionPlan]
     /// On the profile's do_not_fail_on_forbidden list (§3).
@@ -39,11 +36,9 @@ final class ActionPlan: Sendable {
     /// `system:admin/system_index`, which is only ever granted explicitly on an index.
     let isSystemIndexPermission: Bool
 
-    var isTabulated: Bool { id != nil }
-
     /// A plan for the action `check` describes (``TargetProfile/check(of:)``, the one source of
     /// these facts), named as the plugin checks it.
-    init(check: ActionCheck, id: Int?, subActions: [ActionPlan], tables: PrivilegeTables, securityIndexRestoreEnabled: Bool) {
+    init(check: ActionCheck, id: Int?, subActions: [ActionPlan], securityIndexRestoreEnabled: Bool) {
         let name = check.checkedAs
         self.name = name
         self.id = id
@@ -56,8 +51,6 @@ final class ActionPlan: Sendable {
             case .index: route = .index
             }
         }
-        clusterRoles = id == nil ? nil : tables.clusterByAction[name] ?? BitSet(capacity: 0)
-        indexTable = tables.indexByAction[name]
         self.subActions = subActions
         isDnfof = check.isDnfof
         isRead = name.hasPrefix("indices:data/read/")
@@ -79,9 +72,10 @@ struct ActionPlans: Sendable {
     private let profile: TargetProfile
     private let build: @Sendable (ActionCheck, [ActionPlan]) -> ActionPlan
 
-    init(catalogActions: [String], tables: PrivilegeTables, profile: TargetProfile, securityIndexRestoreEnabled: Bool) {
+    /// `actionIDs`: catalog action → position in the catalog's action list.
+    init(catalogActions: [String], actionIDs: [String: Int], profile: TargetProfile, securityIndexRestoreEnabled: Bool) {
         let build: @Sendable (ActionCheck, [ActionPlan]) -> ActionPlan = { check, subActions in
-            ActionPlan(check: check, id: tables.actionIDs[check.checkedAs], subActions: subActions, tables: tables,
+            ActionPlan(check: check, id: actionIDs[check.checkedAs], subActions: subActions,
                        securityIndexRestoreEnabled: securityIndexRestoreEnabled)
         }
         self.profile = profile

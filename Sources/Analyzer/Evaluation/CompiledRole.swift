@@ -1,5 +1,6 @@
 import Foundation
 import PermissionCatalog
+import Synchronization
 
 /// How one entry of `allowed_actions` grants an action: the entry as written, the groups passed
 /// through, and the pattern that matched.
@@ -150,63 +151,120 @@ final class IndexGrant: Sendable {
     }
 }
 
-/// A role compiled once: flattened actions, and for every catalog action the index grants that
-/// give it (the precomputed action → index-pattern table of §6).
+/// A role compiled the first time a subject holds it: its cluster actions and index grants with
+/// their action lists resolved and their patterns sorted by kind.
 final class CompiledRole: Sendable {
     let name: String
     let cluster: ActionSet
     /// The catalog actions (by position) that `cluster` grants (non-explicit rule).
     let clusterBits: BitSet
     let indexGrants: [IndexGrant]
-    /// Catalog action → positions in `indexGrants` that grant it.
-    let grantsByAction: [String: [Int]]
-    /// The actions the table covers (absent from the table = granted by no entry).
-    let tabulated: Set<String>
 
-    init(role: Role, actionSets: ActionSetCache, tabulated: Set<String>) {
-        self.tabulated = tabulated
+    init(role: Role, actionSets: ActionSetCache) {
         name = role.name
         (cluster, clusterBits) = actionSets.compiled(role.clusterPermissions.map(\.value))
-        let grants = role.indexPermissions.enumerated().map {
+        indexGrants = role.indexPermissions.enumerated().map {
             IndexGrant(role: role.name, position: $0.offset, permission: $0.element, actionSets: actionSets)
         }
-        indexGrants = grants
-        var table: [String: [Int]] = [:]
-        for (position, grant) in grants.enumerated() {
-            grant.actionBits.forEachMember { id in table[actionSets.catalogActions[id], default: []].append(position) }
-        }
-        grantsByAction = table
     }
 
-    /// Index grants that give `action` (table lookup for catalog actions, a scan otherwise).
+    /// Index grants that give `action`, in the order written. (`actionBits` answers the same for a
+    /// catalog action: it was computed with this test.)
     func grants(for action: String) -> [IndexGrant] {
-        if let positions = grantsByAction[action] { return positions.map { indexGrants[$0] } }
-        if tabulated.contains(action) { return [] }
-        return indexGrants.filter { $0.actions.grants(action) }
+        indexGrants.filter { $0.actions.grants(action) }
     }
 }
 
-/// Compiles each distinct `allowed_actions` / `cluster_permissions` list once while an evaluator
-/// is built: roles repeat the same few lists (a group, or a group and an action), and testing
-/// every catalog action against a list is most of what compiling a role costs. Used by one
-/// thread, during `Evaluator.init` only.
-final class ActionSetCache {
+/// The configuration's roles, each compiled the first time a subject holds it, then kept: one
+/// `check` needs the few roles of its subject, not the thousands a roles.yml may hold. Shared by
+/// the threads that prepare subjects (`--jobs`).
+final class CompiledRoles: Sendable {
+    private let definitions: ConfigEntries<Role>
+    private let actionSets: ActionSetCache
+    private let compiled = Mutex<[String: CompiledRole]>([:])
+
+    init(_ definitions: ConfigEntries<Role>, actionSets: ActionSetCache) {
+        self.definitions = definitions
+        self.actionSets = actionSets
+    }
+
+    /// How many roles have been compiled so far.
+    var compiledCount: Int { compiled.withLock(\.count) }
+
+    /// The roles of these names that exist, in the order given.
+    func roles(_ names: [String]) -> [CompiledRole] {
+        var found: [CompiledRole?] = compiled.withLock { cache in names.map { cache[$0] } }
+        guard found.contains(where: { $0 == nil }) else { return found.compactMap { $0 } }
+        // Compiled outside the lock, so that other threads keep finding the roles already made; a
+        // role two threads compile at once is kept once.
+        for (position, name) in names.enumerated() where found[position] == nil {
+            found[position] = definitions[name].map { CompiledRole(role: $0, actionSets: actionSets) }
+        }
+        return compiled.withLock { cache in
+            zip(names, found).compactMap { name, made in
+                guard let made else { return nil }
+                if let kept = cache[name] { return kept }
+                cache[name] = made
+                return made
+            }
+        }
+    }
+}
+
+/// Compiles each distinct `allowed_actions` / `cluster_permissions` list once: roles repeat the
+/// same few lists (a group, or a group and an action). The catalog actions a list grants are the
+/// union of those each of its resolved entries grants, and entries repeat across lists far more
+/// than lists do (every list naming `read` reaches the same patterns), so each entry is tested
+/// against the catalog once. Shared by the threads that compile roles.
+final class ActionSetCache: Sendable {
     let groups: FlattenedActionGroups
     let catalogActions: [String]
-    private var known: [[String]: (ActionSet, BitSet)] = [:]
+    private struct State {
+        var lists: [[String]: (ActionSet, BitSet)] = [:]
+        /// Resolved entry → the catalog actions it grants alone.
+        var entries: [String: BitSet] = [:]
+    }
+    private let state = Mutex(State())
+    /// Catalog action → every position it has in the catalog's list.
+    private let positions: [String: [Int]]
 
     init(groups: FlattenedActionGroups, catalogActions: [String]) {
         self.groups = groups
         self.catalogActions = catalogActions
+        var positions: [String: [Int]] = [:]
+        for (id, action) in catalogActions.enumerated() { positions[action, default: []].append(id) }
+        self.positions = positions
     }
 
-    /// The list resolved through the groups, and the catalog actions it grants.
+    /// The list resolved through the groups, and the catalog actions it grants (exactly the
+    /// positions whose action `ActionSet.grants` accepts).
     func compiled(_ written: [String]) -> (ActionSet, BitSet) {
-        if let cached = known[written] { return cached }
+        if let cached = state.withLock({ $0.lists[written] }) { return cached }
         let actions = ActionSet(written: written, groups: groups)
         var bits = BitSet(capacity: catalogActions.count)
-        for (id, action) in catalogActions.enumerated() where actions.grants(action) { bits.insert(id) }
-        known[written] = (actions, bits)
-        return (actions, bits)
+        if actions.hasBareWildcard {
+            for id in catalogActions.indices { bits.insert(id) }
+        } else {
+            for name in actions.exact { for id in positions[name] ?? [] { bits.insert(id) } }
+            let known = state.withLock { state in actions.patterns.map { state.entries[$0.source] } }
+            var made: [(String, BitSet)] = []
+            for (pattern, cached) in zip(actions.patterns, known) {
+                let entry = cached ?? entryBits(pattern)
+                if cached == nil { made.append((pattern.source, entry)) }
+                bits.formUnion(entry)
+            }
+            if !made.isEmpty { state.withLock { state in for (source, entry) in made { state.entries[source] = entry } } }
+        }
+        return state.withLock { state in
+            if let kept = state.lists[written] { return kept }
+            state.lists[written] = (actions, bits)
+            return (actions, bits)
+        }
+    }
+
+    private func entryBits(_ pattern: Pattern) -> BitSet {
+        var bits = BitSet(capacity: catalogActions.count)
+        for (id, action) in catalogActions.enumerated() where pattern.matches(action) { bits.insert(id) }
+        return bits
     }
 }

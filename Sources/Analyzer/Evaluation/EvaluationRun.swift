@@ -218,8 +218,7 @@ final class Run {
 
     private func wildcardShortcut(_ plans: [ActionPlan]) -> Bool {
         plans.allSatisfy { plan in
-            if let table = plan.indexTable { return context.roleSet.containsAny(table.everything) }
-            if plan.isTabulated { return false }
+            if let id = plan.id { return context.tables.everything.contains(id) }
             return compiled.contains { role in role.grants(for: plan.name).contains(where: \.matchesEverything) }
         }
     }

@@ -16,8 +16,9 @@ public final class PreparedSubject: Sendable {
 
 /// Decides requests the way the security plugin's default (legacy) privilege evaluator does, for
 /// one configuration, profile, node settings and cluster state. Built once (groups flattened,
-/// patterns compiled, per-role action tables precomputed), then shared: a decision costs a few
-/// hash lookups and pattern matches.
+/// mappings indexed, action plans made), then shared: a decision costs a few hash lookups and
+/// pattern matches. Roles are compiled, and the tables of a role set built, the first time a
+/// subject holds them, so that a decision costs what its subject's roles cost, not the whole file.
 public final class Evaluator: Sendable {
     public let catalog: Catalog
     public let config: SecurityConfig
@@ -27,19 +28,21 @@ public final class Evaluator: Sendable {
     public let now: Date
     let profile: TargetProfile
     let groups: FlattenedActionGroups
-    let roles: [String: CompiledRole]
+    /// The roles, compiled when first held.
+    let roles: CompiledRoles
     let mapper: RoleMapper
     let special: SpecialIndexRules
     /// config.yml's `kibana` settings for the Dashboards-index step (TenantRules).
     let dashboards: DashboardsSettings
-    let tables: PrivilegeTables
     let plans: ActionPlans
     /// Answers "does a held role grant this?" (the tables; PlainPrivileges says what they must answer).
     let privileges = TabledPrivileges()
-    /// Built-in action groups with the catalog actions each grants, smallest first (for fixes).
-    let staticGroupGrants: [(name: String, type: String?, actions: Set<String>)]
+    private let catalogCount: Int
     private let rendered = Mutex<[String: Pattern]>([:])
     private let contexts = Mutex<[Subject: SubjectContext]>([:])
+    /// Role set (names, sorted) → its tables.
+    private let roleSetTables = Mutex<[[String]: PrivilegeTables]>([:])
+    private let staticGroups = Mutex<[StaticGroupGrant]?>(nil)
 
     /// `config` is the configuration as loaded; the profile's built-in entries are added here.
     public init(config: SecurityConfig, catalog: Catalog, settings: NodeSettings = NodeSettings(),
@@ -55,19 +58,29 @@ public final class Evaluator: Sendable {
         let groups = FlattenedActionGroups(merged.actionGroups)
         self.groups = groups
         let actions = catalog.actions.map(\.name)
-        let tabulated = Set(actions)
-        let actionSets = ActionSetCache(groups: groups, catalogActions: actions)
-        let compiled = merged.roles.mapValues { CompiledRole(role: $0, actionSets: actionSets, tabulated: tabulated) }
-        roles = compiled
-        tables = PrivilegeTables(roles: compiled, catalogActions: actions)
+        catalogCount = actions.count
+        roles = CompiledRoles(merged.roles, actionSets: ActionSetCache(groups: groups, catalogActions: actions))
         mapper = RoleMapper(config: merged, resolution: settings.rolesMappingResolution)
         special = SpecialIndexRules(settings: settings, metadata: metadata)
         dashboards = DashboardsSettings(merged.dynamic)
-        plans = ActionPlans(catalogActions: actions, tables: tables, profile: profile,
+        let actionIDs = Dictionary(actions.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        plans = ActionPlans(catalogActions: actions, actionIDs: actionIDs, profile: profile,
                             securityIndexRestoreEnabled: settings.restoreSecurityIndexEnabled)
+    }
+
+    /// A built-in action group and the catalog actions it grants.
+    typealias StaticGroupGrant = (name: String, type: String?, actions: Set<String>)
+
+    /// Built-in action groups with the catalog actions each grants, smallest first (for fixes;
+    /// expanded when a fix first asks).
+    var staticGroupGrants: [StaticGroupGrant] {
+        if let known = staticGroups.withLock({ $0 }) { return known }
         let expander = ActionExpander(catalog: catalog, groups: groups)
-        staticGroupGrants = catalog.staticActionGroups.map { ($0.name, $0.type, Set(expander.expand([$0.name]).actions)) }
+        let made: [StaticGroupGrant] = catalog.staticActionGroups
+            .map { group -> StaticGroupGrant in (group.name, group.type, Set(expander.expand([group.name]).actions)) }
             .sorted { ($0.actions.count, $0.name) < ($1.actions.count, $1.name) }
+        staticGroups.withLock { $0 = made }
+        return made
     }
 
     // MARK: entry point
@@ -148,7 +161,21 @@ public final class Evaluator: Sendable {
         return IndexResolution(expressions: expressions, metadata: metadata, now: now)
     }
 
-    func compiledRoles(_ names: [String]) -> [CompiledRole] { names.compactMap { roles[$0] } }
+    /// The roles of these names that exist, compiled.
+    func compiledRoles(_ names: [String]) -> [CompiledRole] { roles.roles(names) }
+
+    /// The tables of the roles named (sorted, existing), built once per distinct set.
+    func tables(for names: [String]) -> PrivilegeTables {
+        if let cached = roleSetTables.withLock({ $0[names] }) { return cached }
+        let made = PrivilegeTables(roles: roles.roles(names), catalogCount: catalogCount,
+                                   renderDateMath: { self.render($0, variables: [:]) })
+        return roleSetTables.withLock { cache in
+            if let kept = cache[names] { return kept }
+            if cache.count >= 100_000 { cache.removeAll(keepingCapacity: true) }
+            cache[names] = made
+            return made
+        }
+    }
 
     /// A template or date-math index pattern rendered for the subject, cached by its rendered text.
     func render(_ template: String, variables: [String: String]) -> Pattern {

@@ -26,36 +26,65 @@ struct NameTable: Sendable {
 
     /// Later duplicates of a key are ignored.
     init(_ pairs: [(key: String, value: Int)]) {
-        var capacity = 8
-        while capacity < pairs.count * 2 { capacity *= 2 }
-        var slots = [UInt64](repeating: 0, count: capacity)
-        var entries: [UInt64] = [], keys: [UInt8] = [], values: [Int] = []
-        mask = capacity - 1
-        for (key, value) in pairs {
-            let bytes = Array(key.utf8)
-            let hash = NameTable.hash(bytes)
-            var slot = NameTable.slot(hash, mask: mask)
-            let tag = NameTable.tag(hash)
-            var duplicate = false
-            while slots[slot] != 0 {
-                let entry = Int(UInt32(truncatingIfNeeded: slots[slot])) - 1
-                let offset = Int(entries[entry] >> 32), length = Int(entries[entry] & 0xFFFF_FFFF)
-                if UInt32(slots[slot] >> 32) == tag, keys[offset..<(offset + length)].elementsEqual(bytes) {
-                    duplicate = true
-                    break
-                }
-                slot = (slot + 1) & mask
-            }
-            if duplicate { continue }
-            slots[slot] = UInt64(tag) << 32 | UInt64(entries.count + 1)
-            entries.append(UInt64(keys.count) << 32 | UInt64(bytes.count))
-            keys += bytes
-            values.append(value)
-        }
-        self.slots = slots
-        self.entries = entries
-        self.keys = keys
+        var builder = Builder(capacity: pairs.count)
+        var values: [Int] = []
+        values.reserveCapacity(pairs.count)
+        for (key, value) in pairs where builder.insert(key).isNew { values.append(value) }
+        self.init(builder, values: values)
+    }
+
+    /// A table whose value for each distinct key is its entry number (0, 1, … in first-seen
+    /// order), and for each key of `keys` (duplicates included) that number.
+    static func numbering(_ keys: [String]) -> (table: NameTable, entries: [Int]) {
+        var builder = Builder(capacity: keys.count)
+        let entries = keys.map { builder.insert($0).entry }
+        return (NameTable(builder, values: Array(0..<builder.count)), entries)
+    }
+
+    private init(_ builder: Builder, values: [Int]) {
+        slots = builder.slots
+        mask = builder.mask
+        entries = builder.entries
+        keys = builder.keys
         self.values = values
+    }
+
+    /// The table's layout filled key by key; a key seen before keeps its first entry.
+    private struct Builder {
+        var slots: [UInt64]
+        let mask: Int
+        var entries: [UInt64] = []
+        var keys: [UInt8] = []
+        var count: Int { entries.count }
+
+        /// Room for `capacity` keys at a load of at most one half.
+        init(capacity: Int) {
+            var size = 8
+            while size < capacity * 2 { size *= 2 }
+            slots = [UInt64](repeating: 0, count: size)
+            mask = size - 1
+        }
+
+        /// The key's entry, and whether it was added now.
+        mutating func insert(_ key: String) -> (entry: Int, isNew: Bool) {
+            NameTable.withBytes(key) { bytes in
+                let hash = NameTable.hash(bytes)
+                var slot = NameTable.slot(hash, mask: mask)
+                let tag = NameTable.tag(hash)
+                while slots[slot] != 0 {
+                    let entry = Int(UInt32(truncatingIfNeeded: slots[slot])) - 1
+                    let offset = Int(entries[entry] >> 32), length = Int(entries[entry] & 0xFFFF_FFFF)
+                    if UInt32(slots[slot] >> 32) == tag, keys[offset..<(offset + length)].elementsEqual(bytes) {
+                        return (entry, false)
+                    }
+                    slot = (slot + 1) & mask
+                }
+                slots[slot] = UInt64(tag) << 32 | UInt64(entries.count + 1)
+                entries.append(UInt64(keys.count) << 32 | UInt64(bytes.count))
+                keys.append(contentsOf: bytes)
+                return (entries.count - 1, true)
+            }
+        }
     }
 
     @inline(__always)

@@ -1,7 +1,7 @@
 /// The one question the evaluator asks of the roles: does a role the subject holds grant this
 /// action at cluster level, or on this index name? Two implementations answer it and must agree:
-/// ``TabledPrivileges``, which the evaluator uses (per-action role sets, name and prefix tables,
-/// the subject's per-action pattern masks), and ``PlainPrivileges``, a walk over every held role's
+/// ``TabledPrivileges``, which the evaluator uses (the role set's action bits per name and prefix,
+/// per-action pattern masks), and ``PlainPrivileges``, a walk over every held role's
 /// entries that states what the tables must answer. EvaluatorEquivalenceTests holds them to each
 /// other on generated configurations.
 protocol PrivilegeIndex: Sendable {
@@ -27,12 +27,12 @@ struct PlainPrivileges: PrivilegeIndex {
     }
 }
 
-/// The precomputed tables of §6: catalog actions are answered from the evaluator's role sets and
-/// name tables and the subject's pattern masks; an action the catalog does not list has no table
-/// and is answered as ``PlainPrivileges`` answers it.
+/// The precomputed tables of §6: catalog actions are answered from the tables of the subject's
+/// role set (``PrivilegeTables``) and its rendered templates; an action the catalog does not list
+/// has no table and is answered as ``PlainPrivileges`` answers it.
 struct TabledPrivileges: PrivilegeIndex {
     func grantsCluster(_ plan: ActionPlan, subject: SubjectContext) -> Bool {
-        if let roles = plan.clusterRoles { return subject.roleSet.intersects(roles) }
+        if let id = plan.id { return subject.tables.cluster.contains(id) }
         return PlainPrivileges().grantsCluster(plan, subject: subject)
     }
 

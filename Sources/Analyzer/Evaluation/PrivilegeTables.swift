@@ -26,6 +26,12 @@ struct BitSet: Sendable, Hashable {
         }
     }
 
+    /// Adds every member of `other` (grown to its size when it is larger).
+    mutating func formUnion(_ other: BitSet) {
+        if other.words.count > words.count { words += [UInt64](repeating: 0, count: other.words.count - words.count) }
+        for index in other.words.indices { words[index] |= other.words[index] }
+    }
+
     /// Whether the two sets share a member.
     func intersects(_ other: BitSet) -> Bool {
         for index in 0..<min(words.count, other.words.count) where words[index] & other.words[index] != 0 { return true }
@@ -34,116 +40,137 @@ struct BitSet: Sendable, Hashable {
 
 }
 
-/// The precomputed action → index-pattern → roles tables of the plugin's optimized evaluator (§6),
-/// built once per configuration. Exact names and prefixes are hash lookups shared by all roles;
-/// globs, regexes, templates and date math are matched per subject (see `SubjectContext`).
-struct PrivilegeTables: Sendable {
-    /// One action's table. A class, so that a lookup hands out a reference instead of copying
-    /// (and retaining) every array inside.
-    final class IndexTable: Sendable {
-        /// Roles granting the action on `*` (few, most often none).
-        let everything: [Int]
-        /// Name or prefix → `start << 32 | count` of its roles in `roleIDs`.
-        let exact: NameTable
-        let prefixes: NameTable
-        let prefixLengths: [Int]
-        /// Whether some prefix starts with this byte: most names are rejected before any lookup.
-        let prefixFirstBytes: [Bool]
-        private let roleIDs: [Int32]
-
-        init(_ draft: Draft) {
-            everything = Array(Set(draft.everything)).sorted()
-            var roleIDs: [Int32] = []
-            func ranges(_ table: [String: [Int]]) -> [(key: String, value: Int)] {
-                table.sorted { $0.key < $1.key }.map { key, ids in
-                    defer { roleIDs += ids.map { Int32($0) } }
-                    return (key, roleIDs.count << 32 | ids.count)
-                }
-            }
-            exact = NameTable(ranges(draft.exact))
-            prefixes = NameTable(ranges(draft.prefixes))
-            self.roleIDs = roleIDs
-            prefixLengths = Set(draft.prefixes.keys.map(\.utf8.count)).sorted()
-            var firstBytes = [Bool](repeating: false, count: 256)
-            for prefix in draft.prefixes.keys {
-                // The empty prefix (`*`) is answered by `everything`; it never reaches this table.
-                if let first = prefix.utf8.first { firstBytes[Int(first)] = true }
-            }
-            prefixFirstBytes = firstBytes
-        }
-
-        /// Whether a role of `roles` grants the action on `name` through `*`, an exact name or a
-        /// prefix. One pass over the name hashes it and every prefix length in the table.
-        func grants(_ name: String, to roles: BitSet) -> Bool {
-            if !everything.isEmpty, roles.containsAny(everything) { return true }
-            return NameTable.withBytes(name) { bytes in
-                var hash = NameTable.seed, hashed = 0
-                if let first = bytes.first, prefixFirstBytes[Int(first)] {
-                    for length in prefixLengths {
-                        if length > bytes.count { break }
-                        while hashed < length {
-                            hash = NameTable.step(hash, bytes[hashed])
-                            hashed += 1
-                        }
-                        if let range = prefixes.value(UnsafeBufferPointer(rebasing: bytes[0..<length]), hash: hash),
-                           holds(range, roles) { return true }
-                    }
-                }
-                while hashed < bytes.count {
-                    hash = NameTable.step(hash, bytes[hashed])
-                    hashed += 1
-                }
-                if let range = exact.value(bytes, hash: hash), holds(range, roles) { return true }
-                return false
-            }
-        }
-
-        private func holds(_ range: Int, _ roles: BitSet) -> Bool {
-            let start = range >> 32, count = range & 0xFFFF_FFFF
-            return roleIDs.withUnsafeBufferPointer { ids in
-                (start..<(start + count)).contains { roles.contains(Int(ids[$0])) }
-            }
-        }
-    }
-
-    struct Draft {
-        var everything: [Int] = []
-        var exact: [String: [Int]] = [:]
-        var prefixes: [String: [Int]] = [:]
-    }
-
-    /// Role name ↔ id.
-    let roleIDs: [String: Int]
+/// The precomputed tables of the plugin's optimized evaluator (§6) for one set of held roles: for
+/// each index name and each name prefix the roles' grants list, the catalog actions granted there;
+/// the actions granted on `*` and at cluster level; and the glob, regex and date-math patterns that
+/// need a real match. Built from the roles alone when a subject holding that set is first prepared,
+/// and shared by every subject holding the same roles. `${…}` templates are the subject's own
+/// (``SubjectContext``).
+final class PrivilegeTables: Sendable {
+    /// The roles, in the order given.
     let roles: [CompiledRole]
-    /// Catalog action → id (its position in the catalog's action list); ids index `IndexGrant.actionBits`.
-    let actionIDs: [String: Int]
-    /// Catalog cluster action → roles granting it (non-explicit rules).
-    let clusterByAction: [String: BitSet]
-    /// Catalog action → index table.
-    let indexByAction: [String: IndexTable]
+    /// Catalog actions (by position) granted by some role's `cluster_permissions` (non-explicit rule).
+    let cluster: BitSet
+    /// Catalog actions granted on `*`.
+    let everything: BitSet
+    /// Name → entry, and prefix → entry; an entry's actions are `actionWords[entry * stride ..< +stride]`.
+    private let exact: NameTable
+    private let prefixes: NameTable
+    private let exactWords: [UInt64]
+    private let prefixWords: [UInt64]
+    private let stride: Int
+    /// The distinct prefix lengths, shortest first.
+    private let prefixLengths: [Int]
+    /// Whether some prefix starts with this byte: most names are rejected before any lookup.
+    private let prefixFirstBytes: ByteSet
+    /// Glob, regex and date-math patterns (date math rendered for `now`), by action.
+    let matching: MatchingPatterns?
+    /// Grants with `${…}` patterns: the subject renders them.
+    let templated: [IndexGrant]
 
-    init(roles compiled: [String: CompiledRole], catalogActions: [String]) {
-        let ordered = compiled.sorted { $0.key < $1.key }.map(\.value)
-        roles = ordered
-        roleIDs = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($0.element.name, $0.offset) })
-        actionIDs = Dictionary(catalogActions.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
-        var cluster: [String: BitSet] = [:]
-        var tables: [String: Draft] = [:]
-        for (id, role) in ordered.enumerated() {
-            role.clusterBits.forEachMember { action in
-                cluster[catalogActions[action], default: BitSet(capacity: ordered.count)].insert(id)
-            }
-            for (action, positions) in role.grantsByAction {
-                // Mutated in place: copying a table out and back would copy its dictionaries.
-                for position in positions {
-                    let grant = role.indexGrants[position]
-                    if grant.matchesEverything { tables[action, default: Draft()].everything.append(id) }
-                    for name in grant.exactNames { tables[action, default: Draft()].exact[name, default: []].append(id) }
-                    for prefix in grant.prefixes { tables[action, default: Draft()].prefixes[prefix, default: []].append(id) }
+    /// `catalogCount`: the catalog's action count (the width of every action bit set);
+    /// `renderDateMath` resolves a date-math pattern for the evaluator's clock.
+    init(roles: [CompiledRole], catalogCount: Int, renderDateMath: (String) -> Pattern) {
+        self.roles = roles
+        let stride = max(1, (catalogCount + 63) / 64)
+        self.stride = stride
+        var cluster = BitSet(capacity: catalogCount), everything = BitSet(capacity: catalogCount)
+        var exactNames: [String] = [], exactGrants: [IndexGrant] = []
+        var prefixNames: [String] = [], prefixGrants: [IndexGrant] = []
+        var matched: [(actions: BitSet, patterns: [Pattern])] = [], templated: [IndexGrant] = []
+        for role in roles {
+            cluster.formUnion(role.clusterBits)
+            for grant in role.indexGrants {
+                if grant.matchesEverything { everything.formUnion(grant.actionBits) }
+                for name in grant.exactNames {
+                    exactNames.append(name)
+                    exactGrants.append(grant)
                 }
+                for prefix in grant.prefixes {
+                    prefixNames.append(prefix)
+                    prefixGrants.append(grant)
+                }
+                if !grant.others.isEmpty || !grant.dateMath.isEmpty {
+                    matched.append((grant.actionBits, grant.others + grant.dateMath.map(renderDateMath)))
+                }
+                if !grant.templates.isEmpty { templated.append(grant) }
             }
         }
-        clusterByAction = cluster
-        indexByAction = tables.mapValues { IndexTable($0) }
+        self.cluster = cluster
+        self.everything = everything
+        (exact, exactWords) = Self.table(exactNames, exactGrants, stride: stride)
+        (prefixes, prefixWords) = Self.table(prefixNames, prefixGrants, stride: stride)
+        prefixLengths = Set(prefixNames.map(\.utf8.count)).sorted()
+        var firstBytes = ByteSet()
+        // The empty prefix (`*`) is `everything`; it never reaches this table.
+        for prefix in prefixNames { if let first = prefix.utf8.first { firstBytes.insert(first) } }
+        prefixFirstBytes = firstBytes
+        matching = matched.isEmpty ? nil : MatchingPatterns(matched)
+        self.templated = templated
+    }
+
+    /// Names numbered by a NameTable, and per entry the union of the actions of the grants naming it.
+    private static func table(_ names: [String], _ grants: [IndexGrant], stride: Int) -> (NameTable, [UInt64]) {
+        let (table, entries) = NameTable.numbering(names)
+        var words = [UInt64](repeating: 0, count: (entries.max().map { $0 + 1 } ?? 0) * stride)
+        for (entry, grant) in zip(entries, grants) {
+            for (word, bits) in grant.actionBits.words.prefix(stride).enumerated() { words[entry * stride + word] |= bits }
+        }
+        return (table, words)
+    }
+
+    /// Whether a role grants the catalog action `id` on `name` through `*`, an exact name, a prefix,
+    /// or (``matching``) a glob, regex or date-math pattern. One pass over the name hashes it and
+    /// every prefix length in the table.
+    func grants(_ id: Int, on name: String) -> Bool {
+        if everything.contains(id) { return true }
+        let word = id >> 6, bit: UInt64 = 1 << UInt64(id & 63)
+        guard word < stride else { return false }
+        let found = NameTable.withBytes(name) { bytes in
+            var hash = NameTable.seed, hashed = 0
+            if let first = bytes.first, prefixFirstBytes.contains(first) {
+                for length in prefixLengths {
+                    if length > bytes.count { break }
+                    while hashed < length {
+                        hash = NameTable.step(hash, bytes[hashed])
+                        hashed += 1
+                    }
+                    if let entry = prefixes.value(UnsafeBufferPointer(rebasing: bytes[0..<length]), hash: hash),
+                       prefixWords[entry &* stride &+ word] & bit != 0 { return true }
+                }
+            }
+            while hashed < bytes.count {
+                hash = NameTable.step(hash, bytes[hashed])
+                hashed += 1
+            }
+            if let entry = exact.value(bytes, hash: hash), exactWords[entry &* stride &+ word] & bit != 0 { return true }
+            return false
+        }
+        return found || matching?.covers(actionID: id, name: name) == true
+    }
+}
+
+/// A set of bytes, held inline (no allocation).
+struct ByteSet: Sendable {
+    private var low: UInt64 = 0, midLow: UInt64 = 0, midHigh: UInt64 = 0, high: UInt64 = 0
+
+    mutating func insert(_ byte: UInt8) {
+        let bit: UInt64 = 1 << UInt64(byte & 63)
+        switch byte >> 6 {
+        case 0: low |= bit
+        case 1: midLow |= bit
+        case 2: midHigh |= bit
+        default: high |= bit
+        }
+    }
+
+    func contains(_ byte: UInt8) -> Bool {
+        let bit: UInt64 = 1 << UInt64(byte & 63)
+        switch byte >> 6 {
+        case 0: return low & bit != 0
+        case 1: return midLow & bit != 0
+        case 2: return midHigh & bit != 0
+        default: return high & bit != 0
+        }
     }
 }

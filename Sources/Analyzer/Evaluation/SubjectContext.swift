@@ -1,19 +1,19 @@
 import Synchronization
 
 /// Everything about a subject that does not depend on the request: its roles (mapped once), the
-/// template variables, and its index grants whose patterns need a real match, with `${…}` and
-/// date math already rendered. Cached by the evaluator per subject.
+/// tables of its role set (shared with every subject holding the same roles), the template
+/// variables, and its grants' `${…}` patterns rendered. Cached by the evaluator per subject.
 final class SubjectContext: Sendable {
     let subject: Subject
     let mapped: [MappedRole]
     /// The mapped roles that exist, and the names of those that do not.
     let held: [MappedRole]
     let missingRoleNames: [String]
-    let roles: [CompiledRole]
-    let roleSet: BitSet
+    let tables: PrivilegeTables
+    var roles: [CompiledRole] { tables.roles }
     let variables: [String: String]
-    /// The held roles' index grants with glob, regex, template or date-math patterns.
-    let matching: MatchingPatterns
+    /// The held roles' grants with `${…}` patterns, rendered for this subject; nil when none.
+    let templates: MatchingPatterns?
     /// Templates rendered for this subject (date math is left to the evaluator's cache).
     private let rendered: Mutex<[String: Pattern]>
 
@@ -24,14 +24,11 @@ final class SubjectContext: Sendable {
         held = mapped.filter(\.exists)
         missingRoleNames = mapped.filter { !$0.exists }.map(\.name)
         let existing = held.map(\.name)
-        roles = evaluator.compiledRoles(existing)
-        var set = BitSet(capacity: evaluator.tables.roles.count)
-        for id in existing.compactMap({ evaluator.tables.roleIDs[$0] }) { set.insert(id) }
-        roleSet = set
+        tables = evaluator.tables(for: existing)
         let variables = UserAttributes.variables(for: subject, mappedRoles: existing)
         self.variables = variables
-        // Templates depend only on the subject, date math only on the evaluator's clock: each is
-        // rendered once here (a template often stands in many roles), not at every match.
+        // Templates depend only on the subject: each is rendered once here (a template often
+        // stands in many roles), not at every match.
         var renderedOnce: [String: Pattern] = [:]
         func render(_ template: String) -> Pattern {
             if let known = renderedOnce[template] { return known }
@@ -39,18 +36,17 @@ final class SubjectContext: Sendable {
             renderedOnce[template] = pattern
             return pattern
         }
-        matching = MatchingPatterns(roles.flatMap { $0.indexGrants }.filter { $0.needsMatching }.map { grant in
-            (grant.actionBits, grant.others + (grant.templates + grant.dateMath).map(render))
-        })
+        let templated = tables.templated.map { grant in (grant.actionBits, grant.templates.map(render)) }
+        templates = templated.isEmpty ? nil : MatchingPatterns(templated)
         // Explanations ask for the same templates again.
-        rendered = Mutex(renderedOnce.filter { !DateMath.isExpression($0.key) })
+        rendered = Mutex(renderedOnce)
     }
 
-    /// Whether a held role grants the catalog action of `plan` (position `id`) on `name`: the
-    /// shared tables first (`*`, exact names, prefixes), then this subject's own patterns.
+    /// Whether a held role grants the catalog action of `plan` (position `id`) on `name`: the role
+    /// set's tables first (`*`, exact names, prefixes, other patterns), then this subject's templates.
     func grants(_ plan: ActionPlan, id: Int, name: String) -> Bool {
-        if let table = plan.indexTable, table.grants(name, to: roleSet) { return true }
-        return matching.covers(actionID: id, name: name)
+        if tables.grants(id, on: name) { return true }
+        return templates?.covers(actionID: id, name: name) == true
     }
 
     /// A template pattern rendered for this subject (date math is rendered by the evaluator).
