@@ -310,77 +310,23 @@ struct ProbeCommand: AsyncParsableCommand {
     }
 }
 
-/// `probe`'s connection options: ConnectionOptions' names and meaning, with `--cluster` optional
-/// because `--config` is the other way to run the probe.
+/// `probe`'s connection options: ConnectionOptions with `--cluster` optional, because `--config`
+/// is the other way to run the probe. `--cert` is used for the admin side only, never for the
+/// scratch user; `--max-rate` applies per channel (admin, scratch user).
 struct ProbeConnection: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The live cluster, e.g. https://localhost:9200 (instead of --config).", valueName: "url"))
+    @Option(name: .long, help: ArgumentHelp("The live cluster, e.g. https://localhost:9200 (instead of --config). Its admin side authenticates with --user (a user whose roles may use the Security REST API) or --cert/--key (the admin certificate).", valueName: "url"))
     var cluster: String?
 
-    @Option(name: .long, help: ArgumentHelp("Admin basic-auth user (its roles may use the Security REST API). The password comes from --password-env, --password-file, or a prompt on a terminal.", valueName: "name"))
-    var user: String?
+    @OptionGroup var access: ClusterAccessOptions
 
-    @Option(name: .long, help: ArgumentHelp("Read the password from this environment variable.", valueName: "var"))
-    var passwordEnv: String?
+    var given: Bool { access.given }
 
-    @Option(name: .long, help: ArgumentHelp("Read the password from the first line of this file.", valueName: "file"))
-    var passwordFile: String?
-
-    @Option(name: .long, help: ArgumentHelp("Client certificate (PEM) for the admin side, e.g. the admin certificate; needs --key. Never used for the scratch user.", valueName: "pem"))
-    var cert: String?
-
-    @Option(name: .long, help: ArgumentHelp("Private key of --cert (PEM: PKCS#8, PKCS#1 RSA or EC; unencrypted).", valueName: "pem"))
-    var key: String?
-
-    @Option(name: .long, help: ArgumentHelp("CA certificate(s) to trust instead of the system's (PEM).", valueName: "pem"))
-    var cacert: String?
-
-    @Flag(name: .long, help: "Do not verify the server's certificate or host name (prints a warning on every run).")
-    var insecure = false
-
-    @Option(name: .long, help: ArgumentHelp("Seconds to wait for a connection.", valueName: "seconds"))
-    var connectTimeout: Double = 10
-
-    @Option(name: .long, help: ArgumentHelp("Seconds to wait for a whole answer.", valueName: "seconds"))
-    var requestTimeout: Double = 30
-
-    @Option(name: .long, help: ArgumentHelp("At most this many requests per second (per channel: admin, scratch user).", valueName: "n"))
-    var maxRate: Double?
-
-    @Option(name: .long, help: ArgumentHelp("Retries of idempotent requests on 429/502/503/504 or a reset connection.", valueName: "n"))
-    var retries: Int = 3
-
-    /// Whether any connection option besides --cluster was given.
-    var given: Bool {
-        user != nil || passwordEnv != nil || passwordFile != nil || cert != nil || key != nil || cacert != nil || insecure
-            || connectTimeout != 10 || requestTimeout != 30 || maxRate != nil || retries != 3
-    }
-
-    /// ConnectionOptions' checks, for a live run (`ProbeCommand.validate` calls it).
+    /// The live run's own check on top of the options' (`ProbeCommand.validate` calls it).
     func validateForLive() throws {
-        if passwordEnv != nil && passwordFile != nil { throw ValidationError("give --password-env or --password-file, not both") }
-        if (passwordEnv != nil || passwordFile != nil) && user == nil { throw ValidationError("--password-env/--password-file need --user") }
-        if user == nil && cert == nil { throw ValidationError("the admin side needs --user (a REST-API-privileged user) or --cert/--key (the admin certificate)") }
-        if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together") }
-        for (name, value) in [("--connect-timeout", connectTimeout), ("--request-timeout", requestTimeout)] where !(value > 0 && value <= 86_400) {
-            throw ValidationError("\(name) must be a number of seconds between 0 and 86400")
+        if access.user == nil && access.cert == nil {
+            throw ValidationError("the admin side needs --user (a REST-API-privileged user) or --cert/--key (the admin certificate)")
         }
-        if let maxRate, !(maxRate > 0 && maxRate.isFinite) { throw ValidationError("--max-rate must be a positive number of requests per second") }
-        if !(0...20).contains(retries) { throw ValidationError("--retries must be between 0 and 20") }
     }
 
-    func settings(_ url: String) -> ConnectionSettings {
-        var settings = ConnectionSettings(cluster: url)
-        settings.user = user
-        if let passwordEnv { settings.password = .environment(passwordEnv) }
-        if let passwordFile { settings.password = .file(passwordFile) }
-        settings.certificate = cert
-        settings.key = key
-        settings.caCertificate = cacert
-        settings.insecure = insecure
-        settings.connectTimeout = connectTimeout
-        settings.requestTimeout = requestTimeout
-        settings.maxRate = maxRate
-        settings.retries = retries
-        return settings
-    }
+    func settings(_ url: String) -> ConnectionSettings { access.settings(url) }
 }

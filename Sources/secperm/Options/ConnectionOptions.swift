@@ -7,6 +7,14 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The cluster, e.g. https://localhost:9200.", valueName: "url"))
     var cluster: String
 
+    @OptionGroup var access: ClusterAccessOptions
+
+    var settings: ConnectionSettings { access.settings(cluster) }
+}
+
+/// How to reach and authenticate to a cluster, without the URL: shared by ConnectionOptions
+/// (`--cluster` required) and probe (`--cluster` or `--config`).
+struct ClusterAccessOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Basic-auth user. The password comes from --password-env, --password-file, or a prompt on a terminal.", valueName: "name"))
     var user: String?
 
@@ -40,6 +48,12 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Retries of idempotent requests on 429/502/503/504 or a reset connection.", valueName: "n"))
     var retries: Int = 3
 
+    /// Whether any of these options was given (a command without a cluster refuses them).
+    var given: Bool {
+        user != nil || passwordEnv != nil || passwordFile != nil || cert != nil || key != nil || cacert != nil || insecure
+            || connectTimeout != 10 || requestTimeout != 30 || maxRate != nil || retries != 3
+    }
+
     func validate() throws {
         if passwordEnv != nil && passwordFile != nil { throw ValidationError("give --password-env or --password-file, not both") }
         if (passwordEnv != nil || passwordFile != nil) && user == nil { throw ValidationError("--password-env/--password-file need --user") }
@@ -50,7 +64,7 @@ struct ConnectionOptions: ParsableArguments {
         if !(0...20).contains(retries) { throw ValidationError("--retries must be between 0 and 20") }
     }
 
-    var settings: ConnectionSettings {
+    func settings(_ cluster: String) -> ConnectionSettings {
         var settings = ConnectionSettings(cluster: cluster)
         settings.user = user
         if let passwordEnv { settings.password = .environment(passwordEnv) }
