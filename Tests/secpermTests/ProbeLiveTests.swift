@@ -177,6 +177,19 @@ extension LiveTests {
 
     // Without --allow-writes only dry runs and reads go out: the bulk of the log shipper is not
     // sent, is reported as needing it, and nothing is written (exit 1: not converged).
+    // Without --cluster-metadata the evaluator's re-checks read the cluster's own indices, aliases
+    // and data streams (GET _alias and GET _data_stream as the admin side), as fetch does.
+    @Test func clusterMetadataIsReadFromTheClusterWhenNotGiven() throws {
+        let server = try ProbeLive.server("opensearch-2.19")
+        defer { server.stop() }
+        let result = try runSecperm(["probe", ProbeLive.set("bulk-example"), "--cluster", server.url] + ProbeLive.adminCertificate()
+                                    + ["--format", "json", "--allow-writes"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stderr.contains("GET _alias was refused"), "\(result.stderr)")
+        let log = try String(contentsOf: server.logFile, encoding: .utf8)
+        #expect(log.contains("\"path\":\"/_alias\""), "\(log)")
+    }
+
     @Test func writesAreNotSentWithoutAllowWrites() throws {
         let server = try ProbeLive.server("opensearch-2.19")
         defer { server.stop() }

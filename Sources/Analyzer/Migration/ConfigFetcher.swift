@@ -55,7 +55,7 @@ public struct ConfigFetcher: Sendable {
         }
         let config = try decode(bundle, profile: info.profile, access: access)
         return FetchedConfiguration(config: config, info: info, access: access, unavailableTypes: unavailable,
-                                    metadata: try await metadata())
+                                    metadata: try await clusterMetadata())
     }
 
     // MARK: GET /
@@ -155,8 +155,9 @@ public struct ConfigFetcher: Sendable {
 
     // MARK: metadata
 
-    /// `GET _alias?expand_wildcards=all` and `GET _data_stream`; nil when either is refused.
-    private func metadata() async throws(MigrationError) -> ClusterMetadata? {
+    /// `GET _alias?expand_wildcards=all` and `GET _data_stream`; nil when either is refused. Also
+    /// what `probe --cluster` re-checks with when no --cluster-metadata is given.
+    public func clusterMetadata() async throws(MigrationError) -> ClusterMetadata? {
         let (aliasStatus, aliasBody) = try await get("/_alias", query: "expand_wildcards=all")
         guard aliasStatus == 200, let indices = aliasBody?.map else { return nil }
         var aliases: [String: [String]] = [:]

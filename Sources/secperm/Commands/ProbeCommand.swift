@@ -19,7 +19,7 @@ struct ProbeCommand: AsyncParsableCommand {
 
             Give exactly one of --cluster and --config.
 
-            Live (--cluster URL): the admin side is the connection options' identity — a user whose roles may use the Security REST API (restapi.roles_enabled), or the admin certificate (--cert/--key). The scratch user is sent over the same URL with the same trust settings (--cacert, --insecure) and no client certificate. The release is read from GET / unless --target is given; the evaluator that re-checks denials and proves minimality reads aliases and data streams from --cluster-metadata (e.g. the cluster_metadata.json of secperm fetch), else takes every name for an index. Only dry runs and reads (GET/HEAD, searches) are sent unless --allow-writes; a request that would change data is reported as needing it. Nothing on the cluster but the scratch entries is touched, unless --apply: after a converged probe with no must-deny violation, the role is installed under --role-name, and a role of that name that exists is first saved to --backup (a roles.yml document, mode 0600) and the path printed.
+            Live (--cluster URL): the admin side is the connection options' identity — a user whose roles may use the Security REST API (restapi.roles_enabled), or the admin certificate (--cert/--key). The scratch user is sent over the same URL with the same trust settings (--cacert, --insecure) and no client certificate. The release is read from GET / unless --target is given; the evaluator that re-checks denials and proves minimality reads aliases and data streams from --cluster-metadata (e.g. the cluster_metadata.json of secperm fetch), else from the cluster (GET _alias, GET _data_stream as the admin side), else takes every name for an index. Only dry runs and reads (GET/HEAD, searches) are sent unless --allow-writes; a request that would change data is reported as needing it. Nothing on the cluster but the scratch entries is touched, unless --apply: after a converged probe with no must-deny violation, the role is installed under --role-name, and a role of that name that exists is first saved to --backup (a roles.yml document, mode 0600) and the path printed.
 
             Offline (--config DIR): the same loop against an in-process simulated cluster serving that securityadmin directory for --target; every request is sent there, writes included (--allow-writes is implied; nothing outside the process changes).
 
@@ -150,7 +150,15 @@ struct ProbeCommand: AsyncParsableCommand {
                 Diagnostics.printToStandardError(error.diagnostics)
                 throw ExitStatus.inputError.exitCode
             }
+            // The cluster's own indices, aliases and data streams when no file names them, so that
+            // leave-one-out on the evaluator resolves names as the cluster does.
             options.metadata = metadata
+            if metadata == nil {
+                options.metadata = try? await ConfigFetcher(cluster: admin, side: .target, profile: profile).clusterMetadata()
+                if options.metadata == nil {
+                    LiveRun.printError("note: GET _alias was refused, so the re-checks count every name as an index; give --cluster-metadata for aliases and data streams")
+                }
+            }
             options.allowWrites = allowWrites
             let catalog = Catalog(profile: profile)
             let scratch = ScratchIdentity()
