@@ -155,9 +155,6 @@ struct ProbeCommand: AsyncParsableCommand {
             options.metadata = metadata
             if metadata == nil {
                 options.metadata = try? await ConfigFetcher(cluster: admin, side: .target, profile: profile).clusterMetadata()
-                if options.metadata == nil {
-                    LiveRun.printError("note: GET _alias was refused, so the re-checks count every name as an index; give --cluster-metadata for aliases and data streams")
-                }
             }
             options.allowWrites = allowWrites
             let catalog = Catalog(profile: profile)
@@ -173,6 +170,10 @@ struct ProbeCommand: AsyncParsableCommand {
                     return .baseline(try await Self.runInterruptibly { _ in try await loop.runOneAtATime(requests, identity: scratch) })
                 }
                 return .probe(try await Self.runInterruptibly { try await loop.run(requests, identity: scratch, progress: $0) })
+            }
+            if options.metadata == nil {
+                // Said once the probe has run, so that a refused setup stays a one-line error.
+                LiveRun.printError("note: GET _alias was refused, so the re-checks counted every name as an index; give --cluster-metadata for aliases and data streams")
             }
             guard case .probe(let result) = outcome, apply else { return (outcome, nil) }
             guard result.converged, result.mustDenyViolations.isEmpty else {
