@@ -90,14 +90,30 @@ final class Determinized {
         var state = startState
         for byte in bytes {
             if state == dead { return false }
-            var next = dead
-            for move in table(state) where move.low <= byte && byte <= move.high {
-                next = move.target
-                break
-            }
-            state = next
+            state = next(state, byte)
         }
         return accepting[Int(state)]
+    }
+
+    /// Per state whose row was asked for: its 256 targets, one per byte (`rowOf` gives the row).
+    private var rows: [Int32] = []
+    private var rowOf: [Int32] = []
+
+    /// The target of `state` on `byte`, from a dense row built from `table(state)` once.
+    private func next(_ state: Int32, _ byte: UInt8) -> Int32 {
+        let index = Int(state)
+        if index >= rowOf.count { rowOf.append(contentsOf: repeatElement(-1, count: index + 1 - rowOf.count)) }
+        var row = rowOf[index]
+        if row < 0 {
+            var targets = [Int32](repeating: dead, count: 256)
+            for move in table(state) {
+                for value in Int(move.low)...Int(move.high) { targets[value] = move.target }
+            }
+            row = Int32(rows.count / 256)
+            rows.append(contentsOf: targets)
+            rowOf[index] = row
+        }
+        return rows[Int(row) * 256 + Int(byte)]
     }
 
     /// Transitions of `state` as sorted byte ranges covering 0…255.
