@@ -3,7 +3,7 @@ import Foundation
 /// The whole-process workload of `secperm bench --batch`: a ``SyntheticConfig`` written as a
 /// securityadmin directory, and its random requests written as a cases file, so that anyone can
 /// time `secperm check --config DIR --batch DIR/cases.jsonl` as a user would run it.
-public struct BatchWorkload: Sendable {
+public struct BatchWorkload: WorkloadFiles, Sendable {
     public let synthetic: SyntheticConfig
     public let checks: Int
 
@@ -29,17 +29,5 @@ public struct BatchWorkload: Sendable {
             text += "]}\n"
         }
         return text
-    }
-
-    /// Writes the files into `directory` (created when missing) and returns their paths.
-    public func write(to directory: String) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var paths: [String] = []
-        for (name, text) in try files() {
-            let path = (directory as NSString).appendingPathComponent(name)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-            paths.append(path)
-        }
-        return paths
     }
 }

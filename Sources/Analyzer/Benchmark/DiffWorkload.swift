@@ -5,7 +5,7 @@ import Foundation
 /// narrowed, some mappings dropped), and an unrelated configuration of the same shape (`b`, another
 /// seed). Written as REST JSON bundles, one file each, so anyone can time
 /// `secperm diff a.json a.json`, `a.json migrated.json` and `a.json b.json` as a user runs them.
-public struct DiffWorkload: Sendable {
+public struct DiffWorkload: WorkloadFiles, Sendable {
     public let base: SyntheticConfig
     public let other: SyntheticConfig
 
@@ -48,18 +48,6 @@ public struct DiffWorkload: Sendable {
     public func files() throws -> [(fileName: String, text: String)] {
         [("a.json", try Self.bundle(base.config)), ("migrated.json", try Self.bundle(Self.migrated(base.config))),
          ("b.json", try Self.bundle(other.config))]
-    }
-
-    /// Writes the files into `directory` (created when missing) and returns their paths.
-    public func write(to directory: String) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var paths: [String] = []
-        for (name, text) in try files() {
-            let path = (directory as NSString).appendingPathComponent(name)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-            paths.append(path)
-        }
-        return paths
     }
 
     /// A REST JSON bundle of the parts the generator fills: roles, mappings, action groups, users
