@@ -27,7 +27,7 @@ struct ConfigWriterRoundTripTests {
 
     /// Writes the securityadmin files into a fresh directory and loads them again.
     static func reload(_ config: SecurityConfig, profile: TargetProfile = .default) throws -> (config: SecurityConfig, files: [String: String]) {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-written-\(UUID().uuidString)")
+        let url = Paths.scratch.appendingPathComponent("secperm-written-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: url) }
         var files: [String: String] = [:]

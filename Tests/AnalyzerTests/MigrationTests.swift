@@ -24,7 +24,7 @@ enum MigrationFixture {
     }
 
     static func temporaryDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("secperm-migrate-\(UUID().uuidString)").path
+        Paths.scratch.appendingPathComponent("secperm-migrate-\(UUID().uuidString)").path
     }
 
     /// The plan as "op type/name" lines, for exact comparison.

@@ -245,7 +245,7 @@ struct SimulatedModelDocumentsTests {
 @Suite("Simulated cluster: admin DNs from node settings")
 struct SimulatedAdminDNTests {
     @Test func readsTheProfilesKey() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-sim-\(UUID().uuidString).yml")
+        let file = Paths.scratch.appendingPathComponent("secperm-sim-\(UUID().uuidString).yml")
         try Data("plugins.security.authcz.admin_dn:\n  - \"CN=kirk,OU=client,O=client,L=test,C=de\"\nopendistro_security.authcz.admin_dn: [\"CN=old\"]\n".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         #expect(try SimulatedCluster.adminDNs(settingsFile: file.path, profile: .default) == ["CN=kirk,OU=client,O=client,L=test,C=de"])
@@ -259,7 +259,7 @@ struct SimulatedAdminDNTests {
 struct SimulatedBrokenConfigTests {
     // simulate refuses to start with the loader's file:line message.
     @Test func refusesWithTheLoadersMessage() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-sim-\(UUID().uuidString)")
+        let directory = Paths.scratch.appendingPathComponent("secperm-sim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data("_meta:\n  type: \"roles\"\n  config_version: 2\nreader:\n  cluster_permissions: [\"a\"\n".utf8)

@@ -14,7 +14,7 @@ struct SimulatedRecordingTests {
         let text = Simulation.text(exchange.response)
         #expect(text.hasPrefix("{\"_index\":\".opendistro_security\",\"_id\":\"roles\",\"_version\":1,\"_seq_no\":0,\"_primary_term\":1,\"found\":true,\"_source\":{\"roles\":\""))
         // The loader reads the response back, as it reads any security index hit.
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-sim-\(UUID().uuidString).json")
+        let file = Paths.scratch.appendingPathComponent("secperm-sim-\(UUID().uuidString).json")
         try Data(exchange.response.body).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let loaded = try ConfigLoader(profile: TargetProfile(parsing: "opensearch-2.11")!).load(from: file.path)

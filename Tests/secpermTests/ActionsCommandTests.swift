@@ -17,7 +17,7 @@ struct ActionsCommandTests {
         """
 
     func temporary(_ name: String, _ text: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-\(name)")
+        let url = CLI.scratch.appendingPathComponent("\(UUID().uuidString)-\(name)")
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url
     }
@@ -47,7 +47,7 @@ struct ActionsCommandTests {
         let suggestion = try CLI.run(["actions", requests.path, "--suggest-role", "app_writer"])
         #expect(suggestion.status == 0)
         #expect(suggestion.stdout.contains("app_writer:\n"))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("suggested-\(UUID().uuidString)")
+        let directory = CLI.scratch.appendingPathComponent("suggested-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try ("_meta:\n  type: \"roles\"\n  config_version: 2\n" + suggestion.stdout).write(to: directory.appendingPathComponent("roles.yml"), atomically: true, encoding: .utf8)

@@ -49,7 +49,7 @@ struct AuditCommandTests {
 
     @Test("a written baseline accepts today's findings; only new ones fail")
     func baseline() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString)")
+        let directory = CLI.scratch.appendingPathComponent("audit-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent("data/samples/acme"), to: directory)
         defer { try? FileManager.default.removeItem(at: directory) }
         let baseline = directory.appendingPathComponent("baseline.json").path

@@ -7,6 +7,16 @@ enum CLI {
     static let sample = packageRoot.appendingPathComponent("data/samples/acme").path
     static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures")
 
+    /// One folder per test process for the files tests write (cases, configurations, logs,
+    /// certificates), removed when the process ends so that test runs leave nothing behind.
+    static let scratch: URL = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-tests-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.removeItem(at: folder)
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: CLI.scratch) }
+        return folder
+    }()
+
     static var binary: URL {
         let candidates = [
             Bundle.main.bundleURL.appendingPathComponent("secperm"),

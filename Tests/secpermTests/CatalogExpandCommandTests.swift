@@ -61,7 +61,7 @@ struct CatalogExpandCommandTests {
 
     @Test("input errors exit 2 with file:line and a hint, never a stack trace")
     func inputErrors() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-cli-\(UUID().uuidString)")
+        let directory = CLI.scratch.appendingPathComponent("secperm-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try "_meta:\n  type: roles\n  config_version: 2\nr1:\n  cluster_permissions: cluster_all\n"
@@ -88,7 +88,7 @@ struct CatalogExpandCommandTests {
 
     @Test("the binary is self-contained: copied alone to an empty folder, `catalog` still works")
     func selfContained() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-alone-\(UUID().uuidString)")
+        let directory = CLI.scratch.appendingPathComponent("secperm-alone-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let copy = directory.appendingPathComponent("secperm")

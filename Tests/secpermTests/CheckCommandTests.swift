@@ -59,7 +59,7 @@ struct CheckCommandTests {
         #expect(good.status == 0)
         #expect(good.stdout == "16 cases: 16 as expected, 0 disagree\n")
 
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cases-\(UUID().uuidString).jsonl")
+        let file = CLI.scratch.appendingPathComponent("cases-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: file) }
         try """
             {"id": "ok", "user": "alice", "action": "indices:data/read/search", "indices": ["sales-1"], "expected": "allow"}
@@ -100,7 +100,7 @@ struct CheckCommandTests {
 
     @Test("bad cases files and missing flags exit 2 with a located message")
     func inputErrors() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cases-\(UUID().uuidString).jsonl")
+        let file = CLI.scratch.appendingPathComponent("cases-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: file) }
         try "{\"user\": \"a\", \"acton\": \"x\"}\nnot json\n".write(to: file, atomically: true, encoding: .utf8)
         let result = try CLI.run(["check"] + sample + ["--batch", file.path])
@@ -113,7 +113,7 @@ struct CheckCommandTests {
 
     @Test("--claims maps a JWT through the sample's jwt domain")
     func claims() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("claims-\(UUID().uuidString).json")
+        let file = CLI.scratch.appendingPathComponent("claims-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
         try #"{"preferred_username": "jo", "realm_access": {"roles": ["developers"]}}"#.write(to: file, atomically: true, encoding: .utf8)
         let result = try CLI.run(["check"] + sample + ["--claims", file.path, "--action", "indices:data/write/index", "--index", "jo-notes", "--format", "json"])
@@ -147,7 +147,7 @@ struct CheckCommandTests {
         #expect(denied.status == 1)
         #expect(try CLI.json(denied.stdout)["forbiddenMessage"] as? String
                 == "no permissions for [kibana:saved_objects/*/write] and User [name=alice, backend_roles=[], requestedTenant=team_b]")
-        let cases = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-cases.jsonl")
+        let cases = CLI.scratch.appendingPathComponent("\(UUID().uuidString)-cases.jsonl")
         try "{\"user\": \"alice\", \"action\": \"kibana:saved_objects/*/read\"}\n".write(to: cases, atomically: true, encoding: .utf8)
         let batch = try CLI.run(["check"] + config + ["--batch", cases.path, "--tenant", "team_a"])
         #expect(batch.status == 2)

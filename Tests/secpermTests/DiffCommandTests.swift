@@ -118,7 +118,7 @@ struct DiffCommandTests {
 
     @Test("--out writes the report to a file; the HTML is self-contained")
     func outFile() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-diff-\(UUID().uuidString).html").path
+        let path = CLI.scratch.appendingPathComponent("secperm-diff-\(UUID().uuidString).html").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let result = try Self.diff("user-attribute-changed", ["--format", "html", "--out", path])
         #expect(result.status == 1)

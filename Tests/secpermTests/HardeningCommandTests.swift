@@ -9,7 +9,7 @@ struct HardeningCommandTests {
     let search = ["--user", "alice", "--action", "indices:data/read/search"]
 
     func temporary(_ name: String, _ bytes: [UInt8]) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-\(name)")
+        let url = CLI.scratch.appendingPathComponent("\(UUID().uuidString)-\(name)")
         try Data(bytes).write(to: url)
         return url
     }
@@ -20,7 +20,7 @@ struct HardeningCommandTests {
 
     /// A copy of the sample configuration with one file replaced.
     func sampleWith(_ file: String, _ text: String) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-\(UUID().uuidString)")
+        let directory = CLI.scratch.appendingPathComponent("secperm-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: URL(fileURLWithPath: CLI.sample), to: directory)
         try text.write(to: directory.appendingPathComponent(file), atomically: true, encoding: .utf8)
         return directory

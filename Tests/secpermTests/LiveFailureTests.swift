@@ -42,7 +42,7 @@ extension LiveTests {
     /// simulate answers 503 while the configuration does not load on the target: a custom role
     /// named like a built-in one before 3.4 (security-layer-responses.md "Authentication failures").
     @Test func securityNotInitializedBySimulate() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-uninit-\(UUID().uuidString)")
+        let directory = CLI.scratch.appendingPathComponent("secperm-uninit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         for file in ["config.yml", "internal_users.yml", "roles_mapping.yml", "tenants.yml", "action_groups.yml"] {
@@ -174,7 +174,7 @@ extension LiveTests {
 
     /// A broken configuration: simulate refuses to start with the loader's file:line message.
     @Test func simulateRefusesABrokenConfig() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-broken-\(UUID().uuidString)")
+        let directory = CLI.scratch.appendingPathComponent("secperm-broken-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         for file in ["config.yml", "internal_users.yml", "roles_mapping.yml", "tenants.yml", "action_groups.yml"] {

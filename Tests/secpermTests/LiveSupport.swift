@@ -21,7 +21,7 @@ struct LivePKI: Sendable {
     static func get() throws -> LivePKI { try shared.get() }
 
     private static func generate() throws(LiveSetupError) -> LivePKI {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-live-\(ProcessInfo.processInfo.processIdentifier)")
+        let directory = CLI.scratch.appendingPathComponent("secperm-live-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(at: directory)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -131,7 +131,7 @@ final class SimulateProcess {
 
     /// Starts `simulate --config <fixture> --port 0` with `arguments` and waits for its first line.
     init(_ arguments: [String] = [], config: String = SimulateProcess.config) throws {
-        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-simulate-\(UUID().uuidString).log")
+        logFile = CLI.scratch.appendingPathComponent("secperm-simulate-\(UUID().uuidString).log")
         process = Process()
         process.executableURL = CLI.binary
         process.arguments = ["simulate", "--config", config, "--port", "0", "--log", logFile.path] + arguments

@@ -111,7 +111,7 @@ extension LiveTests {
 
     /// `--record` appends each request in console syntax; `--log` gets one JSON line per request.
     @Test func recordAndLog() throws {
-        let record = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-record-\(UUID().uuidString).txt")
+        let record = CLI.scratch.appendingPathComponent("secperm-record-\(UUID().uuidString).txt")
         defer { try? FileManager.default.removeItem(at: record) }
         let server = try SimulateProcess(["--record", record.path])
         let result = try runSecperm(["whoami", "--cluster", server.url, "--user", "admin", "--password-env", "PW"], environment: ["PW": "admin-pass"])

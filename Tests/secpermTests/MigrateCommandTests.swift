@@ -8,7 +8,7 @@ struct MigrateCommandTests {
 
     /// A scratch folder holding copies of the source and target fixtures.
     static func scratch() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-migrate-cli-\(UUID().uuidString)")
+        let folder = CLI.scratch.appendingPathComponent("secperm-migrate-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for side in ["source", "target"] {
             try FileManager.default.copyItem(at: fixtures.appendingPathComponent(side), to: folder.appendingPathComponent(side))
@@ -101,7 +101,7 @@ struct MigrateCommandTests {
 
     // The same restore written the way the rules refuse: every user but the super admin gets a 403.
     @Test func aRestoreOfEverythingWithTheGlobalStateIsExplainedAndDenied() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-restore-\(UUID().uuidString).txt")
+        let file = CLI.scratch.appendingPathComponent("secperm-restore-\(UUID().uuidString).txt")
         try Data("POST _snapshot/migration-repo/snapshot-1/_restore\n{\"indices\": \"*\", \"include_global_state\": true}\n".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try CLI.run(["actions", file.path, "--config", "data/samples/acme", "--user", "carol"])

@@ -17,7 +17,7 @@ extension LiveTests {
     }
 
     static func scratch() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-migrate-live-\(UUID().uuidString)")
+        let folder = CLI.scratch.appendingPathComponent("secperm-migrate-live-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
     }

@@ -33,7 +33,7 @@ struct ProbeCommandTests {
 
     // Issue 11 "Must-deny": a tagged request the role allows → reported, exit 1.
     @Test func mustDenyViolationExitsOne() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("probe-\(UUID().uuidString)")
+        let directory = CLI.scratch.appendingPathComponent("probe-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let requests = directory.appendingPathComponent("requests.txt")

@@ -82,7 +82,7 @@ extension LiveTests {
     }
 
     static func scratchFolder() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-probe-live-\(UUID().uuidString)")
+        let folder = CLI.scratch.appendingPathComponent("secperm-probe-live-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
     }

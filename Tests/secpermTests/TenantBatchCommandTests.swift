@@ -16,7 +16,7 @@ struct TenantBatchCommandTests {
         let summary = try CLI.json(String(try #require(run.stdout.split(separator: "\n").last)))["summary"] as? [String: Any]
         #expect(summary?["asExpected"] as? Int == 15 && summary?["unexpected"] as? Int == 0)
         #expect(summary?["allow"] as? Int == 9 && summary?["deny"] as? Int == 6)
-        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-bad-tenant-\(UUID().uuidString).jsonl")
+        let bad = CLI.scratch.appendingPathComponent("secperm-bad-tenant-\(UUID().uuidString).jsonl")
         try #"{"user": "alice", "tenant": ["team_a"], "action": "kibana:saved_objects/*/read"}"#.write(to: bad, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: bad) }
         let refused = try CLI.run(["check"] + config + ["--batch", bad.path])
