@@ -32,6 +32,18 @@ struct ConnectionSettings: Hashable, Sendable {
     var optionPrefix = ""
 
     func option(_ name: String) -> String { "--\(optionPrefix)\(name)" }
+
+    /// Every setting at its default: what the options start from.
+    static let unset = ConnectionSettings(cluster: "")
+
+    /// Whether any option changed a setting from its default (the URL and option names aside): a
+    /// command without a cluster refuses connection options rather than ignore them.
+    var changesDefaults: Bool {
+        var options = self
+        options.cluster = ""
+        options.optionPrefix = ""
+        return options != Self.unset
+    }
 }
 
 /// A cluster URL checked for use: scheme, host, port, and an optional base path (a cluster behind

@@ -37,22 +37,19 @@ struct ClusterAccessOptions: ParsableArguments {
     var insecure = false
 
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for a connection.", valueName: "seconds"))
-    var connectTimeout: Double = 10
+    var connectTimeout: Double = ConnectionSettings.unset.connectTimeout
 
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for a whole answer.", valueName: "seconds"))
-    var requestTimeout: Double = 30
+    var requestTimeout: Double = ConnectionSettings.unset.requestTimeout
 
     @Option(name: .long, help: ArgumentHelp("At most this many requests per second.", valueName: "n"))
     var maxRate: Double?
 
     @Option(name: .long, help: ArgumentHelp("Retries of idempotent requests on 429/502/503/504 or a reset connection.", valueName: "n"))
-    var retries: Int = 3
+    var retries: Int = ConnectionSettings.unset.retries
 
     /// Whether any of these options was given (a command without a cluster refuses them).
-    var given: Bool {
-        user != nil || passwordEnv != nil || passwordFile != nil || cert != nil || key != nil || cacert != nil || insecure
-            || connectTimeout != 10 || requestTimeout != 30 || maxRate != nil || retries != 3
-    }
+    var given: Bool { settings("").changesDefaults }
 
     func validate() throws {
         if passwordEnv != nil && passwordFile != nil { throw ValidationError("give --password-env or --password-file, not both") }

@@ -14,7 +14,7 @@ struct FromConnection: ParsableArguments {
     @Option(name: .customLong("from-cacert"), help: ArgumentHelp("CA certificate(s) to trust for SRC (PEM).", valueName: "pem")) var cacert: String?
     @Flag(name: .customLong("from-insecure"), help: "Do not verify SRC's certificate or host name.") var insecure = false
 
-    var given: Bool { user != nil || passwordEnv != nil || passwordFile != nil || cert != nil || key != nil || cacert != nil || insecure }
+    var given: Bool { settings("").changesDefaults }
 
     func settings(_ url: String) -> ConnectionSettings {
         MigrationConnection.settings(url, prefix: "from-", user: user, passwordEnv: passwordEnv, passwordFile: passwordFile,
@@ -31,7 +31,7 @@ struct ToConnection: ParsableArguments {
     @Option(name: .customLong("to-cacert"), help: ArgumentHelp("CA certificate(s) to trust for DST (PEM).", valueName: "pem")) var cacert: String?
     @Flag(name: .customLong("to-insecure"), help: "Do not verify DST's certificate or host name.") var insecure = false
 
-    var given: Bool { user != nil || passwordEnv != nil || passwordFile != nil || cert != nil || key != nil || cacert != nil || insecure }
+    var given: Bool { settings("").changesDefaults }
 
     func settings(_ url: String) -> ConnectionSettings {
         MigrationConnection.settings(url, prefix: "to-", user: user, passwordEnv: passwordEnv, passwordFile: passwordFile,
