@@ -31,6 +31,20 @@ struct ProbeCommandTests {
         #expect((json["mustDenyViolations"] as? [Any])?.isEmpty == true)
     }
 
+    // Connection options without a cluster are refused, not ignored: any option that changes a
+    // connection setting (a timeout too), on probe and on both sides of diff.
+    @Test func connectionOptionsWithoutAClusterAreRefused() throws {
+        let probe = try CLI.run(["probe", ProbeCommandTests.set("bulk-example"), "--config", ProbeCommandTests.config, "--connect-timeout", "5"])
+        #expect(probe.status == 2)
+        #expect(probe.stderr.hasPrefix("Error: the connection options (--user, --cert, --cacert …) need --cluster\n"))
+        let from = try CLI.run(["diff", CLI.sample, CLI.sample, "--from-insecure"])
+        #expect(from.status == 2)
+        #expect(from.stderr.hasPrefix("Error: --from-… connection options need a cluster URL as SRC\n"))
+        let to = try CLI.run(["diff", CLI.sample, CLI.sample, "--to-user", "admin"])
+        #expect(to.status == 2)
+        #expect(to.stderr.hasPrefix("Error: --to-… connection options need a cluster URL as DST\n"))
+    }
+
     // Issue 11 "Must-deny": a tagged request the role allows → reported, exit 1.
     @Test func mustDenyViolationExitsOne() throws {
         let directory = CLI.scratch.appendingPathComponent("probe-\(UUID().uuidString)")
