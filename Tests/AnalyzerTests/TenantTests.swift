@@ -253,4 +253,39 @@ struct TenantTests {
         #expect(try Self.request(multitenancyOff, "alice", tenant: "team_b", "indices:data/write/index", [".kibana"]).denial
                 == .missingIndexPrivileges([MissingIndexPrivilege(index: ".kibana", actions: ["indices:data/write/index"])]))
     }
+
+    /// The authinfo/account `tenants` map (TenantRules.table()) for users of the fixture, per release.
+    static func table(_ e: Evaluator, _ user: String, attributes: [String: String] = [:]) throws -> [String: Bool] {
+        var request = SubjectRequest(user: user)
+        request.attributes = attributes
+        let subject = try SubjectResolver.resolve(request, config: e.config)
+        return TenantRules(evaluator: e, context: e.context(for: subject.subject)).table()
+    }
+
+    // 3.1+ `TenantPrivileges.tenantMap`: per defined tenant true for write, false for read only, the
+    // user's own name true; before 3.1 `ConfigModelV7.mapTenants`, the same table. `${…}` patterns
+    // follow the release (dave's `dept_${attr.internal.dept}`: rendered from 3.1, not a `${attr`
+    // prefix for 2.1–3.0, not replaced before 2.1); kibana_user opens global_tenant on every release
+    // (erin), unless a plain read grant covers it on 3.1+ (bob: team_b_reader's `team_*` does not).
+    @Test("the tenants map of authinfo is the table the tenant decisions read, per release",
+          arguments: [("opensearch-3.2", true), ("opensearch-2.11", false), ("opensearch-2.0", false)])
+    func tenantTable(target: String, rendersTemplates: Bool) throws {
+        let profile = try #require(TargetProfile(parsing: target))
+        let e = try Self.evaluator(profile: profile)
+        #expect(try Self.table(e, "alice") == ["team_a": true, "team_b": false, "alice": true])
+        #expect(try Self.table(e, "bob") == ["team_a": false, "team_b": false, "global_tenant": true, "bob": true])
+        #expect(try Self.table(e, "carol") == ["team_a": false, "team_b": false, "dept_sales": false, "global_tenant": false, "carol": true])
+        #expect(try Self.table(e, "erin") == ["global_tenant": true, "erin": true])
+        let dave = try Self.table(e, "dave", attributes: ["attr.internal.dept": "sales"])
+        #expect(dave == (rendersTemplates ? ["dept_sales": true, "dave": true] : ["dave": true]))
+        // One fact: every entry agrees with the saved-objects decisions for that tenant.
+        for (user, attributes) in [("alice", [:]), ("bob", [:]), ("carol", [:]), ("erin", [:]), ("dave", ["attr.internal.dept": "sales"])] {
+            let table = try Self.table(e, user, attributes: attributes)
+            for tenant in e.config.tenants.keys {
+                let write = try Self.decide(e, user, tenant: tenant, "kibana:saved_objects/*/write", attributes: attributes).outcome == .allow
+                let read = try Self.decide(e, user, tenant: tenant, "kibana:saved_objects/*/read", attributes: attributes).outcome == .allow
+                #expect(table[tenant] == (write ? true : read ? false : nil), "\(target) \(user) \(tenant)")
+            }
+        }
+    }
 }

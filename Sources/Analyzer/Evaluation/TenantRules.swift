@@ -44,16 +44,25 @@ struct TenantRules {
         action.hasSuffix("/write") ? .write : .read
     }
 
-    let run: Run
-    var rules: TenantEvaluation { run.profile.tenantEvaluation }
+    let evaluator: Evaluator
+    /// The subject, its mapped roles and its attributes.
+    let context: SubjectContext
+    var rules: TenantEvaluation { evaluator.profile.tenantEvaluation }
+
+    init(evaluator: Evaluator, context: SubjectContext) {
+        self.evaluator = evaluator
+        self.context = context
+    }
+
+    init(run: Run) { self.init(evaluator: run.evaluator, context: run.context) }
 
     // MARK: kibana:saved_objects/*/read|write
 
     func decide(action: String) -> Verdict {
-        guard run.evaluator.dashboards.multitenancyEnabled else { return .deny(.special(.multitenancyDisabled)) }
+        guard evaluator.dashboards.multitenancyEnabled else { return .deny(.special(.multitenancyDisabled)) }
         let access = Self.access(of: action)
-        let user = run.subject.name
-        guard let named = run.subject.requestedTenant, !named.isEmpty else {
+        let user = context.subject.name
+        guard let named = context.subject.requestedTenant, !named.isEmpty else {
             return granted(Self.globalTenant, access: access)
         }
         if named == Self.privateTenant {
@@ -66,14 +75,14 @@ struct TenantRules {
 
     // MARK: the Dashboards index
 
-    var privateTenantEnabled: Bool { run.evaluator.dashboards.privateTenantEnabled }
+    var privateTenantEnabled: Bool { evaluator.dashboards.privateTenantEnabled }
 
     /// `replaceDashboardsIndex` for a request of `action` on `expressions` (resolved: `resolution`).
     /// `multiItem`: a bulk, mget, msearch or mtermvectors request.
     func intercept(action: String, expressions: [String], resolution: IndexResolution, multiItem: Bool) -> Interception {
-        let settings = run.evaluator.dashboards
+        let settings = evaluator.dashboards
         guard settings.multitenancyEnabled else { return .proceed }
-        let requested = run.subject.requestedTenant ?? ""
+        let requested = context.subject.requestedTenant ?? ""
         // Without a tenant only a request on the Dashboards index alone can be intercepted: every
         // other request (nearly all) is left alone after two comparisons.
         if requested.isEmpty {
@@ -82,7 +91,7 @@ struct TenantRules {
             guard !resolution.isLocalAll, onIndex || naming else { return .proceed }
         }
         if requested == Self.privateTenant, !settings.privateTenantEnabled { return .refused(.special(.privateTenantDisabled)) }
-        let user = run.subject.name
+        let user = context.subject.name
         let isServer = user == settings.serverUsername
         let named = expressions.flatMap { $0.split(separator: ",").map(String.init) }
         let dashboardsOnly = !isServer && !resolution.isLocalAll && (resolution.names == [settings.index] || named == [settings.index])
@@ -125,20 +134,39 @@ struct TenantRules {
 
     // MARK: the tenant table
 
+    /// Every tenant the subject may use: true for read-write, false for read-only, and its private
+    /// tenant under its own name (read-write), as the authinfo endpoint lists them. The same
+    /// `granted` answers the saved-objects and Dashboards-index decisions, as in the plugin: 3.1+
+    /// `TenantPrivileges.tenantMap` asks `hasTenantPrivilege` per defined tenant; before 3.1
+    /// `ConfigModelV7.TenantHolder.mapTenants` is the table those decisions look up. Built-in
+    /// `global_tenant` is always defined, so the legacy global-tenant rule is covered.
+    func table() -> [String: Bool] {
+        var table: [String: Bool] = [:]
+        for tenant in evaluator.config.tenants.keys {
+            if case .allow = granted(tenant, access: .write) {
+                table[tenant] = true
+            } else if case .allow = granted(tenant, access: .read) {
+                table[tenant] = false
+            }
+        }
+        table[context.subject.name] = true
+        return table
+    }
+
     /// Whether the held roles give `access` to a tenant: `hasTenantPrivilege` (3.1+) or the
     /// `mapTenants` table (before 3.1), for a defined or undefined tenant.
     private func granted(_ tenant: String, access: Access) -> Verdict {
-        let defined = run.evaluator.config.tenants[tenant] != nil
-        let mapped = run.mapped.map(\.name)
+        let defined = evaluator.config.tenants[tenant] != nil
+        let mapped = context.mapped.map(\.name)
         // Readers through patterns without `${…}` (the precomputed table of 3.1+), for the legacy rule.
         var readers: [String] = [], writers: [String] = [], plainReaders: [String] = []
         if defined {
             for role in mapped {
-                guard let definition = run.evaluator.config.roles[role] else { continue }
+                guard let definition = evaluator.config.roles[role] else { continue }
                 for entry in definition.tenantPermissions {
                     let matching = entry.tenantPatterns.filter { selects($0.value, tenant) }
                     guard !matching.isEmpty else { continue }
-                    let actions = run.evaluator.groups.resolve(entry.allowedActions.map(\.value))
+                    let actions = evaluator.groups.resolve(entry.allowedActions.map(\.value))
                     if actions.contains("kibana:saved_objects/*/write") { writers.append(role) }
                     readers.append(role)
                     if matching.contains(where: { !$0.value.contains("${") }) { plainReaders.append(role) }
@@ -169,10 +197,10 @@ struct TenantRules {
     private func selects(_ pattern: String, _ tenant: String) -> Bool {
         switch rules.patterns {
         case .templatesRendered:
-            if pattern.contains("${") { return run.context.render(pattern, evaluator: run.evaluator).matches(tenant) }
+            if pattern.contains("${") { return context.render(pattern, evaluator: evaluator).matches(tenant) }
             return Pattern(pattern).matches(tenant)
         case .attributePrefixReplaced:
-            if pattern.hasPrefix("${attr") { return UserAttributes.substitute(pattern, run.variables) == tenant }
+            if pattern.hasPrefix("${attr") { return UserAttributes.substitute(pattern, context.variables) == tenant }
             return Pattern(pattern).matches(tenant)
         case .wildcardsOnly:
             return Pattern(pattern).matches(tenant)

@@ -42,15 +42,10 @@ struct InfoBodies {
     }
 
     /// Tenant → true (read-write) / false (read-only), plus the private tenant under the user's
-    /// name (`TenantPrivileges.tenantMap`; before 3.1 `ConfigModelV7.TenantHolder.mapTenants`), in
-    /// HashMap order.
+    /// name (``TenantRules/table()``), in HashMap order.
     var tenants: JSON {
-        var map = TenantAccess(evaluator: context.evaluator).access(for: caller.subject)
-        if context.behaviour.legacyTenantMap, map["global_tenant"] == nil,
-           context.mappedRoles.contains(where: { ["kibana_user", "all_access", "ALL_ACCESS"].contains($0) }) {
-            map["global_tenant"] = true
-        }
-        map[caller.subject.name] = true
+        let subject = caller.subject
+        let map = TenantRules(evaluator: context.evaluator, context: context.evaluator.context(for: subject)).table()
         return .object(JavaHashOrder.order(map.keys.sorted()).map { ($0, .bool(map[$0] ?? false)) })
     }
 
@@ -76,28 +71,5 @@ struct InfoBodies {
             ("version", .object(version)),
             ("tagline", .string(behaviour.tagline)),
         ])
-    }
-}
-
-/// Which tenants a subject may use (`TenantPrivileges`): a `tenant_permissions` entry whose
-/// actions resolve to `kibana:saved_objects/*/write` gives read-write, any other gives read.
-struct TenantAccess {
-    let evaluator: Evaluator
-
-    func access(for subject: Subject) -> [String: Bool] {
-        let context = evaluator.context(for: subject)
-        let roles = context.held.compactMap { evaluator.config.roles[$0.name] }
-        var result: [String: Bool] = [:]
-        for role in roles {
-            for permission in role.tenantPermissions {
-                let actions = evaluator.groups.resolve(permission.allowedActions.map(\.value))
-                let writes = actions.contains("kibana:saved_objects/*/write")
-                let patterns = permission.tenantPatterns.map { context.render($0.value, evaluator: evaluator) }
-                for tenant in evaluator.config.tenants.keys where patterns.contains(where: { $0.matches(tenant) }) {
-                    result[tenant] = (result[tenant] ?? false) || writes
-                }
-            }
-        }
-        return result
     }
 }
