@@ -77,7 +77,7 @@ public struct Pattern: Hashable, Sendable, CustomStringConvertible {
         // Code-unit comparisons, as Java's equals/startsWith/contains: Swift's String == and
         // hasPrefix would also accept canonically equivalent spellings ("é" as e + U+0301, or
         // the Kelvin sign for K), which the plugin does not.
-        case .exact(let value): text.utf8.elementsEqual(value.utf8)
+        case .exact(let value): text.utf8.count == value.utf8.count && text.utf8.elementsEqual(value.utf8)
         case .prefix(let value): text.utf8.starts(with: value.utf8)
         case .contains(let value): value.isEmpty || Pattern.containsBytes(text, value)
         case .glob(let pattern): Pattern.globMatches(pattern, text)
