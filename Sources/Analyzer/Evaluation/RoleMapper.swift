@@ -154,18 +154,25 @@ public struct RoleMapper: Sendable {
         for pattern in mapping.users where pattern.matches(subject.name) { users.append(pattern.source) }
         if !users.isEmpty { reasons.append(MappingReason(rule: .user, patterns: users, matched: [subject.name])) }
         if !mapping.backendRoles.isEmpty, !backendRoles.isEmpty {
-            // Which backend roles each pattern matches, found once for both lists of the reason.
-            var patterns: [String] = [], matchedRoles = [Bool](repeating: false, count: backendRoles.count)
+            // Which backend roles each pattern matches, found once for both lists of the reason
+            // (a bit per backend role while there are at most 64, the usual case).
+            var patterns: [String] = [], matchedBits: UInt64 = 0, matchedRoles: [Bool] = []
+            let wide = backendRoles.count > 64
+            if wide { matchedRoles = [Bool](repeating: false, count: backendRoles.count) }
             for pattern in mapping.backendRoles {
                 var hit = false
                 for (position, role) in backendRoles.enumerated() where pattern.matches(role) {
                     hit = true
-                    matchedRoles[position] = true
+                    if wide { matchedRoles[position] = true } else { matchedBits |= 1 << UInt64(position) }
                 }
                 if hit { patterns.append(pattern.source) }
             }
             if !patterns.isEmpty {
-                let matched = backendRoles.indices.filter { matchedRoles[$0] }.map { backendRoles[$0] }
+                var matched: [String] = []
+                for (position, role) in backendRoles.enumerated()
+                where wide ? matchedRoles[position] : matchedBits & (1 << UInt64(position)) != 0 {
+                    matched.append(role)
+                }
                 reasons.append(MappingReason(rule: .backendRole, patterns: patterns, matched: matched))
             }
         }

@@ -109,17 +109,20 @@ final class MatchingPatterns: Sendable {
     init(_ grants: [Grant]) {
         // The grants' pattern positions are kept in one flat list (`held[ends[g - 1] ..< ends[g]]`).
         let total = grants.reduce(0) { $0 + $1.pieces.count }
-        var distinct: [FlatPatterns.Piece] = [], positions: [Int: Int] = [:], held: [Int] = [], ends: [Int] = []
+        var distinct: [FlatPatterns.Piece] = [], held: [Int] = [], ends: [Int] = []
         distinct.reserveCapacity(total)
-        positions.reserveCapacity(total)
         held.reserveCapacity(total)
         ends.reserveCapacity(grants.count)
+        // Keys are small numbers (the configuration's distinct patterns): key → position + 1, 0 when new.
+        let keyLimit = grants.reduce(0) { limit, grant in grant.keys.reduce(limit) { max($0, $1 + 1) } }
+        var positions = [Int32](repeating: 0, count: keyLimit)
         for grant in grants {
             for (piece, key) in zip(grant.pieces, grant.keys) {
-                if let known = positions[key] {
-                    held.append(known)
+                let known = Int(positions[key])
+                if known > 0 {
+                    held.append(known - 1)
                 } else {
-                    positions[key] = distinct.count
+                    positions[key] = Int32(truncatingIfNeeded: distinct.count + 1)
                     held.append(distinct.count)
                     distinct.append(piece)
                 }
@@ -136,6 +139,18 @@ final class MatchingPatterns: Sendable {
                 defer { start = end }
                 guard start < end else { continue }
                 // The grant's patterns as one mask, OR-ed into the row of each action it grants.
+                if chunks == 1 {
+                    var single: UInt64 = 0
+                    for position in held[start..<end] { single |= 1 << UInt64(position) }
+                    for (word, bits) in grant.actions.words.enumerated() where bits != 0 {
+                        var remaining = bits
+                        while remaining != 0 {
+                            byAction[word * 64 + remaining.trailingZeroBitCount] |= single
+                            remaining &= remaining - 1
+                        }
+                    }
+                    continue
+                }
                 for chunk in 0..<chunks { mask[chunk] = 0 }
                 for position in held[start..<end] { mask[position / 64] |= 1 << UInt64(position % 64) }
                 for (word, bits) in grant.actions.words.enumerated() where bits != 0 {

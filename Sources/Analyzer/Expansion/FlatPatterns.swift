@@ -29,8 +29,9 @@ struct FlatPatterns: Sendable {
     }
 
     /// One pattern encoded for the buffer, on its own: made once per pattern (a role's patterns
-    /// when the role is compiled) and copied into every buffer that lists the pattern.
-    struct Piece: Sendable {
+    /// when the role is compiled) and copied into every buffer that lists the pattern. A class:
+    /// role sets hand the same pieces around.
+    final class Piece: Sendable {
         let pattern: Pattern
         /// The three record words; the second holds no byte offset yet (added when packed).
         let record: (UInt64, UInt64, UInt64)
