@@ -80,34 +80,38 @@ public enum UserAttributes {
 
     /// ``substitute(_:_:defaults:)`` with each variable's value asked of `value`.
     public static func substitute(_ text: String, defaults: Bool = false, value: (String) -> String?) -> String {
-        let utf8 = text.utf8
-        guard utf8.contains(UInt8(ascii: "$")) else { return text }
-        var output = ""
-        output.reserveCapacity(utf8.count + 32)
-        var copied = utf8.startIndex, position = utf8.startIndex
-        // '$', '{' and '}' are ASCII, so the byte positions found here are character boundaries.
-        while position < utf8.endIndex {
-            let next = utf8.index(after: position)
-            guard utf8[position] == UInt8(ascii: "$"), next < utf8.endIndex, utf8[next] == UInt8(ascii: "{") else {
-                position = next
-                continue
+        guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
+        var text = text
+        return text.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + 32)
+            var copied = 0, position = 0
+            // '$', '{' and '}' are ASCII: every piece cut at them is whole UTF-8, so the output
+            // decodes to exactly the text with the variables replaced.
+            while position < bytes.count {
+                let next = position + 1
+                guard bytes[position] == UInt8(ascii: "$"), next < bytes.count, bytes[next] == UInt8(ascii: "{") else {
+                    position = next
+                    continue
+                }
+                let nameStart = next + 1
+                // No closing brace: the rest stays as written.
+                guard let close = bytes[nameStart...].firstIndex(of: UInt8(ascii: "}")) else { break }
+                output.append(contentsOf: bytes[copied..<position])
+                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<close]), as: UTF8.self)
+                if let known = value(name) {
+                    output.append(contentsOf: known.utf8)
+                } else if defaults, let split = name.firstRange(of: ":-") {
+                    output.append(contentsOf: (value(String(name[..<split.lowerBound])) ?? String(name[split.upperBound...])).utf8)
+                } else {
+                    output.append(contentsOf: bytes[position...close])
+                }
+                position = close + 1
+                copied = position
             }
-            let nameStart = utf8.index(after: next)
-            // No closing brace: the rest stays as written.
-            guard let close = utf8[nameStart...].firstIndex(of: UInt8(ascii: "}")) else { break }
-            output += text[copied..<position]
-            let name = String(text[nameStart..<close])
-            if let known = value(name) {
-                output += known
-            } else if defaults, let split = name.firstRange(of: ":-") {
-                output += value(String(name[..<split.lowerBound])) ?? String(name[split.upperBound...])
-            } else {
-                output += text[position...close]
-            }
-            position = utf8.index(after: close)
-            copied = position
+            output.append(contentsOf: bytes[copied...])
+            return String(decoding: output, as: UTF8.self)
         }
-        return output + text[copied...]
     }
 
     /// Variable names used in a pattern (for audits).
