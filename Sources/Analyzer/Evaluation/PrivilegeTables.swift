@@ -78,6 +78,17 @@ final class PrivilegeTables: Sendable {
         var exactNames: [String] = [], exactGrants: [IndexGrant] = []
         var prefixNames: [String] = [], prefixGrants: [IndexGrant] = []
         var matched: [MatchingPatterns.Grant] = [], templated: [IndexGrant] = []
+        var exactCount = 0, prefixCount = 0
+        for role in roles {
+            for grant in role.indexGrants {
+                exactCount += grant.exactNames.count
+                prefixCount += grant.prefixes.count
+            }
+        }
+        exactNames.reserveCapacity(exactCount)
+        exactGrants.reserveCapacity(exactCount)
+        prefixNames.reserveCapacity(prefixCount)
+        prefixGrants.reserveCapacity(prefixCount)
         for role in roles {
             cluster.formUnion(role.clusterBits)
             for grant in role.indexGrants {
@@ -103,7 +114,11 @@ final class PrivilegeTables: Sendable {
         self.everything = everything
         (exact, exactWords) = Self.table(exactNames, exactGrants, stride: stride)
         (prefixes, prefixWords) = Self.table(prefixNames, prefixGrants, stride: stride)
-        prefixLengths = Set(prefixNames.map(\.utf8.count)).sorted()
+        var lengths = prefixNames.map(\.utf8.count)
+        lengths.sort()
+        var distinctLengths: [Int] = []
+        for length in lengths where distinctLengths.last != length { distinctLengths.append(length) }
+        prefixLengths = distinctLengths
         var firstBytes = ByteSet()
         // The empty prefix (`*`) is `everything`; it never reaches this table.
         for prefix in prefixNames { if let first = prefix.utf8.first { firstBytes.insert(first) } }

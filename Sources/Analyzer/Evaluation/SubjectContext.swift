@@ -40,6 +40,8 @@ final class SubjectContext: Sendable {
         // Each template's key is its number here: one pattern buffer entry per distinct template.
         var renderedOnce: [String: (pattern: Pattern, piece: FlatPatterns.Piece, key: Int)] = [:]
         var templated: [MatchingPatterns.Grant] = []
+        templated.reserveCapacity(tables.templated.count)
+        renderedOnce.reserveCapacity(tables.templated.reduce(0) { $0 + $1.templates.count })
         for grant in tables.templated {
             var pieces: [FlatPatterns.Piece] = [], keys: [Int] = []
             for template in grant.templates {
