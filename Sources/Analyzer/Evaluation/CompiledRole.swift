@@ -90,10 +90,15 @@ final class IndexGrant: Sendable {
     let exactNames: Set<String>
     let prefixes: [String]
     let others: [Pattern]
+    /// `others` encoded for a role set's pattern buffer, and their keys (equal for equal texts).
+    let otherPieces: [FlatPatterns.Piece]
+    let otherKeys: [Int]
     /// `${…}` patterns, rendered per subject.
     let templates: [String]
     /// `<…>` date-math patterns, resolved per request.
     let dateMath: [String]
+    /// Keys of the date-math texts, in the same numbering as `otherKeys`.
+    let dateMathKeys: [Int]
     let invalid: [PatternError]
     let hasDLS: Bool
     let hasFLS: Bool
@@ -130,6 +135,8 @@ final class IndexGrant: Sendable {
         exactNames = exact
         self.prefixes = prefixes
         self.others = others
+        otherPieces = others.map(FlatPatterns.Piece.init)
+        (otherKeys, dateMathKeys) = others.isEmpty && dates.isEmpty ? ([], []) : actionSets.patternKeys(others.map(\.source), dates)
         self.templates = templates
         dateMath = dates
         self.invalid = invalid
@@ -223,6 +230,8 @@ final class ActionSetCache: Sendable {
         var lists: [[String]: (ActionSet, BitSet)] = [:]
         /// Resolved entry → the catalog actions it grants alone.
         var entries: [String: BitSet] = [:]
+        /// Index pattern text → its key (``patternKeys(_:_:)``).
+        var patternKeys: [String: Int] = [:]
     }
     private let state = Mutex(State())
     /// Catalog action → every position it has in the catalog's list.
@@ -259,6 +268,20 @@ final class ActionSetCache: Sendable {
             if let kept = state.lists[written] { return kept }
             state.lists[written] = (actions, bits)
             return (actions, bits)
+        }
+    }
+
+    /// A number per distinct index pattern text, the same for every role: a role set's pattern
+    /// buffer lists a pattern that several of its grants hold once, found by this number.
+    func patternKeys(_ first: [String], _ second: [String]) -> ([Int], [Int]) {
+        state.withLock { state in
+            func key(_ text: String) -> Int {
+                if let known = state.patternKeys[text] { return known }
+                let made = state.patternKeys.count
+                state.patternKeys[text] = made
+                return made
+            }
+            return (first.map(key), second.map(key))
         }
     }
 

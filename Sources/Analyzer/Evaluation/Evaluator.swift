@@ -179,12 +179,17 @@ public final class Evaluator: Sendable {
 
     /// A template or date-math index pattern rendered for the subject, cached by its rendered text.
     func render(_ template: String, variables: [String: String]) -> Pattern {
+        render(template) { variables[$0] }
+    }
+
+    /// ``render(_:variables:)`` with each variable's value asked of `value` (``UserAttributes/Values``).
+    func render(_ template: String, value: (String) -> String?) -> Pattern {
         var text = template
         if DateMath.isExpression(template) {
             guard case .success(let resolved) = DateMath.resolve(template, now: now) else { return Pattern("") }
             text = resolved
         } else {
-            text = UserAttributes.substitute(template, variables, defaults: profile.attributeDefaultValues)
+            text = UserAttributes.substitute(template, defaults: profile.attributeDefaultValues, value: value)
         }
         if let cached = rendered.withLock({ $0[text] }) { return cached }
         let pattern = Pattern(text)

@@ -63,6 +63,9 @@ struct NameTable: Sendable {
             while size < capacity * 2 { size *= 2 }
             slots = [UInt64](repeating: 0, count: size)
             mask = size - 1
+            entries.reserveCapacity(capacity)
+            // Index names and prefixes are mostly short: one allocation for the usual keys.
+            keys.reserveCapacity(capacity * 16)
         }
 
         /// The key's entry, and whether it was added now.
@@ -74,7 +77,9 @@ struct NameTable: Sendable {
                 while slots[slot] != 0 {
                     let entry = Int(UInt32(truncatingIfNeeded: slots[slot])) - 1
                     let offset = Int(entries[entry] >> 32), length = Int(entries[entry] & 0xFFFF_FFFF)
-                    if UInt32(slots[slot] >> 32) == tag, keys[offset..<(offset + length)].elementsEqual(bytes) {
+                    if UInt32(slots[slot] >> 32) == tag, length == bytes.count, keys.withUnsafeBufferPointer({ keys in
+                        length == 0 || memcmp(keys.baseAddress! + offset, bytes.baseAddress!, length) == 0
+                    }) {
                         return (entry, false)
                     }
                     slot = (slot + 1) & mask

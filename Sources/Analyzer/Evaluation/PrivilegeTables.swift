@@ -77,7 +77,18 @@ final class PrivilegeTables: Sendable {
         var cluster = BitSet(capacity: catalogCount), everything = BitSet(capacity: catalogCount)
         var exactNames: [String] = [], exactGrants: [IndexGrant] = []
         var prefixNames: [String] = [], prefixGrants: [IndexGrant] = []
-        var matched: [(actions: BitSet, patterns: [Pattern])] = [], templated: [IndexGrant] = []
+        var matched: [MatchingPatterns.Grant] = [], templated: [IndexGrant] = []
+        var exactCount = 0, prefixCount = 0
+        for role in roles {
+            for grant in role.indexGrants {
+                exactCount += grant.exactNames.count
+                prefixCount += grant.prefixes.count
+            }
+        }
+        exactNames.reserveCapacity(exactCount)
+        exactGrants.reserveCapacity(exactCount)
+        prefixNames.reserveCapacity(prefixCount)
+        prefixGrants.reserveCapacity(prefixCount)
         for role in roles {
             cluster.formUnion(role.clusterBits)
             for grant in role.indexGrants {
@@ -90,8 +101,11 @@ final class PrivilegeTables: Sendable {
                     prefixNames.append(prefix)
                     prefixGrants.append(grant)
                 }
-                if !grant.others.isEmpty || !grant.dateMath.isEmpty {
-                    matched.append((grant.actionBits, grant.others + grant.dateMath.map(renderDateMath)))
+                if !grant.dateMath.isEmpty {
+                    let dates = grant.dateMath.map { FlatPatterns.Piece(renderDateMath($0)) }
+                    matched.append((grant.actionBits, grant.otherPieces + dates, grant.otherKeys + grant.dateMathKeys))
+                } else if !grant.others.isEmpty {
+                    matched.append((grant.actionBits, grant.otherPieces, grant.otherKeys))
                 }
                 if !grant.templates.isEmpty { templated.append(grant) }
             }
@@ -100,7 +114,11 @@ final class PrivilegeTables: Sendable {
         self.everything = everything
         (exact, exactWords) = Self.table(exactNames, exactGrants, stride: stride)
         (prefixes, prefixWords) = Self.table(prefixNames, prefixGrants, stride: stride)
-        prefixLengths = Set(prefixNames.map(\.utf8.count)).sorted()
+        var lengths = prefixNames.map(\.utf8.count)
+        lengths.sort()
+        var distinctLengths: [Int] = []
+        for length in lengths where distinctLengths.last != length { distinctLengths.append(length) }
+        prefixLengths = distinctLengths
         var firstBytes = ByteSet()
         // The empty prefix (`*`) is `everything`; it never reaches this table.
         for prefix in prefixNames { if let first = prefix.utf8.first { firstBytes.insert(first) } }
@@ -113,8 +131,13 @@ final class PrivilegeTables: Sendable {
     private static func table(_ names: [String], _ grants: [IndexGrant], stride: Int) -> (NameTable, [UInt64]) {
         let (table, entries) = NameTable.numbering(names)
         var words = [UInt64](repeating: 0, count: (entries.max().map { $0 + 1 } ?? 0) * stride)
-        for (entry, grant) in zip(entries, grants) {
-            for (word, bits) in grant.actionBits.words.prefix(stride).enumerated() { words[entry * stride + word] |= bits }
+        words.withUnsafeMutableBufferPointer { words in
+            for (entry, grant) in zip(entries, grants) {
+                grant.actionBits.words.withUnsafeBufferPointer { bits in
+                    let base = entry * stride
+                    for word in 0..<min(stride, bits.count) where bits[word] != 0 { words[base + word] |= bits[word] }
+                }
+            }
         }
         return (table, words)
     }

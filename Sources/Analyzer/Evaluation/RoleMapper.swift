@@ -89,6 +89,19 @@ public struct RoleMapper: Sendable {
 
     /// The subject's roles, sorted by name, each with its reasons.
     public func map(_ subject: Subject) -> [MappedRole] {
+        let candidates = resolution == .backendRolesOnly ? [] : candidateMappings(subject)
+        // Without direct roles (and backend roles taken as role names), every role comes from a
+        // mapping: the mappings are sorted by role name and each names a different role, so the
+        // candidates in order give the roles sorted, each once, without a dictionary.
+        if subject.securityRoles.isEmpty, resolution == .mappingOnly || subject.backendRoles.isEmpty {
+            var roles: [MappedRole] = []
+            roles.reserveCapacity(candidates.count)
+            for index in candidates {
+                let reasons = match(mappings[index], subject)
+                if !reasons.isEmpty { roles.append(MappedRole(name: mappings[index].role, reasons: reasons, exists: mappingRoleExists[index])) }
+            }
+            return roles
+        }
         var reasons: [String: [MappingReason]] = [:]
         for role in subject.securityRoles {
             reasons[role, default: []].append(MappingReason(rule: .direct, patterns: [role], matched: [subject.name]))
@@ -98,16 +111,30 @@ public struct RoleMapper: Sendable {
                 reasons[role, default: []].append(MappingReason(rule: .backendRoleAsRole, patterns: [role], matched: [role]))
             }
         }
-        if resolution != .backendRolesOnly {
-            var candidates = Set(scanned)
-            candidates.formUnion(exactUsers[subject.name] ?? [])
-            for role in subject.backendRoles { candidates.formUnion(exactBackendRoles[role] ?? []) }
-            for index in candidates.sorted() {
-                let mapping = mappings[index]
-                for reason in match(mapping, subject) { reasons[mapping.role, default: []].append(reason) }
-            }
+        for index in candidates {
+            let mapping = mappings[index]
+            for reason in match(mapping, subject) { reasons[mapping.role, default: []].append(reason) }
         }
         return reasons.sorted { $0.key < $1.key }.map { MappedRole(name: $0.key, reasons: $0.value, exists: roleNames.contains($0.key)) }
+    }
+
+    /// The mappings that may apply to the subject, ascending and each once: those naming its user
+    /// or one of its backend roles exactly, and every mapping that has to be scanned.
+    private func candidateMappings(_ subject: Subject) -> [Int] {
+        var candidates = scanned
+        if let users = exactUsers[subject.name] { candidates += users }
+        for role in subject.backendRoles {
+            if let more = exactBackendRoles[role] { candidates += more }
+        }
+        guard candidates.count > 1, candidates.count > scanned.count else { return candidates }
+        candidates.sort()
+        var unique = 0
+        for position in candidates.indices where position == 0 || candidates[position] != candidates[unique - 1] {
+            candidates[unique] = candidates[position]
+            unique += 1
+        }
+        candidates.removeLast(candidates.count - unique)
+        return candidates
     }
 
     /// Whether any rule of the mapping applies (the same rules as `match`, without building reasons).
@@ -122,19 +149,39 @@ public struct RoleMapper: Sendable {
 
     private func match(_ mapping: CompiledMapping, _ subject: Subject) -> [MappingReason] {
         var reasons: [MappingReason] = []
-        let users = mapping.users.filter { $0.matches(subject.name) }
-        if !users.isEmpty { reasons.append(MappingReason(rule: .user, patterns: users.map(\.source), matched: [subject.name])) }
-        let backend = mapping.backendRoles.filter { pattern in subject.backendRoles.contains(where: pattern.matches) }
-        if !backend.isEmpty {
-            let matched = subject.backendRoles.filter { role in backend.contains { $0.matches(role) } }
-            reasons.append(MappingReason(rule: .backendRole, patterns: backend.map(\.source), matched: matched))
+        let backendRoles = subject.backendRoles
+        var users: [String] = []
+        for pattern in mapping.users where pattern.matches(subject.name) { users.append(pattern.source) }
+        if !users.isEmpty { reasons.append(MappingReason(rule: .user, patterns: users, matched: [subject.name])) }
+        if !mapping.backendRoles.isEmpty, !backendRoles.isEmpty {
+            // Which backend roles each pattern matches, found once for both lists of the reason
+            // (a bit per backend role while there are at most 64, the usual case).
+            var patterns: [String] = [], matchedBits: UInt64 = 0, matchedRoles: [Bool] = []
+            let wide = backendRoles.count > 64
+            if wide { matchedRoles = [Bool](repeating: false, count: backendRoles.count) }
+            for pattern in mapping.backendRoles {
+                var hit = false
+                for (position, role) in backendRoles.enumerated() where pattern.matches(role) {
+                    hit = true
+                    if wide { matchedRoles[position] = true } else { matchedBits |= 1 << UInt64(position) }
+                }
+                if hit { patterns.append(pattern.source) }
+            }
+            if !patterns.isEmpty {
+                var matched: [String] = []
+                for (position, role) in backendRoles.enumerated()
+                where wide ? matchedRoles[position] : matchedBits & (1 << UInt64(position)) != 0 {
+                    matched.append(role)
+                }
+                reasons.append(MappingReason(rule: .backendRole, patterns: patterns, matched: matched))
+            }
         }
         if !mapping.andBackendRoles.isEmpty,
-           mapping.andBackendRoles.allSatisfy({ pattern in subject.backendRoles.contains(where: pattern.matches) }) {
-            let matched = subject.backendRoles.filter { role in mapping.andBackendRoles.contains { $0.matches(role) } }
+           mapping.andBackendRoles.allSatisfy({ pattern in backendRoles.contains(where: pattern.matches) }) {
+            let matched = backendRoles.filter { role in mapping.andBackendRoles.contains { $0.matches(role) } }
             reasons.append(MappingReason(rule: .andBackendRoles, patterns: mapping.andBackendRoles.map(\.source), matched: matched))
         }
-        if let host = subject.host {
+        if let host = subject.host, !mapping.hosts.isEmpty {
             let hosts = mapping.hosts.filter { $0.matches(host) }
             if !hosts.isEmpty { reasons.append(MappingReason(rule: .host, patterns: hosts.map(\.source), matched: [host])) }
         }

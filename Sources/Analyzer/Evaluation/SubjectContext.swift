@@ -11,7 +11,10 @@ final class SubjectContext: Sendable {
     let missingRoleNames: [String]
     let tables: PrivilegeTables
     var roles: [CompiledRole] { tables.roles }
-    let variables: [String: String]
+    /// The template variables, each worked out when a template first names it.
+    let values: UserAttributes.Values
+    /// Every template variable (``UserAttributes/variables(for:mappedRoles:)``), built when asked.
+    var variables: [String: String] { UserAttributes.variables(for: subject, mappedRoles: values.mappedRoles) }
     /// The held roles' grants with `${…}` patterns, rendered for this subject; nil when none.
     let templates: MatchingPatterns?
     /// Templates rendered for this subject (date math is left to the evaluator's cache).
@@ -21,25 +24,43 @@ final class SubjectContext: Sendable {
         self.subject = subject
         let mapped = evaluator.mapper.map(subject)
         self.mapped = mapped
-        held = mapped.filter(\.exists)
-        missingRoleNames = mapped.filter { !$0.exists }.map(\.name)
+        var held: [MappedRole] = [], missing: [String] = []
+        held.reserveCapacity(mapped.count)
+        for role in mapped {
+            if role.exists { held.append(role) } else { missing.append(role.name) }
+        }
+        self.held = held
+        missingRoleNames = missing
         let existing = held.map(\.name)
         tables = evaluator.tables(for: existing)
-        let variables = UserAttributes.variables(for: subject, mappedRoles: existing)
-        self.variables = variables
+        let values = UserAttributes.Values(subject: subject, mappedRoles: existing)
+        self.values = values
         // Templates depend only on the subject: each is rendered once here (a template often
         // stands in many roles), not at every match.
-        var renderedOnce: [String: Pattern] = [:]
-        func render(_ template: String) -> Pattern {
-            if let known = renderedOnce[template] { return known }
-            let pattern = evaluator.render(template, variables: variables)
-            renderedOnce[template] = pattern
-            return pattern
+        // Each template's key is its number here: one pattern buffer entry per distinct template.
+        var renderedOnce: [String: (pattern: Pattern, piece: FlatPatterns.Piece, key: Int)] = [:]
+        var templated: [MatchingPatterns.Grant] = []
+        templated.reserveCapacity(tables.templated.count)
+        renderedOnce.reserveCapacity(tables.templated.reduce(0) { $0 + $1.templates.count })
+        for grant in tables.templated {
+            var pieces: [FlatPatterns.Piece] = [], keys: [Int] = []
+            for template in grant.templates {
+                let made: (pattern: Pattern, piece: FlatPatterns.Piece, key: Int)
+                if let known = renderedOnce[template] {
+                    made = known
+                } else {
+                    let pattern = evaluator.render(template, value: values.value)
+                    made = (pattern, FlatPatterns.Piece(pattern), renderedOnce.count)
+                    renderedOnce[template] = made
+                }
+                pieces.append(made.piece)
+                keys.append(made.key)
+            }
+            templated.append((grant.actionBits, pieces, keys))
         }
-        let templated = tables.templated.map { grant in (grant.actionBits, grant.templates.map(render)) }
         templates = templated.isEmpty ? nil : MatchingPatterns(templated)
         // Explanations ask for the same templates again.
-        rendered = Mutex(renderedOnce)
+        rendered = Mutex(renderedOnce.mapValues(\.pattern))
     }
 
     /// Whether a held role grants the catalog action of `plan` (position `id`) on `name`: the role
@@ -52,7 +73,7 @@ final class SubjectContext: Sendable {
     /// A template pattern rendered for this subject (date math is rendered by the evaluator).
     func render(_ template: String, evaluator: Evaluator) -> Pattern {
         if let cached = rendered.withLock({ $0[template] }) { return cached }
-        let pattern = evaluator.render(template, variables: variables)
+        let pattern = evaluator.render(template, value: values.value)
         if !DateMath.isExpression(template) { rendered.withLock { $0[template] = pattern } }
         return pattern
     }
@@ -72,34 +93,82 @@ final class MatchingPatterns: Sendable {
     private let patternsByAction: [UInt64]
     private let patterns: FlatPatterns
 
-    init(_ grants: [(actions: BitSet, patterns: [Pattern])]) {
-        // A pattern is determined by its text, a cheaper key than the compiled pattern.
-        var distinct: [Pattern] = [], positions: [String: Int] = [:]
-        let grantPatterns = grants.map { grant in
-            grant.patterns.map { pattern in
-                if let known = positions[pattern.source] { return known }
-                positions[pattern.source] = distinct.count
-                distinct.append(pattern)
-                return distinct.count - 1
+    /// A grant's actions, its patterns encoded, and a key per pattern (equal keys: the same pattern).
+    typealias Grant = (actions: BitSet, pieces: [FlatPatterns.Piece], keys: [Int])
+
+    /// Patterns keyed by their text.
+    convenience init(_ grants: [(actions: BitSet, patterns: [Pattern])]) {
+        var keys: [String: Int] = [:]
+        self.init(grants.map { grant -> Grant in
+            (grant.actions, grant.patterns.map(FlatPatterns.Piece.init), grant.patterns.map { pattern in
+                if let known = keys[pattern.source] { return known }
+                keys[pattern.source] = keys.count
+                return keys.count - 1
+            })
+        })
+    }
+
+    init(_ grants: [Grant]) {
+        // The grants' pattern positions are kept in one flat list (`held[ends[g - 1] ..< ends[g]]`).
+        let total = grants.reduce(0) { $0 + $1.pieces.count }
+        var distinct: [FlatPatterns.Piece] = [], held: [Int] = [], ends: [Int] = []
+        distinct.reserveCapacity(total)
+        held.reserveCapacity(total)
+        ends.reserveCapacity(grants.count)
+        // Keys are small numbers (the configuration's distinct patterns): key → position + 1, 0 when new.
+        let keyLimit = grants.reduce(0) { limit, grant in grant.keys.reduce(limit) { max($0, $1 + 1) } }
+        var positions = [Int32](repeating: 0, count: keyLimit)
+        for grant in grants {
+            for (piece, key) in zip(grant.pieces, grant.keys) {
+                let known = Int(positions[key])
+                if known > 0 {
+                    held.append(known - 1)
+                } else {
+                    positions[key] = Int32(truncatingIfNeeded: distinct.count + 1)
+                    held.append(distinct.count)
+                    distinct.append(piece)
+                }
             }
+            ends.append(held.count)
         }
         let chunks = max(1, (distinct.count + 63) / 64)
         let capacity = (grants.map { $0.actions.words.count }.max() ?? 0) * 64
         var byAction = [UInt64](repeating: 0, count: capacity * chunks)
-        for (grant, held) in zip(grants, grantPatterns) {
-            for (word, bits) in grant.actions.words.enumerated() where bits != 0 {
-                var remaining = bits
-                while remaining != 0 {
-                    let action = word * 64 + remaining.trailingZeroBitCount
-                    remaining &= remaining - 1
-                    for position in held { byAction[action * chunks + position / 64] |= 1 << UInt64(position % 64) }
+        var mask = [UInt64](repeating: 0, count: chunks)
+        byAction.withUnsafeMutableBufferPointer { byAction in
+            var start = 0
+            for (grant, end) in zip(grants, ends) {
+                defer { start = end }
+                guard start < end else { continue }
+                // The grant's patterns as one mask, OR-ed into the row of each action it grants.
+                if chunks == 1 {
+                    var single: UInt64 = 0
+                    for position in held[start..<end] { single |= 1 << UInt64(position) }
+                    for (word, bits) in grant.actions.words.enumerated() where bits != 0 {
+                        var remaining = bits
+                        while remaining != 0 {
+                            byAction[word * 64 + remaining.trailingZeroBitCount] |= single
+                            remaining &= remaining - 1
+                        }
+                    }
+                    continue
+                }
+                for chunk in 0..<chunks { mask[chunk] = 0 }
+                for position in held[start..<end] { mask[position / 64] |= 1 << UInt64(position % 64) }
+                for (word, bits) in grant.actions.words.enumerated() where bits != 0 {
+                    var remaining = bits
+                    while remaining != 0 {
+                        let row = (word * 64 + remaining.trailingZeroBitCount) * chunks
+                        remaining &= remaining - 1
+                        for chunk in 0..<chunks { byAction[row + chunk] |= mask[chunk] }
+                    }
                 }
             }
         }
         self.chunks = chunks
         actionCapacity = capacity
         patternsByAction = byAction
-        patterns = FlatPatterns(distinct)
+        patterns = FlatPatterns(pieces: distinct)
     }
 
     /// Whether a grant of the catalog action `actionID` has a pattern matching `name`.

@@ -11,7 +11,8 @@ public enum DateMath {
 
     /// Whether `text` is a date-math expression (`<…>`).
     public static func isExpression(_ text: String) -> Bool {
-        text.count >= 2 && text.hasPrefix("<") && text.hasSuffix(">")
+        // The counting test last: it walks the whole text, the others do not.
+        text.hasPrefix("<") && text.hasSuffix(">") && text.count >= 2
     }
 
     /// Resolves `<static{math{format|zone}}static>` at `now`.

@@ -25,11 +25,20 @@ struct FlatPatterns: Sendable {
     var count: Int { originals.count }
 
     init(_ patterns: [Pattern]) {
-        originals = patterns
-        var records: [UInt64] = [], bytes: [UInt8] = []
-        records.reserveCapacity(patterns.count * 3)
-        let recordBytes = patterns.count * 3 * 8
-        for pattern in patterns {
+        self.init(pieces: patterns.map(Piece.init))
+    }
+
+    /// One pattern encoded for the buffer, on its own: made once per pattern (a role's patterns
+    /// when the role is compiled) and copied into every buffer that lists the pattern. A class:
+    /// role sets hand the same pieces around.
+    final class Piece: Sendable {
+        let pattern: Pattern
+        /// The three record words; the second holds no byte offset yet (added when packed).
+        let record: (UInt64, UInt64, UInt64)
+        let literal: [UInt8]
+
+        init(_ pattern: Pattern) {
+            self.pattern = pattern
             let ascii = pattern.source.utf8.allSatisfy { $0 < 0x80 }
             var kind = Kind.delegated, literal: [UInt8] = [], minimum = 0
             switch pattern.form {
@@ -56,11 +65,11 @@ struct FlatPatterns: Sendable {
             if let byte = literal.first, kind != .contains, byte != UInt8(ascii: "*"), byte != UInt8(ascii: "?") {
                 first = 1 << 8 | UInt64(byte) << 16
             }
-            records.append(kind.rawValue | first | UInt64(min(minimum, 0xFFFF)) << 24 | UInt64(literal.count) << 40)
+            let head = kind.rawValue | first | UInt64(min(minimum, 0xFFFF)) << 24 | UInt64(literal.count) << 40
             // A glob without a star keeps 0xFFFF for both: "no star".
             let firstStar = UInt64(literal.firstIndex(of: UInt8(ascii: "*")) ?? 0xFFFF)
             let lastStar = UInt64(literal.lastIndex(of: UInt8(ascii: "*")) ?? 0xFFFF)
-            records.append(UInt64(recordBytes + bytes.count) | (kind == .glob ? firstStar << 32 | lastStar << 48 : 0))
+            let place = kind == .glob ? firstStar << 32 | lastStar << 48 : 0
             // The last literal byte of an exact name, or of a glob's tail after its last star.
             var last: UInt64 = 0
             if kind == .exact || kind == .glob {
@@ -69,16 +78,31 @@ struct FlatPatterns: Sendable {
                     last = 1 | UInt64(literal[position]) << 8 | UInt64(literal.count - position) << 16
                 }
             }
-            records.append(last)
-            bytes += literal
+            record = (head, place, last)
+            self.literal = literal
+        }
+    }
+
+    /// The pieces packed in the order given.
+    init(pieces: [Piece]) {
+        originals = pieces.map(\.pattern)
+        let recordBytes = pieces.count * 3 * 8
+        let literalBytes = pieces.reduce(0) { $0 + $1.literal.count }
+        var storage: [UInt64] = [], bytes: [UInt8] = []
+        storage.reserveCapacity(pieces.count * 3 + (literalBytes + 7) / 8)
+        bytes.reserveCapacity(literalBytes + 8)
+        for piece in pieces {
+            storage.append(piece.record.0)
+            storage.append(UInt64(recordBytes + bytes.count) | piece.record.1)
+            storage.append(piece.record.2)
+            bytes += piece.literal
         }
         while bytes.count % 8 != 0 { bytes.append(0) }
-        var storage = records
-        storage.reserveCapacity(records.count + bytes.count / 8)
-        for start in stride(from: 0, to: bytes.count, by: 8) {
-            var word: UInt64 = 0
-            for index in 0..<8 { word |= UInt64(bytes[start + index]) << (8 * UInt64(index)) }
-            storage.append(UInt64(littleEndian: word))
+        bytes.withUnsafeBytes { raw in
+            for start in stride(from: 0, to: raw.count, by: 8) {
+                // Loaded as stored: the word's memory holds the bytes in order on any platform.
+                storage.append(raw.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+            }
         }
         self.storage = storage
     }

@@ -24,9 +24,15 @@ public struct Pattern: Hashable, Sendable, CustomStringConvertible {
 
     /// Compiles `text`. An invalid `/regex/` is an error: the plugin skips such an entry.
     public static func compile(_ text: String) -> Result<Pattern, PatternError> {
-        if text.allSatisfy(\.isWhitespace) { return .success(Pattern(source: text, form: .nothing)) }
+        // A first byte that is ASCII and not whitespace starts a Character that is not whitespace:
+        // the Character walk is needed only for the rest.
+        let first = text.utf8.first ?? 0
+        let surelyNotBlank = first > 0x20 && first < 0x80
+        if !surelyNotBlank, text.allSatisfy(\.isWhitespace) { return .success(Pattern(source: text, form: .nothing)) }
         if text == "*" { return .success(Pattern(source: text, form: .anything)) }
-        if text.count >= 2, text.hasPrefix("/"), text.hasSuffix("/") {
+        // `/` has no other canonical spelling, so a regex starts and ends with that byte; the
+        // Character tests (which count the whole text) run only then.
+        if first == UInt8(ascii: "/"), text.utf8.last == UInt8(ascii: "/"), text.count >= 2, text.hasPrefix("/"), text.hasSuffix("/") {
             let body = String(text.dropFirst().dropLast())
             return BoundedRegex.compile(body).map { Pattern(source: text, form: .regex($0)) }
                 .mapError { PatternError(pattern: text, reason: $0.reason) }
@@ -77,7 +83,7 @@ public struct Pattern: Hashable, Sendable, CustomStringConvertible {
         // Code-unit comparisons, as Java's equals/startsWith/contains: Swift's String == and
         // hasPrefix would also accept canonically equivalent spellings ("é" as e + U+0301, or
         // the Kelvin sign for K), which the plugin does not.
-        case .exact(let value): text.utf8.elementsEqual(value.utf8)
+        case .exact(let value): text.utf8.count == value.utf8.count && text.utf8.elementsEqual(value.utf8)
         case .prefix(let value): text.utf8.starts(with: value.utf8)
         case .contains(let value): value.isEmpty || Pattern.containsBytes(text, value)
         case .glob(let pattern): Pattern.globMatches(pattern, text)

@@ -4,52 +4,114 @@
 public enum UserAttributes {
     /// The variables a subject provides, both dot and underscore spellings.
     public static func variables(for subject: Subject, mappedRoles: [String]) -> [String: String] {
-        func quoted(_ items: [String]) -> String { items.map { "\"\($0)\"" }.joined(separator: ",") }
+        let values = Values(subject: subject, mappedRoles: mappedRoles)
+        let roles = values.backendRoles, securityRoles = values.securityRoles
         var variables: [String: String] = [
             "user.name": subject.name, "user_name": subject.name,
-            "user.roles": quoted(subject.backendRoles), "user_roles": quoted(subject.backendRoles),
+            "user.roles": roles, "user_roles": roles,
+            "user.securityRoles": securityRoles, "user_securityRoles": securityRoles,
         ]
-        let securityRoles = quoted(Array(Set(subject.securityRoles + mappedRoles)).sorted())
-        variables["user.securityRoles"] = securityRoles
-        variables["user_securityRoles"] = securityRoles
         for (key, value) in subject.attributes {
             variables[key] = value
-            variables[String(key.map { $0 == "." ? "_" : $0 })] = value
+            variables[underscored(key)] = value
         }
         return variables
+    }
+
+    /// The same variables as ``variables(for:mappedRoles:)``, each worked out only when a pattern
+    /// names it: most subjects' templates name one or two. A class: rendering passes it around.
+    public final class Values: Sendable {
+        let subject: Subject
+        let mappedRoles: [String]
+
+        public init(subject: Subject, mappedRoles: [String]) {
+            self.subject = subject
+            self.mappedRoles = mappedRoles
+        }
+
+        /// `${user.roles}`: the backend roles, each quoted, comma-separated.
+        var backendRoles: String { UserAttributes.quoted(subject.backendRoles) }
+
+        /// `${user.securityRoles}`: the subject's own and mapped roles, distinct, sorted, quoted.
+        var securityRoles: String { UserAttributes.quoted(Array(Set(subject.securityRoles + mappedRoles)).sorted()) }
+
+        /// The value of `name`, as the dictionary of ``variables(for:mappedRoles:)`` has it: an
+        /// attribute under its own key or its underscore spelling first (the dictionary sets them
+        /// after the user's), then the user's name, backend roles and security roles.
+        public func value(_ name: String) -> String? {
+            if let value = subject.attributes[name] { return value }
+            // Writing `.` as `_` keeps the length: only keys as long as the name can spell it.
+            for (key, value) in subject.attributes
+            where key.utf8.count == name.utf8.count && key.utf8.contains(UInt8(ascii: ".")) && UserAttributes.underscored(key) == name {
+                return value
+            }
+            switch name {
+            case "user.name", "user_name": return subject.name
+            case "user.roles", "user_roles": return backendRoles
+            case "user.securityRoles", "user_securityRoles": return securityRoles
+            default: return nil
+            }
+        }
+    }
+
+    /// `"a","b"`.
+    static func quoted(_ items: [String]) -> String {
+        var text = ""
+        for (position, item) in items.enumerated() {
+            if position > 0 { text += "," }
+            text += "\""
+            text += item
+            text += "\""
+        }
+        return text
+    }
+
+    /// The key with every `.` written `_` (`attr.internal.dept` → `attr_internal_dept`).
+    static func underscored(_ key: String) -> String {
+        String(key.map { $0 == "." ? "_" : $0 })
     }
 
     /// Replaces every `${name}` whose name is known. With `defaults` (see
     /// `TargetProfile.attributeDefaultValues`), `${name:-fallback}` uses the fallback when the name
     /// is unknown. Others stay as written.
     public static func substitute(_ text: String, _ variables: [String: String], defaults: Bool = false) -> String {
-        let utf8 = text.utf8
-        guard utf8.contains(UInt8(ascii: "$")) else { return text }
-        var output = ""
-        var copied = utf8.startIndex, position = utf8.startIndex
-        // '$', '{' and '}' are ASCII, so the byte positions found here are character boundaries.
-        while position < utf8.endIndex {
-            let next = utf8.index(after: position)
-            guard utf8[position] == UInt8(ascii: "$"), next < utf8.endIndex, utf8[next] == UInt8(ascii: "{") else {
-                position = next
-                continue
+        substitute(text, defaults: defaults) { variables[$0] }
+    }
+
+    /// ``substitute(_:_:defaults:)`` with each variable's value asked of `value`.
+    public static func substitute(_ text: String, defaults: Bool = false, value: (String) -> String?) -> String {
+        guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
+        var text = text
+        return text.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + 32)
+            var copied = 0, position = 0
+            // '$', '{' and '}' are ASCII: every piece cut at them is whole UTF-8, so the output
+            // decodes to exactly the text with the variables replaced.
+            while position < bytes.count {
+                let next = position + 1
+                guard bytes[position] == UInt8(ascii: "$"), next < bytes.count, bytes[next] == UInt8(ascii: "{") else {
+                    position = next
+                    continue
+                }
+                let nameStart = next + 1
+                // No closing brace: the rest stays as written.
+                guard let close = bytes[nameStart...].firstIndex(of: UInt8(ascii: "}")) else { break }
+                output.append(contentsOf: bytes[copied..<position])
+                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<close]), as: UTF8.self)
+                if let known = value(name) {
+                    output.append(contentsOf: known.utf8)
+                } else if defaults, let split = name.firstRange(of: ":-") {
+                    output.append(contentsOf: (value(String(name[..<split.lowerBound])) ?? String(name[split.upperBound...])).utf8)
+                } else {
+                    output.append(contentsOf: bytes[position...close])
+                }
+                position = close + 1
+                copied = position
             }
-            let nameStart = utf8.index(after: next)
-            // No closing brace: the rest stays as written.
-            guard let close = utf8[nameStart...].firstIndex(of: UInt8(ascii: "}")) else { break }
-            output += text[copied..<position]
-            let name = String(text[nameStart..<close])
-            if let value = variables[name] {
-                output += value
-            } else if defaults, let split = name.firstRange(of: ":-") {
-                output += variables[String(name[..<split.lowerBound])] ?? String(name[split.upperBound...])
-            } else {
-                output += text[position...close]
-            }
-            position = utf8.index(after: close)
-            copied = position
+            output.append(contentsOf: bytes[copied...])
+            return String(decoding: output, as: UTF8.self)
         }
-        return output + text[copied...]
     }
 
     /// Variable names used in a pattern (for audits).
