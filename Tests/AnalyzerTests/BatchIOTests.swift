@@ -184,9 +184,9 @@ struct BatchIOTests {
     @Test("decimal numbers are written as String(n) writes them")
     func decimals() {
         for number in [0, 7, 10, 99, 100, 12_345, Int.max, -1, -40, Int.min] {
-            var bytes: [UInt8] = []
+            var bytes = ByteBuffer(capacity: 1)
             bytes.append(decimal: number)
-            #expect(String(decoding: bytes, as: UTF8.self) == String(number))
+            #expect(String(decoding: bytes.bytes, as: UTF8.self) == String(number))
         }
     }
 

@@ -6,7 +6,7 @@ public struct BatchCases: RandomAccessCollection, Sendable {
     /// One case as numbers into the tables; -1 where a field is absent.
     struct Record: Sendable {
         var line: Int32
-        /// Into `ids`; -1 when the case has no `id` (it is then "line N").
+        /// The number of the case's `id` among the ids given; -1 when it has none (it is then "line N").
         var id: Int32
         var subject: Int32
         /// Into `texts`.
@@ -38,8 +38,9 @@ public struct BatchCases: RandomAccessCollection, Sendable {
     private var subjectNumbers: [SubjectShape: Int32] = [:]
     /// Subjects that are a user name alone, by the name's text number (-1: none yet).
     private var userSubjects: [Int32] = []
-    /// The `id` of each case that gives one.
-    private(set) var ids: [String] = []
+    /// The `id` of each case that gives one, as UTF-8 back to back (ids are unique: not interned).
+    private var idBytes: [UInt8] = []
+    private var idStarts: [Int] = [0]
     /// Whether any case carries `expected`.
     public private(set) var hasExpectations = false
     /// The list number of the empty list.
@@ -64,8 +65,11 @@ public struct BatchCases: RandomAccessCollection, Sendable {
     }
 
     func id(of record: Record) -> String {
-        record.id < 0 ? "line \(record.line)" : ids[Int(record.id)]
+        record.id < 0 ? "line \(record.line)" : String(decoding: idBytes(Int(record.id)), as: UTF8.self)
     }
+
+    /// The UTF-8 bytes of given id `number`.
+    func idBytes(_ number: Int) -> ArraySlice<UInt8> { idBytes[idStarts[number]..<idStarts[number + 1]] }
 
     /// The text numbers of list `number`.
     func listTexts(_ number: Int32) -> ArraySlice<Int32> { listTable[Int(number)] }
@@ -153,10 +157,16 @@ public struct BatchCases: RandomAccessCollection, Sendable {
         return request
     }
 
-    /// A case's id when it gives one.
+    /// A case's id when it gives one (UTF-8).
+    mutating func id(_ utf8: UnsafeBufferPointer<UInt8>) -> Int32 {
+        idBytes.append(contentsOf: utf8)
+        idStarts.append(idBytes.count)
+        return Int32(idStarts.count - 2)
+    }
+
     mutating func id(_ text: String) -> Int32 {
-        ids.append(text)
-        return Int32(ids.count - 1)
+        var text = text
+        return text.withUTF8 { id($0) }
     }
 
     mutating func append(_ record: Record) {

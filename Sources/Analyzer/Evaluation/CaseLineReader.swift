@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the usual shape of a case line straight from its bytes into the tables of ``BatchCases``,
 /// without a ``ConfigValue`` or a String per member: one flat object of known fields whose values
 /// are strings without escapes, lists of such strings, an object of such strings (`attributes`) or
@@ -24,11 +26,20 @@ struct CaseLineReader {
     private enum Field: Int {
         case id, user, backendRoles, attributes, roles, host, tenant, action, indices, expected, allowedIndices, resolvedIndices, tags, note, source
 
-        static let names: [[UInt8]] = BatchCase.fields.map { Array($0.utf8) }
+        /// The fields by the length of their names.
+        private static let byLength: [[(name: [UInt8], field: Field)]] = {
+            var table = [[(name: [UInt8], field: Field)]](repeating: [], count: 17)
+            for (number, name) in BatchCase.fields.enumerated() {
+                guard let field = Field(rawValue: number) else { continue }
+                table[name.utf8.count].append((Array(name.utf8), field))
+            }
+            return table
+        }()
 
         init?(_ key: UnsafeBufferPointer<UInt8>) {
-            for (number, name) in Self.names.enumerated() where name.count == key.count && name.elementsEqual(key) {
-                self.init(rawValue: number)
+            guard key.count < Self.byLength.count, let bytes = key.baseAddress else { return nil }
+            for candidate in Self.byLength[key.count] where memcmp(candidate.name, bytes, key.count) == 0 {
+                self = candidate.field
                 return
             }
             return nil
@@ -160,7 +171,7 @@ struct CaseLineReader {
         func text(_ range: Range<Int>?) -> Int32 { range.map { cases.text(UnsafeBufferPointer(rebasing: line[$0])) } ?? -1 }
         let shape = BatchCases.SubjectShape(user: text(user), backendRoles: fields.backendRoles, attributes: fields.attributes,
                                             roles: fields.roles, host: text(fields.host), tenant: text(fields.tenant))
-        let id = fields.id.map { cases.id(String(decoding: UnsafeBufferPointer(rebasing: line[$0]), as: UTF8.self)) } ?? -1
+        let id = fields.id.map { cases.id(UnsafeBufferPointer(rebasing: line[$0])) } ?? -1
         cases.append(BatchCases.Record(line: Int32(number), id: id, subject: cases.subject(shape), action: text(action),
                                        indices: fields.indices < 0 ? cases.emptyList : fields.indices, allowed: fields.allowed, expected: expected))
         return true

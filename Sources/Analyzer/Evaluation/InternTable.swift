@@ -1,3 +1,5 @@
+import Foundation
+
 /// Distinct sequences (the bytes of a text, the text numbers of a list) numbered in the order first
 /// seen, and found again from their elements alone: interning a name read from a file costs a hash
 /// and a comparison, not a String. Elements are stored back to back in one array.
@@ -43,13 +45,10 @@ struct InternTable<Element: FixedWidthInteger & Sendable>: Sendable {
     private func equals(_ number: Int, _ sequence: UnsafeBufferPointer<Element>) -> Bool {
         let start = starts[number], end = starts[number + 1]
         guard end - start == sequence.count else { return false }
+        guard let other = sequence.baseAddress, !sequence.isEmpty else { return true }
         return elements.withUnsafeBufferPointer { stored in
-            var offset = 0
-            while offset < sequence.count {
-                if stored[start + offset] != sequence[offset] { return false }
-                offset += 1
-            }
-            return true
+            guard let base = stored.baseAddress else { return false }
+            return memcmp(base + start, other, sequence.count * MemoryLayout<Element>.stride) == 0
         }
     }
 
@@ -64,14 +63,26 @@ struct InternTable<Element: FixedWidthInteger & Sendable>: Sendable {
         slots = bigger
     }
 
-    /// A multiply-rotate hash of the elements (wrapping arithmetic is the point of a hash; the
-    /// value only picks a slot, and equal sequences are compared element by element).
+    /// A multiply-rotate hash of the elements' bytes, eight at a time (wrapping arithmetic is the
+    /// point of a hash; the value only picks a slot, and equal sequences are compared in full).
     private static func hash(_ sequence: UnsafeBufferPointer<Element>) -> UInt64 {
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: sequence.count)
-        for element in sequence {
-            hash = (hash ^ UInt64(truncatingIfNeeded: element)) &* 0x100_0000_01B3
-            hash = (hash << 29) | (hash >> 35)
+        let bytes = UnsafeRawBufferPointer(sequence)
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: bytes.count)
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            hash = mix(hash, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        if offset < bytes.count {
+            var tail: UInt64 = 0
+            for byte in bytes[offset...].reversed() { tail = tail << 8 | UInt64(byte) }
+            hash = mix(hash, tail)
         }
         return (hash ^ (hash >> 32)) &* 0xD6E8_FEB8_6659_FD93
+    }
+
+    private static func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
+        let mixed = (hash ^ word) &* 0x9FB2_1C65_1E98_DF25
+        return mixed ^ (mixed >> 29)
     }
 }

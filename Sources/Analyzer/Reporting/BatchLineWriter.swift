@@ -10,32 +10,32 @@ public struct BatchLineWriter: Sendable {
 
     public init(cases: BatchCases) {
         self.cases = cases
-        var quoted: [UInt8] = []
+        var quoted = ByteBuffer(capacity: 64 * 1024)
         var starts: [Int] = [0]
         starts.reserveCapacity(cases.texts.count + 1)
         for number in cases.texts.indices {
             cases.textBytes(number).withUnsafeBufferPointer { JSONText.appendQuoted($0, to: &quoted) }
             starts.append(quoted.count)
         }
-        self.quoted = quoted
+        self.quoted = quoted.bytes
         quotedStarts = starts
     }
 
     /// The lines of some decided cases, and their counts.
     public struct Lines: Sendable {
-        public var bytes: [UInt8] = []
-        public var counts = BatchCounts()
+        public let bytes: [UInt8]
+        public let counts: BatchCounts
     }
 
-    /// The lines of `decided`, in their order.
-    public func lines(_ decided: some Sequence<BatchRunner.Decided>) -> Lines {
-        var lines = Lines()
-        lines.bytes.reserveCapacity(decided.underestimatedCount * 224)
+    /// The lines of `decided`, in their order, deciding each as it is written.
+    public func lines(_ decided: BatchRunner.Decisions) -> Lines {
+        var out = ByteBuffer(capacity: 256 * 1024)
+        var counts = BatchCounts()
         for item in decided {
-            append(position: item.position, decision: item.decision, disagreement: item.disagreement, explained: item.explained, to: &lines.bytes)
-            lines.counts.add(item.decision.outcome, disagrees: item.disagreement != nil)
+            append(position: item.position, decision: item.decision, disagreement: item.disagreement, explained: item.explained, to: &out)
+            counts.add(item.decision.outcome, disagrees: item.disagreement != nil)
         }
-        return lines
+        return Lines(bytes: out.bytes, counts: counts)
     }
 
     /// The last line: the counts of the whole run.
@@ -43,17 +43,16 @@ public struct BatchLineWriter: Sendable {
         JSONOutput.line(BatchReport.SummaryLine(summary: BatchReport.Summary(counts, file: file, hasExpectations: cases.hasExpectations)))
     }
 
-    func append(position: Int, decision: Decision, disagreement: String?, explained: Bool, to out: inout [UInt8]) {
+    func append(position: Int, decision: Decision, disagreement: String?, explained: Bool, to out: inout ByteBuffer) {
         if explained {
-            let line = BatchReport.explainedLine(testCase: cases[position], decision: decision, disagreement: disagreement)
-            out.append(contentsOf: line.utf8)
+            out.append(string: BatchReport.explainedLine(testCase: cases[position], decision: decision, disagreement: disagreement))
         } else {
             appendShortLine(cases.records[position], decision: decision, disagreement: disagreement, to: &out)
         }
     }
 
     /// The decision alone, keys sorted as JSONOutput sorts them.
-    private func appendShortLine(_ record: BatchCases.Record, decision: Decision, disagreement: String?, to out: inout [UInt8]) {
+    private func appendShortLine(_ record: BatchCases.Record, decision: Decision, disagreement: String?, to out: inout ByteBuffer) {
         let action = Int(record.action)
         let requested = cases.lists[Int(record.indices)]
         out.append(#"{"action":"#)
@@ -82,7 +81,7 @@ public struct BatchLineWriter: Sendable {
             out.append(decimal: Int(record.line))
             out.append(UInt8(ascii: "\""))
         } else {
-            JSONText.appendQuoted(cases.ids[Int(record.id)], to: &out)
+            cases.idBytes(Int(record.id)).withUnsafeBufferPointer { JSONText.appendQuoted($0, to: &out) }
         }
         out.append(#","indices":"#)
         if decision.requestedIndices == requested {
@@ -110,16 +109,16 @@ public struct BatchLineWriter: Sendable {
     }
 
     /// `text`, from the quoted texts when it is text number `known` (it nearly always is).
-    private func appendText(_ text: String, known: Int, to out: inout [UInt8]) {
+    private func appendText(_ text: String, known: Int, to out: inout ByteBuffer) {
         if text == cases.texts[known] { appendQuoted(known, to: &out) } else { JSONText.appendQuoted(text, to: &out) }
     }
 
-    private func appendQuoted(_ number: Int, to out: inout [UInt8]) {
-        quoted.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[quotedStarts[number]..<quotedStarts[number + 1]])) }
+    private func appendQuoted(_ number: Int, to out: inout ByteBuffer) {
+        quoted.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[quotedStarts[number]..<quotedStarts[number + 1]])) }
     }
 
     /// List `number` of the cases.
-    private func appendList(_ number: Int32, to out: inout [UInt8]) {
+    private func appendList(_ number: Int32, to out: inout ByteBuffer) {
         out.append(UInt8(ascii: "["))
         for (offset, text) in cases.listTexts(number).enumerated() {
             if offset > 0 { out.append(UInt8(ascii: ",")) }
@@ -129,7 +128,7 @@ public struct BatchLineWriter: Sendable {
     }
 
     /// `items`, each from the quoted texts when it is one of list `known`'s.
-    private func appendList(_ items: [String], knownFrom known: Int32, to out: inout [UInt8]) {
+    private func appendList(_ items: [String], knownFrom known: Int32, to out: inout ByteBuffer) {
         let numbers = cases.listTexts(known)
         out.append(UInt8(ascii: "["))
         for (offset, item) in items.enumerated() {
@@ -176,26 +175,5 @@ public struct BatchCounts: Sendable, Equatable {
     /// Exit status: with expectations, 1 when any case disagrees; without, 1 when any is denied.
     public func failed(hasExpectations: Bool) -> Bool {
         hasExpectations ? unexpected > 0 : deny > 0
-    }
-}
-
-extension [UInt8] {
-    /// A fixed piece of JSON.
-    mutating func append(_ text: StaticString) {
-        append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
-    /// A number in decimal.
-    mutating func append(decimal number: Int) {
-        if number < 0 { append(UInt8(ascii: "-")) }
-        let magnitude = number.magnitude
-        var power: UInt = 1
-        while power <= magnitude / 10 { power *= 10 }
-        var rest = magnitude
-        repeat {
-            append(UInt8(ascii: "0") + UInt8(rest / power))
-            rest %= power
-            power /= 10
-        } while power > 0
     }
 }

@@ -72,13 +72,13 @@ public enum BatchReport {
     /// through ``BatchRunner`` writes the same lines with a ``BatchLineWriter``, chunk by chunk.)
     public static func jsonLines(_ result: BatchResult) -> String {
         let writer = BatchLineWriter(cases: result.cases)
-        var out: [UInt8] = []
+        var out = ByteBuffer()
         var counts = BatchCounts()
         for entry in result.entries {
             writer.append(position: entry.position, decision: entry.decision, disagreement: entry.disagreement, explained: entry.explained, to: &out)
             counts.add(entry.decision.outcome, disagrees: entry.disagreement != nil)
         }
-        return String(decoding: out, as: UTF8.self) + writer.summary(counts, file: result.file)
+        return String(decoding: out.bytes, as: UTF8.self) + writer.summary(counts, file: result.file)
     }
 
     /// The single-check object with the case's fields added.
@@ -94,10 +94,10 @@ public enum BatchReport {
 
     /// The line of one entry as the batch writes it.
     static func line(_ entry: BatchResult.Entry, in result: BatchResult) -> String {
-        var out: [UInt8] = []
+        var out = ByteBuffer()
         BatchLineWriter(cases: result.cases).append(position: entry.position, decision: entry.decision, disagreement: entry.disagreement,
                                                     explained: entry.explained, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     struct SummaryLine: Encodable {
