@@ -221,6 +221,11 @@ private struct ByteScan {
     mutating func plainString() -> Range<Int>? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = position
+        // Eight bytes at a time up to the first word that may hold a quote, a backslash or a
+        // control character; the byte loop below decides from there.
+        if let base = line.baseAddress {
+            while line.count - position >= 8, !Self.mayBeSpecial(UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)) { position += 8 }
+        }
         while position < line.count {
             let byte = line[position]
             if byte == UInt8(ascii: "\"") {
@@ -231,5 +236,16 @@ private struct ByteScan {
             position += 1
         }
         return nil
+    }
+
+    /// Whether any byte of `word` may be `"`, `\\` or below 0x20 (never false when one is; the
+    /// word tests of "Bit Twiddling Hacks", haszero and hasless, in wrapping arithmetic on purpose).
+    private static func mayBeSpecial(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+        let quote = hasZeroByte(word ^ (ones &* UInt64(UInt8(ascii: "\""))))
+        let backslash = hasZeroByte(word ^ (ones &* UInt64(UInt8(ascii: "\\"))))
+        let control = (word &- ones &* 0x20) & ~word & highs
+        return quote | backslash | control != 0
     }
 }
