@@ -35,13 +35,13 @@ struct BatchRunnerTests {
         #expect(result.entries.map(\.decision.outcome) == [.allow, .deny, .deny, .deny, .allow])
         #expect(result.entries[1].decision.forbiddenMessage != nil)
         #expect(result.entries[1].disagreement == "expected allow, got deny")
-        #expect(BatchReport.shortLine(result.entries[0]) == """
+        #expect(BatchReport.line(result.entries[0], in: result) == """
             {"action":"indices:data/read/search","allowedIndices":["sales-1"],"checkedAction":"indices:data/read/search","decision":"allow",\
             "expected":"allow","id":"a","indices":["sales-1"],"line":1,"schemaVersion":2,"user":{"name":"alice"}}
 
             """)
-        #expect(BatchReport.shortLine(result.entries[3]).hasPrefix(#"{"action":"indices:data/read/search","allowedIndices":["sales-1"],"#))
-        #expect(BatchReport.shortLine(result.entries[3]).contains(#""id":"d\"q","#))
+        #expect(BatchReport.line(result.entries[3], in: result).hasPrefix(#"{"action":"indices:data/read/search","allowedIndices":["sales-1"],"#))
+        #expect(BatchReport.line(result.entries[3], in: result).contains(#""id":"d\"q","#))
         let explained = try BatchRunner(evaluator: try evaluator(), explain: true).run(cases, file: "cases.jsonl")
         #expect(explained.entries.allSatisfy { $0.explained })
         #expect(explained.entries.map(\.decision.outcome) == result.entries.map(\.decision.outcome))
@@ -76,7 +76,9 @@ struct BatchRunnerTests {
         let cases = try BatchCase.parse(Self.cases, file: "cases.jsonl")
         var common = SubjectRequest()
         common.backendRoles = ["extra"]
-        let subjects = try BatchRunner(evaluator: try evaluator(), common: common).prepareSubjects(cases)
+        let prepared = try BatchRunner(evaluator: try evaluator(), common: common).preparedSubjects(cases)
+        let subjects = cases.records.map { prepared[Int($0.subject)] }
+        #expect(cases.subjects.count == 2 && prepared.count == 2)
         #expect(subjects[0] === subjects[1] && subjects[0] === subjects[3] && subjects[0] === subjects[4])
         #expect(subjects[0] !== subjects[2])
         #expect(subjects[2].resolved.subject.backendRoles == ["extra"])
@@ -152,7 +154,7 @@ struct BatchRunnerTests {
         #expect(last.map(\.line) == [3] && last.map(\.id) == ["line 3"])
     }
 
-    func messages(_ body: @autoclosure () throws -> [BatchCase]) -> [String] {
+    func messages(_ body: @autoclosure () throws -> BatchCases) -> [String] {
         do {
             _ = try body()
             return []

@@ -19,59 +19,112 @@ public struct BatchCase: Sendable {
                          "resolved_indices", "tags", "note", "source"]
     static let outcomes = ["allow", "deny", "partial", "empty"]
 
-    public static func read(path: String) throws(InputError) -> [BatchCase] {
+    public static func read(path: String) throws(InputError) -> BatchCases {
         try parse(InputText.read(path), file: path == "-" ? "<stdin>" : path)
     }
 
     /// Parses a JSON Lines file; blank lines and lines starting with `#` or `//` are skipped.
     /// A file without a single case is an error too: it would pass while checking nothing.
     ///
-    /// The file is read into one byte array and each line parsed as a slice of it, in place.
-    public static func parse(_ text: String, file: String) throws(InputError) -> [BatchCase] {
-        var cases: [BatchCase] = []
-        var diagnostics: [Diagnostic] = []
-        let bytes = Array(text.utf8)
+    /// Each line is read in place from the text's UTF-8 bytes: by ``CaseLineReader`` when it has
+    /// the usual shape, otherwise by the full reader, which also words every error.
+    public static func parse(_ text: String, file: String) throws(InputError) -> BatchCases {
+        var text = text
+        let parsed = text.withUTF8 { bytes in Result { () throws(InputError) in try parse(bytes, file: file) } }
+        return try parsed.get()
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(InputError) -> BatchCases {
+        // Keeps every count and line number within the tables' Int32 numbers.
+        guard bytes.count <= InputText.maximumBytes else {
+            throw InputError(.error("larger than \(InputText.maximumBytes >> 20) MiB; secperm does not read inputs this large",
+                                    at: SourceLocation(file: file, line: 0), hint: "split the file, or check that this is the file you meant"))
+        }
+        var reading = FileReading(file: file)
         var start = 0, number = 0
         while start <= bytes.count {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let end = nextLineEnd(bytes, from: start)
             number += 1
-            let line = trimmingBlanks(bytes[start..<end])
+            var first = start, last = end
             start = end + 1
-            if line.isEmpty || line.first == UInt8(ascii: "#") || line.starts(with: [UInt8(ascii: "/"), UInt8(ascii: "/")]) { continue }
-            let location = SourceLocation(file: file, line: number)
-            guard JSONLine.depth(of: line) <= YAMLInput.maximumDepth else {
-                diagnostics.append(.error("nested more than \(YAMLInput.maximumDepth) levels deep", at: location, hint: "a case is one flat JSON object"))
-                continue
+            while first < last, blank(bytes[first]) { first += 1 }
+            while last > first, blank(bytes[last - 1]) { last -= 1 }
+            guard first < last else { continue }
+            if bytes[first] < 0x80, bytes[last - 1] < 0x80 {
+                reading.line(UnsafeBufferPointer(rebasing: bytes[first..<last]), number: number)
+            } else {
+                trimmingBlanks(Array(UnsafeBufferPointer(rebasing: bytes[first..<last]))[...]).withUnsafeBufferPointer { reading.line($0, number: number) }
             }
-            guard let members = JSONLineParser.members(of: line) else {
-                diagnostics.append(.error("not a JSON object", at: location, hint: "one case per line: {\"user\": …, \"action\": …, \"indices\": […]}"))
-                continue
-            }
+        }
+        if !reading.diagnostics.isEmpty { throw InputError(reading.diagnostics) }
+        guard !reading.cases.isEmpty else {
+            throw InputError(.error("no cases: the file is empty or has only comments", at: SourceLocation(file: file, line: 1),
+                                    hint: "one case per line: {\"user\": \"alice\", \"action\": \"indices:data/read/search\", \"indices\": [\"logs-1\"], \"expected\": \"allow\"}"))
+        }
+        return reading.cases
+    }
+
+    /// The cases of a file as its lines are read, and the errors found.
+    private struct FileReading {
+        let file: String
+        var cases = BatchCases()
+        var reader = CaseLineReader()
+        var diagnostics: [Diagnostic] = []
+
+        /// A line without the blanks around it: skipped when blank or a comment.
+        mutating func line(_ line: UnsafeBufferPointer<UInt8>, number: Int) {
+            guard let first = line.first, first != UInt8(ascii: "#"), !line.starts(with: [UInt8(ascii: "/"), UInt8(ascii: "/")]) else { return }
+            if reader.read(line, number: number, into: &cases) { return }
             do {
-                cases.append(try BatchCase(members, line: number, location: location))
+                cases.append(try fullRead(Array(line)[...], number: number, file: file))
             } catch {
                 diagnostics.append(contentsOf: error.diagnostics)
             }
         }
-        if !diagnostics.isEmpty { throw InputError(diagnostics) }
-        guard !cases.isEmpty else {
-            throw InputError(.error("no cases: the file is empty or has only comments", at: SourceLocation(file: file, line: 1),
-                                    hint: "one case per line: {\"user\": \"alice\", \"action\": \"indices:data/read/search\", \"indices\": [\"logs-1\"], \"expected\": \"allow\"}"))
-        }
-        return cases
     }
+
+    /// The offset of the next `\n` from `start`, or the end.
+    private static func nextLineEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard start < bytes.count, let base = bytes.baseAddress, let found = memchr(base + start, 0x0A, bytes.count - start) else { return bytes.count }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// A line that ``CaseLineReader`` did not take, read member by member: the case, or the line's
+    /// input error.
+    static func fullRead(_ line: ArraySlice<UInt8>, number: Int, file: String) throws(InputError) -> BatchCase {
+        let location = SourceLocation(file: file, line: number)
+        guard JSONLine.depth(of: line) <= YAMLInput.maximumDepth else {
+            throw InputError(.error("nested more than \(YAMLInput.maximumDepth) levels deep", at: location, hint: "a case is one flat JSON object"))
+        }
+        guard let members = JSONLineParser.members(of: line) else {
+            throw InputError(.error("not a JSON object", at: location, hint: "one case per line: {\"user\": …, \"action\": …, \"indices\": […]}"))
+        }
+        return try BatchCase(members, line: number, location: location)
+    }
+
+    private static func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
 
     /// The line without the blanks around it: spaces, tabs, the `\r` of CRLF files, and (on the
     /// rare line that starts or ends with a non-ASCII byte) Unicode spaces, as
     /// `trimmingCharacters(in: .whitespaces)` does — which runs only on those lines.
     static func trimmingBlanks(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
         guard let first = line.firstIndex(where: { !blank($0) }), let last = line.lastIndex(where: { !blank($0) }) else { return [] }
         let trimmed = line[first...last]
         guard line[first] < 0x80, line[last] < 0x80 else {
             return Array(String(decoding: trimmed, as: UTF8.self).trimmingCharacters(in: .whitespaces).utf8)[...]
         }
         return trimmed
+    }
+
+    init(line: Int, id: String, subject: SubjectRequest, action: String, indices: [String], expected: Decision.Outcome?,
+         expectedAllowedIndices: [String]?) {
+        self.line = line
+        self.id = id
+        self.subject = subject
+        self.action = action
+        self.indices = indices
+        self.expected = expected
+        self.expectedAllowedIndices = expectedAllowedIndices
     }
 
     init(_ members: [(key: String, value: ConfigValue)], line: Int, location: SourceLocation) throws(InputError) {
@@ -119,9 +172,13 @@ public struct BatchCase: Sendable {
     /// passes authorization but returns nothing is an allow (conformance README).
     public func disagreement(with decision: Decision) -> String? {
         guard let expected else { return nil }
+        return Self.disagreement(expected: expected, allowed: expectedAllowedIndices, decision: decision)
+    }
+
+    static func disagreement(expected: Decision.Outcome, allowed: [String]?, decision: Decision) -> String? {
         let matches = expected == decision.outcome || (expected == .allow && decision.outcome == .empty)
         guard matches else { return "expected \(expected.rawValue), got \(decision.outcome.rawValue)" }
-        if expected == .partial, let indices = expectedAllowedIndices, Set(indices) != Set(decision.allowedIndices) {
+        if expected == .partial, let indices = allowed, Set(indices) != Set(decision.allowedIndices) {
             return "expected allowed indices \(indices.sorted()), got \(decision.allowedIndices.sorted())"
         }
         return nil

@@ -2,29 +2,34 @@
 /// the decision meets it.
 public struct BatchResult: Sendable {
     public struct Entry: Sendable {
+        /// The case's position among the cases.
+        public let position: Int
         public let testCase: BatchCase
         public let decision: Decision
         public let disagreement: String?
         /// Whether `decision` carries its explanation (grant chains, 403 text, fix).
         public let explained: Bool
 
-        public init(testCase: BatchCase, decision: Decision, disagreement: String?, explained: Bool = true) {
+        init(_ decided: BatchRunner.Decided, testCase: BatchCase) {
+            position = decided.position
             self.testCase = testCase
-            self.decision = decision
-            self.disagreement = disagreement
-            self.explained = explained
+            decision = decided.decision
+            disagreement = decided.disagreement
+            explained = decided.explained
         }
     }
 
     public let file: String
+    public let cases: BatchCases
     public let entries: [Entry]
 
-    public init(file: String, entries: [Entry]) {
+    init(file: String, cases: BatchCases, entries: [Entry]) {
         self.file = file
+        self.cases = cases
         self.entries = entries
     }
 
-    public var hasExpectations: Bool { entries.contains { $0.testCase.expected != nil } }
+    public var hasExpectations: Bool { cases.hasExpectations }
     public var disagreements: [Entry] { entries.filter { $0.disagreement != nil } }
     public var denials: [Entry] { entries.filter { $0.decision.outcome == .deny } }
 
@@ -63,78 +68,36 @@ public enum BatchReport {
     public static let schemaVersion = 2
 
     /// JSON Lines: one decision per case, with the case's `id` and line, then one summary line
-    /// `{"summary": {…}}`, so a script can tell a complete run from one cut short.
+    /// `{"summary": {…}}`, so a script can tell a complete run from one cut short. (A run streamed
+    /// through ``BatchRunner`` writes the same lines with a ``BatchLineWriter``, chunk by chunk.)
     public static func jsonLines(_ result: BatchResult) -> String {
-        var out = ""
-        out.reserveCapacity(result.entries.count * 200)
+        let writer = BatchLineWriter(cases: result.cases)
+        var out = ByteBuffer()
+        var counts = BatchCounts()
         for entry in result.entries {
-            if entry.explained { out += explainedLine(entry) } else { appendShortLine(entry, to: &out) }
+            writer.append(position: entry.position, decision: entry.decision, disagreement: entry.disagreement, explained: entry.explained, to: &out)
+            counts.add(entry.decision.outcome, disagrees: entry.disagreement != nil)
         }
-        // Appended in place: `out + …` would copy the whole output once more.
-        out += JSONOutput.line(SummaryLine(summary: Summary(result)))
-        return out
+        return String(decoding: out.bytes, as: UTF8.self) + writer.summary(counts, file: result.file)
     }
 
     /// The single-check object with the case's fields added.
-    static func explainedLine(_ entry: BatchResult.Entry) -> String {
-        var value = DecisionReport.jsonValue(entry.decision)
+    static func explainedLine(testCase: BatchCase, decision: Decision, disagreement: String?) -> String {
+        var value = DecisionReport.jsonValue(decision)
         value.schemaVersion = schemaVersion
-        value.id = entry.testCase.id
-        value.line = entry.testCase.line
-        value.expected = entry.testCase.expected?.rawValue
-        value.disagreement = entry.disagreement
+        value.id = testCase.id
+        value.line = testCase.line
+        value.expected = testCase.expected?.rawValue
+        value.disagreement = disagreement
         return JSONOutput.line(value)
     }
 
-    /// The decision alone, keys sorted as JSONOutput sorts them, written without an encoder
-    /// (an encoder per line cost more than deciding the case).
-    static func shortLine(_ entry: BatchResult.Entry) -> String {
-        var line = ""
-        appendShortLine(entry, to: &line)
-        return line
-    }
-
-    /// ``shortLine(_:)`` appended in place: one growing buffer for the whole output.
-    static func appendShortLine(_ entry: BatchResult.Entry, to line: inout String) {
-        let decision = entry.decision
-        line += "{\"action\":"
-        JSONText.appendQuoted(decision.action, to: &line)
-        line += ",\"allowedIndices\":"
-        appendList(decision.allowedIndices, to: &line)
-        line += ",\"checkedAction\":"
-        JSONText.appendQuoted(decision.checkedAction, to: &line)
-        line += ",\"decision\":\""
-        line += decision.outcome.rawValue
-        line += "\""
-        if let disagreement = entry.disagreement {
-            line += ",\"disagreement\":"
-            JSONText.appendQuoted(disagreement, to: &line)
-        }
-        if let expected = entry.testCase.expected {
-            line += ",\"expected\":\""
-            line += expected.rawValue
-            line += "\""
-        }
-        line += ",\"id\":"
-        JSONText.appendQuoted(entry.testCase.id, to: &line)
-        line += ",\"indices\":"
-        appendList(decision.requestedIndices, to: &line)
-        line += ",\"line\":"
-        line += String(entry.testCase.line)
-        line += ",\"schemaVersion\":"
-        line += String(schemaVersion)
-        line += ",\"user\":{\"name\":"
-        JSONText.appendQuoted(decision.subject.name, to: &line)
-        line += "}}\n"
-    }
-
-    private static func appendList(_ items: [String], to line: inout String) {
-        line += "["
-        for (position, item) in items.enumerated() {
-            if position > 0 { line += "," }
-            JSONText.appendQuoted(item, to: &line)
-        }
-        line += "]"
+    /// The line of one entry as the batch writes it.
+    static func line(_ entry: BatchResult.Entry, in result: BatchResult) -> String {
+        var out = ByteBuffer()
+        BatchLineWriter(cases: result.cases).append(position: entry.position, decision: entry.decision, disagreement: entry.disagreement,
+                                                    explained: entry.explained, to: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     struct SummaryLine: Encodable {
@@ -149,18 +112,15 @@ public enum BatchReport {
         let allow: Int, deny: Int, partial: Int, empty: Int
         let asExpected: Int?, unexpected: Int?
 
-        init(_ result: BatchResult) {
-            var counts: [Decision.Outcome: Int] = [:]
-            for entry in result.entries { counts[entry.decision.outcome, default: 0] += 1 }
-            file = result.file
-            cases = result.entries.count
-            allow = counts[.allow, default: 0]
-            deny = counts[.deny, default: 0]
-            partial = counts[.partial, default: 0]
-            empty = counts[.empty, default: 0]
-            let unexpectedCount = result.entries.count { $0.disagreement != nil }
-            asExpected = result.hasExpectations ? result.entries.count - unexpectedCount : nil
-            unexpected = result.hasExpectations ? unexpectedCount : nil
+        init(_ counts: BatchCounts, file: String, hasExpectations: Bool) {
+            self.file = file
+            cases = counts.cases
+            allow = counts.allow
+            deny = counts.deny
+            partial = counts.partial
+            empty = counts.empty
+            asExpected = hasExpectations ? counts.cases - counts.unexpected : nil
+            unexpected = hasExpectations ? counts.unexpected : nil
         }
     }
 }

@@ -38,3 +38,46 @@ enum JSONText {
         out += "\""
     }
 }
+
+extension JSONText {
+    /// Appends `text` as a JSON string literal to a byte buffer (the same bytes as
+    /// ``quoted(_:)``: only ASCII `"`, `\` and control characters are escaped, so it goes byte by byte).
+    static func appendQuoted(_ text: String, to out: inout ByteBuffer) {
+        var text = text
+        text.withUTF8 { appendQuoted($0, to: &out) }
+    }
+
+    static func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) {
+        out.append(UInt8(ascii: "\""))
+        var plain = 0
+        for (offset, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            out.append(UnsafeBufferPointer(rebasing: utf8[plain..<offset]))
+            plain = offset + 1
+            appendEscape(byte, to: &out)
+        }
+        out.append(UnsafeBufferPointer(rebasing: utf8[plain...]))
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscape(_ byte: UInt8, to out: inout ByteBuffer) {
+        let short: UInt8? = switch byte {
+        case UInt8(ascii: "\""): UInt8(ascii: "\"")
+        case UInt8(ascii: "\\"): UInt8(ascii: "\\")
+        case 0x0A: UInt8(ascii: "n")
+        case 0x0D: UInt8(ascii: "r")
+        case 0x09: UInt8(ascii: "t")
+        case 0x08: UInt8(ascii: "b")
+        case 0x0C: UInt8(ascii: "f")
+        default: nil
+        }
+        out.append(UInt8(ascii: "\\"))
+        if let short {
+            out.append(short)
+        } else {
+            let hex: StaticString = "0123456789abcdef"
+            out.append("u00")
+            out.append(hex.utf8Start[Int(byte >> 4)])
+            out.append(hex.utf8Start[Int(byte & 0x0F)])
+        }
+    }
+}

@@ -82,8 +82,26 @@ struct CheckCommand: ParsableCommand {
         let cases = try BatchCase.read(path: path)
         let runner = BatchRunner(evaluator: evaluator, common: try subjectOptions.request(), explain: explain,
                                  jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        let result = try runner.run(cases, file: path)
-        emit(output.format == .json ? BatchReport.jsonLines(result) : BatchReport.text(result))
-        if result.failed { throw ExitStatus.negative.exitCode }
+        let failed: Bool
+        if output.format == .json {
+            // Written a chunk at a time as the cases are decided: no run holds every line.
+            let writer = BatchLineWriter(cases: cases)
+            var counts = BatchCounts()
+            try runner.run(cases, render: { writer.lines($0) }, deliver: { lines in
+                emit(lines.bytes)
+                counts += lines.counts
+            })
+            emit(writer.summary(counts, file: path))
+            failed = counts.failed(hasExpectations: cases.hasExpectations)
+        } else {
+            let result = try runner.run(cases, file: path)
+            emit(BatchReport.text(result))
+            failed = result.failed
+        }
+        // The evaluator (its compiled roles and every prepared subject's tables) stays until the
+        // process ends: taking it apart would cost as much as deciding thousands of cases, for
+        // memory the system takes back at exit anyway.
+        _ = Unmanaged.passRetained(evaluator)
+        if failed { throw ExitStatus.negative.exitCode }
     }
 }

@@ -18,31 +18,37 @@ enum StandardStream {
 
     private var descriptor: Int32 { self == .output ? STDOUT_FILENO : STDERR_FILENO }
 
-    /// Writes the string's own UTF-8 storage: no copy of it, however long (a batch run's output is
-    /// one string of tens of megabytes).
+    /// Writes the string's own UTF-8 storage: no copy of it, however long.
     func write(_ text: String) throws(Failure) {
         var text = text
-        let failure: Int32? = text.withUTF8 { buffer in
-            guard let base = buffer.baseAddress else { return nil }
-            let count = buffer.count
-            var sent = 0
-            while sent < count {
-                #if canImport(Darwin)
-                let written = Darwin.write(descriptor, base + sent, count - sent)
-                #elseif canImport(Musl)
-                let written = Musl.write(descriptor, base + sent, count - sent)
-                #else
-                let written = Glibc.write(descriptor, base + sent, count - sent)
-                #endif
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                sent += written
+        if let code = text.withUTF8({ write($0) }) { throw Failure(code: code) }
+    }
+
+    /// Writes bytes as they are (a batch run writes its lines as byte chunks).
+    func write(_ bytes: [UInt8]) throws(Failure) {
+        if let code = bytes.withUnsafeBufferPointer({ write($0) }) { throw Failure(code: code) }
+    }
+
+    /// Writes every byte; the `errno` of a failure.
+    private func write(_ buffer: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard let base = buffer.baseAddress else { return nil }
+        let count = buffer.count
+        var sent = 0
+        while sent < count {
+            #if canImport(Darwin)
+            let written = Darwin.write(descriptor, base + sent, count - sent)
+            #elseif canImport(Musl)
+            let written = Musl.write(descriptor, base + sent, count - sent)
+            #else
+            let written = Glibc.write(descriptor, base + sent, count - sent)
+            #endif
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
             }
-            return nil
+            sent += written
         }
-        if let failure { throw Failure(code: failure) }
+        return nil
     }
 }
 
@@ -53,7 +59,20 @@ func emit(_ text: String) {
     do {
         try StandardStream.output.write(text)
     } catch {
-        try? StandardStream.error.write("secperm: cannot write the output: \(error)\n")
-        exit(ExitStatus.inputError.rawValue)
+        outputFailed(error)
     }
+}
+
+/// ``emit(_:)`` for bytes.
+func emit(_ bytes: [UInt8]) {
+    do {
+        try StandardStream.output.write(bytes)
+    } catch {
+        outputFailed(error)
+    }
+}
+
+private func outputFailed(_ error: StandardStream.Failure) -> Never {
+    try? StandardStream.error.write("secperm: cannot write the output: \(error)\n")
+    exit(ExitStatus.inputError.rawValue)
 }
