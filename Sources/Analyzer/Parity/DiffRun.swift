@@ -314,15 +314,15 @@ struct DiffRun {
         // One of the member's own names outside the pattern refutes inclusion without a product.
         // An exact name or a prefix accepts exactly the byte strings equal to it or starting with
         // it (PatternLanguage), so those are tested on the bytes without their automaton.
-        let outside: (String) -> Bool
         switch outer.form {
-        case .exact(let exact): outside = { !$0.utf8.elementsEqual(exact.utf8) }
-        case .prefix(let prefix): outside = { !$0.utf8.starts(with: prefix.utf8) }
+        case .exact(let exact):
+            for name in names where !name.utf8.elementsEqual(exact.utf8) { return false }
+        case .prefix(let prefix):
+            for name in names where !name.utf8.starts(with: prefix.utf8) { return false }
         default:
             guard let automaton = texts.determinized(pattern) else { return false }
-            outside = { !automaton.accepts(bytes: $0.utf8) }
+            for name in names where !automaton.accepts(bytes: name.utf8) { return false }
         }
-        if names.contains(where: outside) { return false }
         let key = UInt64(UInt32(bitPattern: pattern)) << 32 | UInt64(UInt32(bitPattern: member))
         if let known = inclusions[key] { return known }
         let comparison = NameSetComparison.compare([inner], [outer])
