@@ -46,6 +46,8 @@ struct DiffRun {
     /// patterns leave out, and (once asked) the comparison of those members with the other set.
     private struct DirectionAnalysis {
         let uncovered: [Int32]
+        /// The uncovered members' own shortest names, shortest first; those the other set's plain
+        /// (non-regex) patterns match are skipped when tried, checked only as far as the trial goes.
         let own: [String]
         var comparison: NameSetComparison?
     }
@@ -220,7 +222,10 @@ struct DiffRun {
             analyses[key] = analysis
         }
         guard !analysis.uncovered.isEmpty else { return nil }
-        if confirm(position, analysis.own, sourceSubject, targetSubject, &findings) { return nil }
+        let plain = texts.patterns(texts.sets[Int(others)]).filter { !$0.isRegex }
+        if confirm(position, analysis.own.lazy.filter { name in !plain.contains { $0.matches(name) } }, sourceSubject, targetSubject, &findings) {
+            return nil
+        }
         let comparison: NameSetComparison
         if let known = analysis.comparison {
             comparison = known
@@ -240,8 +245,8 @@ struct DiffRun {
         }
     }
 
-    /// The uncovered members of `members` over `others`, and their own shortest names outside
-    /// the other set's plain patterns: shortest first, then by code units (the same witness on every run).
+    /// The uncovered members of `members` over `others`, their own shortest names (shortest first,
+    /// then by code units: the same witness on every run).
     private mutating func analyze(_ members: [Int32], over others: [Int32]) -> DirectionAnalysis {
         let otherSet = Set(others)
         // An exact name is covered by `*`, by a prefix it starts with, or by a pattern of another
@@ -256,18 +261,31 @@ struct DiffRun {
             default: complex.append(other)
             }
         }
+        // Looked up once per pair, not once per member: a pattern outside the translated subset
+        // (nil) covers nothing.
+        let complexAutomata = complex.compactMap { texts.determinized($0) }
         var uncovered: [Int32] = []
         for member in members where !otherSet.contains(member) {
             var covered = false
             if everything {
                 covered = true
-            } else if case .exact(let name) = texts.patterns[Int(member)].form {
-                covered = prefixes.contains { name.utf8.starts(with: $0.utf8) }
-                    || complex.contains { texts.determinized($0)?.accepts(bytes: name.utf8) ?? false }
             } else {
-                for other in others where covers(other, member) {
-                    covered = true
-                    break
+                switch texts.patterns[Int(member)].form {
+                case .exact(let name):
+                    covered = prefixes.contains { name.utf8.starts(with: $0.utf8) } || complexAutomata.contains { $0.accepts(bytes: name.utf8) }
+                case .prefix(let own):
+                    // No exact name covers a prefix pattern (`covers`); a shorter prefix does.
+                    covered = prefixes.contains { own.utf8.starts(with: $0.utf8) }
+                    if !covered {
+                        let names = shortestNames(member)
+                        covered = complex.contains { covers($0, member, names: names) }
+                    }
+                default:
+                    let names = shortestNames(member)
+                    for other in others where covers(other, member, names: names) {
+                        covered = true
+                        break
+                    }
                 }
             }
             if !covered { uncovered.append(member) }
@@ -275,14 +293,14 @@ struct DiffRun {
         guard !uncovered.isEmpty else { return DirectionAnalysis(uncovered: [], own: [], comparison: nil) }
         var own: [String] = []
         for member in uncovered { own += shortestNames(member) }
-        let plain = texts.patterns(others).filter { !$0.isRegex }
-        own = Set(own).filter { name in !plain.contains { $0.matches(name) } }
+        own = Array(Set(own))
             .sorted { $0.utf8.count != $1.utf8.count ? $0.utf8.count < $1.utf8.count : $0.utf8.lexicographicallyPrecedes($1.utf8) }
         return DirectionAnalysis(uncovered: uncovered, own: own, comparison: nil)
     }
 
     /// Whether every name `member` matches is matched by `pattern` (Java semantics; cached).
-    private mutating func covers(_ pattern: Int32, _ member: Int32) -> Bool {
+    /// `names`: the member's own shortest names (`shortestNames`).
+    private mutating func covers(_ pattern: Int32, _ member: Int32, names: [String]) -> Bool {
         if pattern == member { return true }
         let outer = texts.patterns[Int(pattern)], inner = texts.patterns[Int(member)]
         switch (outer.form, inner.form) {
@@ -294,8 +312,16 @@ struct DiffRun {
         default: break
         }
         // One of the member's own names outside the pattern refutes inclusion without a product.
-        if shortestNames(member).contains(where: { name in texts.determinized(pattern).map { !$0.accepts(bytes: name.utf8) } ?? false }) {
-            return false
+        // An exact name or a prefix accepts exactly the byte strings equal to it or starting with
+        // it (PatternLanguage), so those are tested on the bytes without their automaton.
+        switch outer.form {
+        case .exact(let exact):
+            for name in names where !name.utf8.elementsEqual(exact.utf8) { return false }
+        case .prefix(let prefix):
+            for name in names where !name.utf8.starts(with: prefix.utf8) { return false }
+        default:
+            guard let automaton = texts.determinized(pattern) else { return false }
+            for name in names where !automaton.accepts(bytes: name.utf8) { return false }
         }
         let key = UInt64(UInt32(bitPattern: pattern)) << 32 | UInt64(UInt32(bitPattern: member))
         if let known = inclusions[key] { return known }
@@ -320,7 +346,7 @@ struct DiffRun {
     }
 
     /// Tries candidate names until one is decided differently; records it as the action's witness.
-    private func confirm(_ position: Int, _ names: [String], _ sourceSubject: SideSubject, _ targetSubject: SideSubject,
+    private func confirm(_ position: Int, _ names: some Sequence<String>, _ sourceSubject: SideSubject, _ targetSubject: SideSubject,
                          _ findings: inout Findings) -> Bool {
         let action = source.universe[position]
         for name in names {

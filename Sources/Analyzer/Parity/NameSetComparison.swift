@@ -88,9 +88,20 @@ final class Determinized {
     /// Whether the automaton accepts `bytes` (the same answer as `NameAutomaton.accepts(bytes:)`).
     func accepts(bytes: some Sequence<UInt8>) -> Bool {
         var state = startState
+        // The rows read through a local copy (no access check per byte); emptied while a row is
+        // added, so that adding one does not copy them all.
+        var table = rows, positions = rowOf
         for byte in bytes {
             if state == dead { return false }
-            state = next(state, byte)
+            let index = Int(state)
+            if index >= positions.count || positions[index] < 0 {
+                table = []
+                positions = []
+                _ = next(state, byte)
+                table = rows
+                positions = rowOf
+            }
+            state = table[Int(positions[index]) * 256 + Int(byte)]
         }
         return accepting[Int(state)]
     }
