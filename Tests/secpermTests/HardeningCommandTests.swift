@@ -26,6 +26,17 @@ struct HardeningCommandTests {
         return directory
     }
 
+    @Test("a base-60 number whose parts overflow (1:1:…:1) is read, not a trap")
+    func sexagesimalOverflow() throws {
+        let config = try String(contentsOfFile: CLI.sample + "/config.yml", encoding: .utf8)
+            .replacingOccurrences(of: "    hosts_resolver_mode: \"ip-only\"\n",
+                                  with: "    hosts_resolver_mode: \"ip-only\"\n    something: 1:1:1:1:1:1:1:1:1:1:1:1:1:1\n")
+        #expect(config.contains("1:1:1:1:1:1:1:1:1:1:1:1:1:1"))
+        let result = try CLI.run(["check", "--config", try sampleWith("config.yml", config).path] + search + ["--index", "logs-1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("ALLOWED  alice may perform indices:data/read/search on logs-1\n"))
+    }
+
     @Test("console query strings with an empty name or an empty path are requests, not traps")
     func queryStrings() throws {
         let emptyName = try CLI.run(["actions", "--request", "GET logs-1/_search?="])

@@ -92,7 +92,7 @@ struct DocumentDecoder {
             reader.error("_meta has no config_version", at: meta.keyNode, hint: "expected \(expected)")
             return false
         }
-        switch versionNode.int {
+        switch NodeReader.integer(versionNode) {
         case 2:
             return true
         case 1:

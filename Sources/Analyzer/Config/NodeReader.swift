@@ -35,7 +35,7 @@ struct NodeReader {
         case .scalar:
             if node.null != nil { "nothing (null)" }
             else if node.bool != nil { "a boolean" }
-            else if node.int != nil || node.float != nil { "a number" }
+            else if integer(node) != nil || node.float != nil { "a number" }
             else { "a string" }
         }
     }
@@ -147,13 +147,22 @@ struct NodeReader {
         return lines
     }
 
+    /// A scalar's integer value. Yams reads YAML 1.1 base-60 text (`1:30`) as an Int and traps when
+    /// its parts overflow (`1:1:1:1:1:1:1:1:1:1:1`); such text is read through Double here instead,
+    /// which gives the same number whenever it fits and nil (not an integer) when it does not.
+    static func integer(_ node: Node) -> Int? {
+        guard case .scalar(let scalar) = node, scalar.string.contains(":") else { return node.int }
+        guard let value = node.float else { return nil }
+        return Int(exactly: value)
+    }
+
     /// Converts any node to a ``ConfigValue``.
     static func value(_ node: Node) -> ConfigValue {
         switch node {
         case .scalar(let scalar):
             if node.null != nil { return .null }
             if let value = node.bool { return .bool(value) }
-            if let value = node.int { return .number(Double(value)) }
+            if let value = integer(node) { return .number(Double(value)) }
             if let value = node.float { return .number(value) }
             return .string(scalar.string)
         case .sequence(let sequence): return .list(sequence.map(value))

@@ -79,7 +79,7 @@ struct TenantRules {
 
     /// `replaceDashboardsIndex` for a request of `action` on `expressions` (resolved: `resolution`).
     /// `multiItem`: a bulk, mget, msearch or mtermvectors request.
-    func intercept(action: String, expressions: [String], resolution: IndexResolution, multiItem: Bool) -> Interception {
+    func intercept(action: String, expressions: [String], resolution: IndexResolution, multiItem: @autoclosure () -> Bool) -> Interception {
         let settings = evaluator.dashboards
         guard settings.multitenancyEnabled else { return .proceed }
         let requested = context.subject.requestedTenant ?? ""
@@ -114,7 +114,7 @@ struct TenantRules {
             case .allow: return .granted(.dashboardsIndexReplaced(index: settings.index, tenant: tenant, tenantIndex: tenantIndex))
             }
         }
-        if !isServer, multiItem, rules.refusesTenantIndexInMultiItemRequests, !resolution.isLocalAll,
+        if !isServer, rules.refusesTenantIndexInMultiItemRequests, multiItem(), !resolution.isLocalAll,
            let direct = named.first(where: { $0.hasPrefix(settings.index + "_") }) {
             return .refused(.special(.tenantIndexNamedDirectly(index: direct)))
         }
@@ -236,8 +236,9 @@ extension Run {
     /// sub-requests of a multi-item request, which name concrete indices). True when it decided.
     func interceptDashboardsIndex(action: String, named: [String], resolution: IndexResolution, clusterLevel: Bool) -> Bool {
         let rules = TenantRules(run: self)
-        let multiItem = clusterLevel && Run.multiItemActions.contains(action)
-        switch rules.intercept(action: action, expressions: named, resolution: resolution, multiItem: multiItem) {
+        // The multi-item test (a set lookup) only runs on the rare path that needs it.
+        switch rules.intercept(action: action, expressions: named, resolution: resolution,
+                               multiItem: clusterLevel && Run.multiItemActions.contains(action)) {
         case .proceed:
             return false
         case .granted(let reason):
