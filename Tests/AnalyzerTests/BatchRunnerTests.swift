@@ -183,7 +183,7 @@ struct BatchRunnerTests {
         size.users = 30
         size.actionGroups = 5
         let workload = BatchWorkload(synthetic: SyntheticConfig(size: size), checks: 50)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("workload-\(UUID().uuidString)").path
+        let directory = Paths.scratch.appendingPathComponent("workload-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let paths = try workload.write(to: directory)
         #expect(paths.map { ($0 as NSString).lastPathComponent }.last == "cases.jsonl")

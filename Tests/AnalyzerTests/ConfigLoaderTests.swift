@@ -9,7 +9,7 @@ struct ConfigLoaderTests {
 
     /// Writes files into a fresh temporary directory.
     func directory(_ files: [String: String]) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-\(UUID().uuidString)")
+        let url = Paths.scratch.appendingPathComponent("secperm-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         for (name, text) in files { try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         return url.path

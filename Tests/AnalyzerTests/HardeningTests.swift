@@ -18,7 +18,7 @@ struct HardeningTests {
     }
 
     func temporaryFile(_ bytes: [UInt8], name: String = "input.txt") throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("secperm-\(UUID().uuidString)-\(name)")
+        let url = Paths.scratch.appendingPathComponent("secperm-\(UUID().uuidString)-\(name)")
         try Data(bytes).write(to: url)
         return url.path
     }
