@@ -227,39 +227,36 @@ final class DiffSide {
             for (number, record) in records.enumerated() {
                 for position in texts.positions(record.positions) { covering[position] |= 1 << UInt64(number) }
             }
-            var unions: [UInt64: Int32] = [0: PatternTexts.emptySet]
-            var sets = [Int32](repeating: PatternTexts.emptySet, count: universe.count)
-            for position in sets.indices {
-                let key = covering[position]
-                if let known = unions[key] {
-                    sets[position] = known
-                    continue
-                }
+            return Self.sharedUnions(covering, empty: 0, records, texts) { key in
                 var numbers: [Int] = []
                 var remaining = key
                 while remaining != 0 {
                     numbers.append(remaining.trailingZeroBitCount)
                     remaining &= remaining - 1
                 }
-                let id = texts.setID(Self.union(numbers.map { records[$0].patterns }))
-                unions[key] = id
-                sets[position] = id
+                return numbers
             }
-            return sets
         }
         var covering = [[Int]](repeating: [], count: universe.count)
         for (number, record) in records.enumerated() {
             for position in texts.positions(record.positions) { covering[position].append(number) }
         }
-        var unions: [[Int]: Int32] = [[]: PatternTexts.emptySet]
-        var sets = [Int32](repeating: PatternTexts.emptySet, count: universe.count)
+        return Self.sharedUnions(covering, empty: [], records, texts) { $0 }
+    }
+
+    /// The set id of each position's covering records (`covering[position]`, a key naming the
+    /// record numbers), one union built per distinct key.
+    private static func sharedUnions<Key: Hashable>(_ covering: [Key], empty: Key, _ records: [GrantRecord], _ texts: PatternTexts,
+                                                    numbers: (Key) -> [Int]) -> [Int32] {
+        var unions: [Key: Int32] = [empty: PatternTexts.emptySet]
+        var sets = [Int32](repeating: PatternTexts.emptySet, count: covering.count)
         for position in sets.indices {
             let key = covering[position]
             if let known = unions[key] {
                 sets[position] = known
                 continue
             }
-            let id = texts.setID(Self.union(key.map { records[$0].patterns }))
+            let id = texts.setID(union(numbers(key).map { records[$0].patterns }))
             unions[key] = id
             sets[position] = id
         }
