@@ -1,6 +1,5 @@
 import Foundation
 import PermissionCatalog
-import Yams
 
 /// A configuration read from disk, with the notes and warnings found while reading it.
 public struct LoadedConfig: Sendable {
@@ -129,7 +128,7 @@ public struct ConfigLoader: Sendable {
         if !bundle.isEmpty, bundle.allSatisfy({ $0.type != nil }) {
             for case let (type?, keyNode, value) in bundle {
                 if case .scalar(let scalar) = value {
-                    try decodeIndexDocument(type, base64: scalar.string, file: name, line: keyNode.mark?.line ?? 0, into: &config, diagnostics: &diagnostics)
+                    try decodeIndexDocument(type, base64: scalar.string, file: name, line: keyNode.mark.line, into: &config, diagnostics: &diagnostics)
                 } else {
                     var decoder = DocumentDecoder(profile: profile, form: .restAPI, file: name)
                     decoder.decode(type, root: value, into: &config)
@@ -149,16 +148,16 @@ public struct ConfigLoader: Sendable {
                                 hint: "name the file after its type (roles.json, rolesmapping.json …), add a _meta section, or bundle types as {\"roles\": {…}, \"rolesmapping\": {…}}"))
     }
 
-    private func decodeHit(_ hit: Node, file: String, into config: inout SecurityConfig, diagnostics: inout [Diagnostic]) throws(InputError) {
+    private func decodeHit(_ hit: YAMLNode, file: String, into config: inout SecurityConfig, diagnostics: inout [Diagnostic]) throws(InputError) {
         guard let id = hit[path: ["_id"]]?.string, let type = ConfigType(name: id) else {
-            diagnostics.append(.warning("skipped a document without a known _id", at: SourceLocation(file: file, line: hit.mark?.line ?? 0)))
+            diagnostics.append(.warning("skipped a document without a known _id", at: SourceLocation(file: file, line: hit.mark.line)))
             return
         }
         guard let field = hit[path: ["_source", id]], case .scalar(let scalar) = field else {
-            throw InputError(.error("document '\(id)' has no _source.\(id) field", at: SourceLocation(file: file, line: hit.mark?.line ?? 0),
+            throw InputError(.error("document '\(id)' has no _source.\(id) field", at: SourceLocation(file: file, line: hit.mark.line),
                                     hint: "the security index stores each type as {\"\(id)\": \"<base64 JSON>\"}"))
         }
-        try decodeIndexDocument(type, base64: scalar.string, file: file, line: field.mark?.line ?? 0, into: &config, diagnostics: &diagnostics)
+        try decodeIndexDocument(type, base64: scalar.string, file: file, line: field.mark.line, into: &config, diagnostics: &diagnostics)
     }
 
     private func decodeIndexDocument(_ type: ConfigType, base64: String, file: String, line: Int, into config: inout SecurityConfig,
@@ -187,19 +186,7 @@ public struct ConfigLoader: Sendable {
     }
 
     /// Parses YAML (JSON is YAML too); syntax errors and duplicate keys become diagnostics with a line.
-    func parse(_ text: String, file: String) throws(InputError) -> Node? {
+    func parse(_ text: String, file: String) throws(InputError) -> YAMLNode? {
         try YAMLInput.compose(text, file: file)
-    }
-}
-
-extension Node {
-    /// The node at a path of mapping keys.
-    subscript(path keys: [String]) -> Node? {
-        var current: Node? = self
-        for key in keys {
-            guard case .mapping(let mapping)? = current else { return nil }
-            current = mapping[Node(key)]
-        }
-        return current
     }
 }

@@ -1,5 +1,4 @@
 import PermissionCatalog
-import Yams
 
 /// Turns one parsed configuration document into entries of a ``SecurityConfig``.
 struct DocumentDecoder {
@@ -22,7 +21,7 @@ struct DocumentDecoder {
 
     var diagnostics: [Diagnostic] { reader.diagnostics }
 
-    mutating func decode(_ type: ConfigType, root: Node?, into config: inout SecurityConfig) {
+    mutating func decode(_ type: ConfigType, root: YAMLNode?, into config: inout SecurityConfig) {
         config.presentTypes.insert(type.rawValue)
         guard let root, !NodeReader.isNull(root) else {
             if form == .securityadmin {
@@ -64,7 +63,7 @@ struct DocumentDecoder {
 
     // MARK: _meta
 
-    private mutating func checkMeta(_ type: ConfigType, root: Node, pairs: [(key: String, keyNode: Node, value: Node)]) -> Bool {
+    private mutating func checkMeta(_ type: ConfigType, root: YAMLNode, pairs: [(key: String, keyNode: YAMLNode, value: YAMLNode)]) -> Bool {
         let expected = "_meta: {type: \"\(type.rawValue)\", config_version: 2}"
         guard let meta = pairs.first(where: { $0.key == "_meta" }) else {
             if profile.configVersionWithoutMeta == 1 {
@@ -92,7 +91,7 @@ struct DocumentDecoder {
             reader.error("_meta has no config_version", at: meta.keyNode, hint: "expected \(expected)")
             return false
         }
-        switch NodeReader.integer(versionNode) {
+        switch versionNode.int {
         case 2:
             return true
         case 1:
@@ -109,7 +108,7 @@ struct DocumentDecoder {
 
     // MARK: entries
 
-    private mutating func readFlags(_ pairs: [(key: String, keyNode: Node, value: Node)], type: ConfigType) -> EntryFlags {
+    private mutating func readFlags(_ pairs: [(key: String, keyNode: YAMLNode, value: YAMLNode)], type: ConfigType) -> EntryFlags {
         var flags = EntryFlags()
         for pair in pairs {
             switch pair.key {
@@ -126,7 +125,7 @@ struct DocumentDecoder {
 
     private static let roleKeys = ["reserved", "hidden", "static", "description", "cluster_permissions", "index_permissions", "tenant_permissions"]
 
-    private mutating func decodeRole(_ name: String, _ pairs: [(key: String, keyNode: Node, value: Node)], _ location: SourceLocation, _ flags: EntryFlags) -> Role {
+    private mutating func decodeRole(_ name: String, _ pairs: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ location: SourceLocation, _ flags: EntryFlags) -> Role {
         reader.rejectUnknownKeys(pairs, allowed: Self.roleKeys, in: "role '\(name)'") { key in
             ["cluster": "config_version 1 syntax; config_version 2 uses 'cluster_permissions'",
              "indices": "config_version 1 syntax; config_version 2 uses 'index_permissions' (a list of {index_patterns, allowed_actions})",
@@ -151,7 +150,7 @@ struct DocumentDecoder {
                     clusterPermissions: cluster, indexPermissions: index, tenantPermissions: tenant)
     }
 
-    private mutating func decodeIndexPermission(_ role: String, _ node: Node) -> IndexPermission {
+    private mutating func decodeIndexPermission(_ role: String, _ node: YAMLNode) -> IndexPermission {
         let pairs = reader.pairs(node, "index permission") ?? []
         let what = "an index_permissions entry of role '\(role)'"
         reader.rejectUnknownKeys(pairs, allowed: ["index_patterns", "allowed_actions", "dls", "fls", "masked_fields"], in: what)
@@ -172,7 +171,7 @@ struct DocumentDecoder {
                                dls: dls, fls: fls, maskedFields: masked)
     }
 
-    private mutating func decodeTenantPermission(_ role: String, _ node: Node) -> TenantPermission {
+    private mutating func decodeTenantPermission(_ role: String, _ node: YAMLNode) -> TenantPermission {
         let pairs = reader.pairs(node, "tenant permission") ?? []
         reader.rejectUnknownKeys(pairs, allowed: ["tenant_patterns", "allowed_actions"], in: "a tenant_permissions entry of role '\(role)'")
         var patterns: [Located<String>] = [], actions: [Located<String>] = []
@@ -183,7 +182,7 @@ struct DocumentDecoder {
         return TenantPermission(location: reader.location(node), tenantPatterns: patterns, allowedActions: actions)
     }
 
-    private mutating func decodeMapping(_ name: String, _ pairs: [(key: String, keyNode: Node, value: Node)], _ location: SourceLocation, _ flags: EntryFlags) -> RoleMapping {
+    private mutating func decodeMapping(_ name: String, _ pairs: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ location: SourceLocation, _ flags: EntryFlags) -> RoleMapping {
         reader.rejectUnknownKeys(pairs, allowed: ["reserved", "hidden", "description", "users", "backend_roles", "and_backend_roles", "hosts"],
                                  in: "role mapping '\(name)'") { key in
             ["backendroles": "config_version 1 syntax; config_version 2 uses 'backend_roles'",
@@ -205,7 +204,7 @@ struct DocumentDecoder {
                            users: users, backendRoles: backend, andBackendRoles: andBackend, hosts: hosts)
     }
 
-    private mutating func decodeActionGroup(_ name: String, _ pairs: [(key: String, keyNode: Node, value: Node)], _ location: SourceLocation, _ flags: EntryFlags) -> ActionGroup {
+    private mutating func decodeActionGroup(_ name: String, _ pairs: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ location: SourceLocation, _ flags: EntryFlags) -> ActionGroup {
         reader.rejectUnknownKeys(pairs, allowed: ["reserved", "hidden", "static", "allowed_actions", "type", "description"],
                                  in: "action group '\(name)'") { key in
             key == "permissions" ? "config_version 1 syntax; config_version 2 uses 'allowed_actions'" : nil
@@ -223,7 +222,7 @@ struct DocumentDecoder {
         return ActionGroup(name: name, location: location, flags: flags, allowedActions: actions, type: type, description: description)
     }
 
-    private mutating func decodeUser(_ name: String, _ pairs: [(key: String, keyNode: Node, value: Node)], _ location: SourceLocation, _ flags: EntryFlags) -> InternalUser {
+    private mutating func decodeUser(_ name: String, _ pairs: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ location: SourceLocation, _ flags: EntryFlags) -> InternalUser {
         reader.rejectUnknownKeys(pairs, allowed: ["hash", "password", "reserved", "hidden", "static", "service", "enabled", "backend_roles",
                                                   "attributes", "opendistro_security_roles", "description"],
                                  in: "internal user '\(name)'") { key in
@@ -256,7 +255,7 @@ struct DocumentDecoder {
                             description: description)
     }
 
-    private mutating func decodeTenant(_ name: String, _ pairs: [(key: String, keyNode: Node, value: Node)], _ location: SourceLocation, _ flags: EntryFlags) -> Tenant {
+    private mutating func decodeTenant(_ name: String, _ pairs: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ location: SourceLocation, _ flags: EntryFlags) -> Tenant {
         reader.rejectUnknownKeys(pairs, allowed: ["reserved", "hidden", "static", "description"], in: "tenant '\(name)'")
         let description = pairs.first { $0.key == "description" }.flatMap { reader.string($0.value, "description") }
         return Tenant(name: name, location: location, flags: flags, description: description)
@@ -264,7 +263,7 @@ struct DocumentDecoder {
 
     /// nodes_dn.yml entries: upstream `NodesDn` has the one property `nodes_dn`, and the plugin's
     /// `DefaultObjectMapper` fails on unknown properties, so any other key is an error.
-    private mutating func decodeNodesDN(_ name: String, _ pairs: [(key: String, keyNode: Node, value: Node)],
+    private mutating func decodeNodesDN(_ name: String, _ pairs: [(key: String, keyNode: YAMLNode, value: YAMLNode)],
                                         _ location: SourceLocation) -> NodesDistinguishedNames {
         reader.rejectUnknownKeys(pairs, allowed: ["nodes_dn"], in: "nodes_dn entry '\(name)'")
         let names = pairs.first { $0.key == "nodes_dn" }.map { reader.strings($0.value, "nodes_dn of '\(name)'") } ?? []
@@ -272,7 +271,7 @@ struct DocumentDecoder {
     }
 
     /// audit.yml, allowlist.yml, whitelist.yml: kept whole, as values.
-    private func decodeSettingsDocument(_ type: ConfigType, _ pairs: [(key: String, keyNode: Node, value: Node)], at root: Node,
+    private func decodeSettingsDocument(_ type: ConfigType, _ pairs: [(key: String, keyNode: YAMLNode, value: YAMLNode)], at root: YAMLNode,
                                         into config: inout SecurityConfig) {
         let content = ConfigValue.map(Dictionary(pairs.map { ($0.key, NodeReader.value($0.value)) }) { first, _ in first })
         let document = SettingsDocument(location: reader.location(root), content: content)
@@ -286,7 +285,7 @@ struct DocumentDecoder {
 
     // MARK: config.yml
 
-    private mutating func decodeConfig(_ pairs: [(key: String, keyNode: Node, value: Node)], into config: inout SecurityConfig) {
+    private mutating func decodeConfig(_ pairs: [(key: String, keyNode: YAMLNode, value: YAMLNode)], into config: inout SecurityConfig) {
         // A bundle may hold the `config` object itself ({"dynamic": …}) rather than the GET response.
         if form == .restAPI, pairs.contains(where: { $0.key == "dynamic" }) {
             decodeConfigObject(pairs, into: &config)
@@ -300,7 +299,7 @@ struct DocumentDecoder {
         decodeConfigObject(configPairs, into: &config)
     }
 
-    private mutating func decodeConfigObject(_ configPairs: [(key: String, keyNode: Node, value: Node)], into config: inout SecurityConfig) {
+    private mutating func decodeConfigObject(_ configPairs: [(key: String, keyNode: YAMLNode, value: YAMLNode)], into config: inout SecurityConfig) {
         reader.rejectUnknownKeys(configPairs, allowed: ["dynamic"], in: "config")
         guard let dynamicNode = configPairs.first(where: { $0.key == "dynamic" })?.value,
               let dynamicPairs = reader.pairs(dynamicNode, "config.dynamic") else { return }
@@ -322,7 +321,7 @@ struct DocumentDecoder {
         config.dynamic = settings
     }
 
-    private mutating func decodeDomains(_ node: Node, _ what: String, authenticator: Bool) -> [SecurityDomain] {
+    private mutating func decodeDomains(_ node: YAMLNode, _ what: String, authenticator: Bool) -> [SecurityDomain] {
         if NodeReader.isNull(node) { return [] }
         var domains: [SecurityDomain] = []
         for pair in reader.pairs(node, what) ?? [] {

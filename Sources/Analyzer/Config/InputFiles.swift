@@ -1,6 +1,5 @@
 import Foundation
 import PermissionCatalog
-import Yams
 
 /// Reads the small side inputs of an evaluation: cluster metadata and node settings.
 public enum InputFiles {

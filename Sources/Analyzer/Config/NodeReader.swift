@@ -1,5 +1,3 @@
-import Yams
-
 /// Reads a parsed YAML/JSON tree into typed values, collecting one diagnostic per problem with the
 /// file and line it was found at. Never throws: callers check ``diagnostics`` at the end.
 struct NodeReader {
@@ -10,38 +8,36 @@ struct NodeReader {
         self.file = file
     }
 
-    func location(_ node: Node) -> SourceLocation {
-        SourceLocation(file: file, line: node.mark?.line ?? 0, column: node.mark?.column)
+    func location(_ node: YAMLNode) -> SourceLocation {
+        SourceLocation(file: file, line: node.mark.line, column: node.mark.column)
     }
 
-    mutating func error(_ message: String, at node: Node?, hint: String? = nil) {
+    mutating func error(_ message: String, at node: YAMLNode?, hint: String? = nil) {
         diagnostics.append(.error(message, at: node.map(location) ?? SourceLocation(file: file, line: 1), hint: hint))
     }
 
-    mutating func warning(_ message: String, at node: Node?, hint: String? = nil) {
+    mutating func warning(_ message: String, at node: YAMLNode?, hint: String? = nil) {
         diagnostics.append(.warning(message, at: node.map(location) ?? SourceLocation(file: file, line: 1), hint: hint))
     }
 
-    static func isNull(_ node: Node) -> Bool {
-        if case .scalar = node { return node.null != nil }
-        return false
+    static func isNull(_ node: YAMLNode) -> Bool {
+        node.isNull
     }
 
-    static func describe(_ node: Node) -> String {
+    static func describe(_ node: YAMLNode) -> String {
         switch node {
         case .mapping: "a mapping"
         case .sequence: "a list"
-        case .alias: "an alias"
         case .scalar:
-            if node.null != nil { "nothing (null)" }
+            if node.isNull { "nothing (null)" }
             else if node.bool != nil { "a boolean" }
-            else if integer(node) != nil || node.float != nil { "a number" }
+            else if node.int != nil || node.float != nil { "a number" }
             else { "a string" }
         }
     }
 
     /// The key/value pairs of a mapping, with keys as strings; nil (and an error) otherwise.
-    mutating func pairs(_ node: Node, _ what: @autoclosure () -> String) -> [(key: String, keyNode: Node, value: Node)]? {
+    mutating func pairs(_ node: YAMLNode, _ what: @autoclosure () -> String) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)]? {
         guard case .mapping(let mapping) = node else {
             error("\(what()) must be a mapping, found \(NodeReader.describe(node))", at: node)
             return nil
@@ -50,7 +46,7 @@ struct NodeReader {
     }
 
     /// Reports every key not in `allowed`, suggesting the closest allowed one.
-    mutating func rejectUnknownKeys(_ pairs: [(key: String, keyNode: Node, value: Node)], allowed: [String], in what: @autoclosure () -> String,
+    mutating func rejectUnknownKeys(_ pairs: [(key: String, keyNode: YAMLNode, value: YAMLNode)], allowed: [String], in what: @autoclosure () -> String,
                                     extraHint: (String) -> String? = { _ in nil }) {
         for pair in pairs where !allowed.contains(pair.key) {
             var hint = Suggestion.closest(to: pair.key, in: allowed).map { "did you mean '\($0)'?" }
@@ -60,7 +56,7 @@ struct NodeReader {
         }
     }
 
-    mutating func string(_ node: Node, _ what: @autoclosure () -> String) -> String? {
+    mutating func string(_ node: YAMLNode, _ what: @autoclosure () -> String) -> String? {
         if NodeReader.isNull(node) { return nil }
         guard case .scalar(let scalar) = node else {
             error("\(what()) must be a string, found \(NodeReader.describe(node))", at: node)
@@ -69,7 +65,7 @@ struct NodeReader {
         return scalar.string
     }
 
-    mutating func bool(_ node: Node, _ what: @autoclosure () -> String) -> Bool? {
+    mutating func bool(_ node: YAMLNode, _ what: @autoclosure () -> String) -> Bool? {
         if NodeReader.isNull(node) { return nil }
         if case .scalar(let scalar) = node {
             switch scalar.string.lowercased() {
@@ -83,7 +79,7 @@ struct NodeReader {
     }
 
     /// A list of strings. A null value is an empty list (the plugin reads it so).
-    mutating func strings(_ node: Node, _ what: @autoclosure () -> String) -> [Located<String>] {
+    mutating func strings(_ node: YAMLNode, _ what: @autoclosure () -> String) -> [Located<String>] {
         if NodeReader.isNull(node) { return [] }
         guard case .sequence(let sequence) = node else {
             let hint: String? = switch node {
@@ -106,7 +102,7 @@ struct NodeReader {
     }
 
     /// A list of mappings.
-    mutating func mappings(_ node: Node, _ what: @autoclosure () -> String) -> [Node] {
+    mutating func mappings(_ node: YAMLNode, _ what: @autoclosure () -> String) -> [YAMLNode] {
         if NodeReader.isNull(node) { return [] }
         guard case .sequence(let sequence) = node else {
             let hint: String? = if case .mapping = node { "this is a list of mappings: start each entry with '- ', then its 'key: value' lines" } else { nil }
@@ -122,18 +118,17 @@ struct NodeReader {
 
     /// Converts a node the way OpenSearch reads node settings: every scalar is its text as written
     /// (`1e3` stays "1e3", `.inf` stays ".inf"); only null, lists and maps keep their structure.
-    static func settingsValue(_ node: Node) -> ConfigValue {
+    static func settingsValue(_ node: YAMLNode) -> ConfigValue {
         switch node {
-        case .scalar(let scalar): node.null != nil ? .null : .string(scalar.string)
+        case .scalar(let scalar): node.isNull ? .null : .string(scalar.string)
         case .sequence(let sequence): .list(sequence.map(settingsValue))
         case .mapping(let mapping): .map(Dictionary(mapping.map { ($0.key.string ?? "", settingsValue($0.value)) }) { _, last in last })
-        case .alias: .null
         }
     }
 
     /// The line of every setting in a settings file, under its flattened dotted key (the keys
     /// ``NodeSettings/flatten(_:prefix:)`` produces), so a bad value is reported where it is written.
-    static func settingLines(_ node: Node, prefix: String = "") -> [String: Int] {
+    static func settingLines(_ node: YAMLNode, prefix: String = "") -> [String: Int] {
         guard case .mapping(let mapping) = node else { return [:] }
         var lines: [String: Int] = [:]
         for (key, value) in mapping {
@@ -141,28 +136,19 @@ struct NodeReader {
             if case .mapping = value {
                 lines.merge(settingLines(value, prefix: path)) { _, new in new }
             } else {
-                lines[path] = key.mark?.line ?? 1
+                lines[path] = key.mark.line
             }
         }
         return lines
     }
 
-    /// A scalar's integer value. Yams reads YAML 1.1 base-60 text (`1:30`) as an Int and traps when
-    /// its parts overflow (`1:1:1:1:1:1:1:1:1:1:1`); such text is read through Double here instead,
-    /// which gives the same number whenever it fits and nil (not an integer) when it does not.
-    static func integer(_ node: Node) -> Int? {
-        guard case .scalar(let scalar) = node, scalar.string.contains(":") else { return node.int }
-        guard let value = node.float else { return nil }
-        return Int(exactly: value)
-    }
-
     /// Converts any node to a ``ConfigValue``.
-    static func value(_ node: Node) -> ConfigValue {
+    static func value(_ node: YAMLNode) -> ConfigValue {
         switch node {
         case .scalar(let scalar):
-            if node.null != nil { return .null }
+            if node.isNull { return .null }
             if let value = node.bool { return .bool(value) }
-            if let value = integer(node) { return .number(Double(value)) }
+            if let value = node.int { return .number(Double(value)) }
             if let value = node.float { return .number(value) }
             return .string(scalar.string)
         case .sequence(let sequence): return .list(sequence.map(value))
@@ -170,7 +156,6 @@ struct NodeReader {
             var map: [String: ConfigValue] = [:]
             for (key, item) in mapping { map[key.string ?? ""] = value(item) }
             return .map(map)
-        case .alias: return .null
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// One request of a Dev Tools console file.
 public struct ConsoleRequest: Sendable {
@@ -167,20 +166,19 @@ public enum ConsoleParser {
             var errorLine = line
             var detail = "not valid JSON"
             let lastLine = line + text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
-            do {
-                // Composing only to find the line: never text with aliases, which could expand.
-                if let alias = YAMLInput.firstAlias(in: text) {
-                    errorLine = line + alias.line - 1
-                } else {
-                    _ = try Yams.compose(yaml: text)
-                }
-            } catch let error as YamlError {
-                if case let .parser(_, problem, mark, _) = error {
-                    errorLine = line + mark.line - 1
-                    detail = YAMLErrorDescription.isNestingLimit(problem) ? YAMLErrorDescription.nestingProblem : problem
-                }
-                if case let .scanner(_, problem, mark, _) = error { errorLine = line + mark.line - 1; detail = problem }
-            } catch {}
+            // Parsed only to find the line (nothing is built, so aliases cannot expand).
+            switch YAMLInput.firstProblem(in: text) {
+            case .alias(let aliasLine, _)?:
+                errorLine = line + aliasLine - 1
+            case .syntax(let problem)? where problem.stage == .parser:
+                errorLine = line + problem.line - 1
+                detail = YAMLErrorDescription.isNestingLimit(problem.problem) ? YAMLErrorDescription.nestingProblem : problem.problem
+            case .syntax(let problem)? where problem.stage == .scanner:
+                errorLine = line + problem.line - 1
+                detail = problem.problem
+            default:
+                break
+            }
             throw InputError(.error("malformed JSON body: \(detail)", at: SourceLocation(file: file, line: min(errorLine, lastLine)),
                                     hint: "request bodies are JSON; _bulk and _msearch take one JSON object per line"))
         }

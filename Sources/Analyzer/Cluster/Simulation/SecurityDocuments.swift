@@ -1,6 +1,5 @@
 import Foundation
 import PermissionCatalog
-import Yams
 
 /// The configuration documents of the simulated cluster's security index, as the plugin stores
 /// them (§7): one document per type, `_meta` included, password hashes included, no built-in
