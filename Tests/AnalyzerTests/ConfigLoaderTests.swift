@@ -16,14 +16,7 @@ struct ConfigLoaderTests {
     }
 
     func errors(_ body: () throws -> Void) -> [String] {
-        do {
-            try body()
-            return []
-        } catch let error as InputError {
-            return error.diagnostics.map(\.description)
-        } catch {
-            return ["unexpected error \(error)"]
-        }
+        inputErrorMessages(body)
     }
 
     @Test("a securityadmin directory: every type, flags, locations and the parts of config.yml")

@@ -7,14 +7,7 @@ import Testing
 @Suite("Hardening: hostile and malformed input")
 struct HardeningTests {
     func messages(_ body: () throws -> Void) -> [String] {
-        do {
-            try body()
-            return []
-        } catch let error as InputError {
-            return error.diagnostics.map(\.description)
-        } catch {
-            return ["unexpected error \(error)"]
-        }
+        inputErrorMessages(body)
     }
 
     func temporaryFile(_ bytes: [UInt8], name: String = "input.txt") throws -> String {

@@ -10,14 +10,7 @@ import Testing
 @Suite("YAML input: scalar typing, documents, report order")
 struct YAMLInputTests {
     func messages(_ body: () throws -> Void) -> [String] {
-        do {
-            try body()
-            return []
-        } catch let error as InputError {
-            return error.diagnostics.map(\.description)
-        } catch {
-            return ["unexpected error \(error)"]
-        }
+        inputErrorMessages(body)
     }
 
     /// The value of `v` in a one-line document.
