@@ -60,7 +60,7 @@ struct DiffRun {
 
     /// A set of pattern ids sorted by kind, each list ascending.
     private struct PatternsByKind {
-        var anything: [Int32] = [], exact: [Int32] = [], prefixes: [Int32] = [], other: [Int32] = []
+        var anything: [Int32] = [], exact: [Int32] = [], prefixes: [Int32] = [], nothing: [Int32] = [], other: [Int32] = []
 
         init() {}
 
@@ -70,6 +70,7 @@ struct DiffRun {
                 case .anything: anything.append(id)
                 case .exact: exact.append(id)
                 case .prefix: prefixes.append(id)
+                case .nothing: nothing.append(id)
                 case .other: other.append(id)
                 }
             }
@@ -326,14 +327,20 @@ struct DiffRun {
         let candidates = otherKinds[side]
         found += candidates.anything
         switch texts.kinds[Int(member)] {
+        case .nothing:
+            // A blank pattern matches no name: every pattern covers it (`covers`).
+            found = candidates.anything + candidates.exact + candidates.prefixes + candidates.nothing + candidates.other
         case .anything:
             // Only `*` covers `*` (a prefix or exact name never does; another form as `covers` says).
             let names = shortestNames(member)
             for other in candidates.other where covers(other, member, names: names) { found.append(other) }
         case .exact:
             for other in candidates.prefixes where texts.literal(member, startsWith: other) { found.append(other) }
-            // A pattern outside the translated subset (no automaton) covers nothing.
-            for other in candidates.other where texts.accepts(other, literalOf: member) { found.append(other) }
+            // A pattern outside the translated subset (no automaton) covers nothing; a blank one neither.
+            let name = texts.literal(member)
+            for other in candidates.other {
+                if let automaton = texts.determinized(other), automaton.accepts(bytes: name) { found.append(other) }
+            }
         case .prefix:
             for other in candidates.prefixes where texts.literal(member, startsWith: other) { found.append(other) }
             if !candidates.other.isEmpty {
@@ -342,7 +349,11 @@ struct DiffRun {
             }
         case .other:
             let names = shortestNames(member)
-            for group in [candidates.exact, candidates.prefixes, candidates.other] {
+            // An exact name covers only a pattern whose every name is that one (`covers`): not one
+            // with two distinct own names.
+            let groups = names.count > 1 ? [candidates.prefixes, candidates.nothing, candidates.other]
+                : [candidates.exact, candidates.prefixes, candidates.nothing, candidates.other]
+            for group in groups {
                 for other in group where covers(other, member, names: names) { found.append(other) }
             }
         }
@@ -357,12 +368,11 @@ struct DiffRun {
         if pattern == member { return true }
         let outerKind = texts.kinds[Int(pattern)], innerKind = texts.kinds[Int(member)]
         switch (outerKind, innerKind) {
-        case (.anything, _): return true
+        case (.anything, _), (_, .nothing): return true
         case (.prefix, .prefix), (.prefix, .exact): return texts.literal(member, startsWith: pattern)
         case (.exact, .exact), (.exact, .prefix), (.exact, .anything), (.prefix, .anything): return false
         default: break
         }
-        if case .nothing = texts.patterns[Int(member)].form { return true }
         // One of the member's own names outside the pattern refutes inclusion without a product.
         // An exact name or a prefix accepts exactly the byte strings equal to it or starting with
         // it (PatternLanguage), so those are tested on the bytes without their automaton.

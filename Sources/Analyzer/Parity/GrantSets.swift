@@ -15,6 +15,7 @@ final class PatternTexts {
         let start = literalBytes.count
         switch pattern.form {
         case .anything: kinds.append(.anything)
+        case .nothing: kinds.append(.nothing)
         case .exact(let name):
             kinds.append(.exact)
             literalBytes += name.utf8
@@ -30,7 +31,9 @@ final class PatternTexts {
     /// The form of a pattern as the coverage shortcuts sort it (`Pattern.Form` without its payload).
     enum Kind: UInt8 {
         case anything, exact, prefix
-        /// Any other form (glob, regex, contains, nothing): decided on its automaton.
+        /// A blank pattern: matches nothing (every pattern covers it).
+        case nothing
+        /// Any other form (glob, regex, contains): decided on its automaton.
         case other
     }
 
@@ -54,11 +57,8 @@ final class PatternTexts {
         }
     }
 
-    /// Whether the automaton of `id` (translated subset) accepts the literal of `name`.
-    func accepts(_ id: Int32, literalOf name: Int32) -> Bool {
-        guard let automaton = determinized(id) else { return false }
-        return automaton.accepts(bytes: literalBytes[literalSpans[Int(name)]])
-    }
+    /// The exact name or prefix of `id` as bytes (empty for the other kinds).
+    func literal(_ id: Int32) -> ArraySlice<UInt8> { literalBytes[literalSpans[Int(id)]] }
 
     func patterns(_ ids: [Int32]) -> [Pattern] { ids.map { patterns[Int($0)] } }
 
