@@ -8,7 +8,12 @@ struct DiffRun {
     private var inclusions: [UInt64: Bool] = [:]
     /// Per (members set, others set): what `direction` learns without the evaluators.
     private var analyses: [UInt64: DirectionAnalysis] = [:]
-    private var ownNames: [Int32: [String]] = [:]
+    /// Per pattern id, its own shortest names once worked out (`shortestNames`).
+    private var ownNames: [[String]?] = []
+    /// For the subject being compared, per side of the members (0: source): the other side's
+    /// patterns, sorted, and each member's coverers among them (`coverers(of:side:)`).
+    private var otherKinds = [PatternsByKind(), PatternsByKind()]
+    private var covering: [[Int32: [Int32]]] = [[:], [:]]
     /// Names every side treats specially whatever the grants: tried when the sides check an action differently.
     private let specialNames: [String]
 
@@ -46,10 +51,30 @@ struct DiffRun {
     /// patterns leave out, and (once asked) the comparison of those members with the other set.
     private struct DirectionAnalysis {
         let uncovered: [Int32]
-        /// The uncovered members' own shortest names, shortest first; those the other set's plain
-        /// (non-regex) patterns match are skipped when tried, checked only as far as the trial goes.
+        /// The uncovered members' own shortest names, in no order, perhaps repeated (`OwnNames`
+        /// yields them in order); those the other set's plain (non-regex) patterns match are
+        /// skipped when tried, checked only as far as the trial goes.
         let own: [String]
         var comparison: NameSetComparison?
+    }
+
+    /// A set of pattern ids sorted by kind, each list ascending.
+    private struct PatternsByKind {
+        var anything: [Int32] = [], exact: [Int32] = [], prefixes: [Int32] = [], nothing: [Int32] = [], other: [Int32] = []
+
+        init() {}
+
+        init(_ ids: Set<Int32>, _ texts: PatternTexts) {
+            for id in ids.sorted() {
+                switch texts.kinds[Int(id)] {
+                case .anything: anything.append(id)
+                case .exact: exact.append(id)
+                case .prefix: prefixes.append(id)
+                case .nothing: nothing.append(id)
+                case .other: other.append(id)
+                }
+            }
+        }
     }
 
     /// What one subject's comparison collects.
@@ -146,6 +171,17 @@ struct DiffRun {
                                             _ sets: (source: [Int32], target: [Int32]), alike sameContext: Bool, _ findings: inout Findings) {
         let (sourceSets, targetSets) = sets
         let everything = texts.id("*")
+        // Each side's patterns at the positions compared, the candidates `coverers` looks through.
+        var granted: [Set<Int32>] = [[], []]
+        var seenSets: [Set<Int32>] = [[], []]
+        for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
+            for (side, id) in [sourceSets[position], targetSets[position]].enumerated() where seenSets[side].insert(id).inserted {
+                granted[side].formUnion(texts.sets[Int(id)])
+            }
+        }
+        otherKinds = [PatternsByKind(granted[1], texts), PatternsByKind(granted[0], texts)]
+        covering = [[:], [:]]
+        analyses = [:]
         for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
             let first = sourceSets[position], second = targetSets[position]
             let alike = sameContext && samePlan(position)
@@ -161,8 +197,8 @@ struct DiffRun {
                 if !confirmed { findings.undecided.append(DiffResult.Undecided(action: action, reason: .actionCheckedDifferently)) }
                 continue
             }
-            for (members, others) in [(first, second), (second, first)] {
-                if let reason = direction(members, over: others, position, sourceSubject, targetSubject, &findings) {
+            for (side, (members, others)) in [(first, second), (second, first)].enumerated() {
+                if let reason = direction(members, over: others, side: side, position, sourceSubject, targetSubject, &findings) {
                     findings.undecided.append(DiffResult.Undecided(action: action, reason: reason))
                 }
             }
@@ -211,19 +247,25 @@ struct DiffRun {
     /// confirmed by the evaluators, and only then compared with the other side's whole union.
     /// Everything but the evaluators' confirmation depends on the two sets alone, so it is worked
     /// out once per pair of sets (actions and subjects share few).
-    private mutating func direction(_ members: Int32, over others: Int32, _ position: Int, _ sourceSubject: SideSubject,
+    private mutating func direction(_ members: Int32, over others: Int32, side: Int, _ position: Int, _ sourceSubject: SideSubject,
                                     _ targetSubject: SideSubject, _ findings: inout Findings) -> DiffResult.Undecided.Reason? {
         let key = UInt64(UInt32(bitPattern: members)) << 32 | UInt64(UInt32(bitPattern: others))
         let analysis: DirectionAnalysis
         if let known = analyses[key] {
             analysis = known
         } else {
-            analysis = analyze(texts.sets[Int(members)], over: texts.sets[Int(others)])
+            analysis = analyze(texts.sets[Int(members)], over: texts.sets[Int(others)], side: side)
             analyses[key] = analysis
         }
         guard !analysis.uncovered.isEmpty else { return nil }
-        let plain = texts.patterns(texts.sets[Int(others)]).filter { !$0.isRegex }
-        if confirm(position, analysis.own.lazy.filter { name in !plain.contains { $0.matches(name) } }, sourceSubject, targetSubject, &findings) {
+        let texts = texts, otherIDs = texts.sets[Int(others)]
+        let plainMatch = { (name: String) in
+            otherIDs.contains { id in
+                let pattern = texts.patterns[Int(id)]
+                return !pattern.isRegex && pattern.matches(name)
+            }
+        }
+        if confirm(position, OwnNames(analysis.own).lazy.filter { !plainMatch($0) }, sourceSubject, targetSubject, &findings) {
             return nil
         }
         let comparison: NameSetComparison
@@ -246,86 +288,109 @@ struct DiffRun {
     }
 
     /// The uncovered members of `members` over `others`, their own shortest names (shortest first,
-    /// then by code units: the same witness on every run).
-    private mutating func analyze(_ members: [Int32], over others: [Int32]) -> DirectionAnalysis {
-        let otherSet = Set(others)
-        // An exact name is covered by `*`, by a prefix it starts with, or by a pattern of another
-        // form whose automaton accepts it; another exact name never covers it (what `covers`
-        // answers pair by pair, without a cache entry per pair).
-        var everything = false, prefixes: [String] = [], complex: [Int32] = []
-        for other in others {
-            switch texts.patterns[Int(other)].form {
-            case .anything: everything = true
-            case .prefix(let prefix): prefixes.append(prefix)
-            case .exact: continue
-            default: complex.append(other)
-            }
-        }
-        // Looked up once per pair, not once per member: a pattern outside the translated subset
-        // (nil) covers nothing.
-        let complexAutomata = complex.compactMap { texts.determinized($0) }
+    /// then by code units: the same witness on every run). `side`: 0 when `members` is the
+    /// source's set, 1 the target's (whose coverers `coverers(of:side:)` looks up).
+    private mutating func analyze(_ members: [Int32], over others: [Int32], side: Int) -> DirectionAnalysis {
+        // A member is covered when one pattern of `others` covers it: one of its coverers among
+        // the subject's other-side patterns (worked out once per subject) is in `others`.
         var uncovered: [Int32] = []
-        for member in members where !otherSet.contains(member) {
-            var covered = false
-            if everything {
-                covered = true
-            } else {
-                switch texts.patterns[Int(member)].form {
-                case .exact(let name):
-                    covered = prefixes.contains { name.utf8.starts(with: $0.utf8) } || complexAutomata.contains { $0.accepts(bytes: name.utf8) }
-                case .prefix(let own):
-                    // No exact name covers a prefix pattern (`covers`); a shorter prefix does.
-                    covered = prefixes.contains { own.utf8.starts(with: $0.utf8) }
-                    if !covered {
-                        let names = shortestNames(member)
-                        covered = complex.contains { covers($0, member, names: names) }
-                    }
-                default:
-                    let names = shortestNames(member)
-                    for other in others where covers(other, member, names: names) {
-                        covered = true
-                        break
-                    }
-                }
-            }
-            if !covered { uncovered.append(member) }
+        for member in members where !Self.sortedContains(others, member) {
+            if !coverers(of: member, side: side).contains(where: { Self.sortedContains(others, $0) }) { uncovered.append(member) }
         }
         guard !uncovered.isEmpty else { return DirectionAnalysis(uncovered: [], own: [], comparison: nil) }
         var own: [String] = []
         for member in uncovered { own += shortestNames(member) }
-        own = Array(Set(own))
-            .sorted { $0.utf8.count != $1.utf8.count ? $0.utf8.count < $1.utf8.count : $0.utf8.lexicographicallyPrecedes($1.utf8) }
         return DirectionAnalysis(uncovered: uncovered, own: own, comparison: nil)
+    }
+
+    /// Whether the sorted list `ids` holds `id`.
+    private static func sortedContains(_ ids: [Int32], _ id: Int32) -> Bool {
+        var low = 0, high = ids.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ids[middle] < id { low = middle + 1 } else { high = middle }
+        }
+        return low < ids.count && ids[low] == id
+    }
+
+    /// The patterns among the subject's other-side patterns (`otherPatterns[side]`: every pattern
+    /// the other side grants the subject at some index position) that cover `member`, cached per
+    /// subject. A member outside a set is covered by that set iff one of these is in it.
+    ///
+    /// As `covers` pair by pair, with the shortcuts that spare a cache entry per pair: an exact name
+    /// is covered by `*`, by a prefix it starts with, or by a pattern of another form whose
+    /// automaton accepts it, never by another exact name; a prefix pattern by `*`, a shorter
+    /// prefix, or a pattern of another form that `covers` it, never by an exact name.
+    private mutating func coverers(of member: Int32, side: Int) -> [Int32] {
+        if let known = covering[side][member] { return known }
+        var found: [Int32] = []
+        let candidates = otherKinds[side]
+        found += candidates.anything
+        switch texts.kinds[Int(member)] {
+        case .nothing:
+            // A blank pattern matches no name: every pattern covers it (`covers`).
+            found = candidates.anything + candidates.exact + candidates.prefixes + candidates.nothing + candidates.other
+        case .anything:
+            // Only `*` covers `*` (a prefix or exact name never does; another form as `covers` says).
+            let names = shortestNames(member)
+            for other in candidates.other where covers(other, member, names: names) { found.append(other) }
+        case .exact:
+            for other in candidates.prefixes where texts.literal(member, startsWith: other) { found.append(other) }
+            // A pattern outside the translated subset (no automaton) covers nothing; a blank one neither.
+            let name = texts.literal(member)
+            for other in candidates.other {
+                if let automaton = texts.determinized(other), automaton.accepts(bytes: name) { found.append(other) }
+            }
+        case .prefix:
+            for other in candidates.prefixes where texts.literal(member, startsWith: other) { found.append(other) }
+            if !candidates.other.isEmpty {
+                let names = shortestNames(member)
+                for other in candidates.other where covers(other, member, names: names) { found.append(other) }
+            }
+        case .other:
+            let names = shortestNames(member)
+            // An exact name covers only a pattern whose every name is that one (`covers`): not one
+            // with two distinct own names.
+            let groups = names.count > 1 ? [candidates.prefixes, candidates.nothing, candidates.other]
+                : [candidates.exact, candidates.prefixes, candidates.nothing, candidates.other]
+            for group in groups {
+                for other in group where covers(other, member, names: names) { found.append(other) }
+            }
+        }
+        found.removeAll { $0 == member }
+        covering[side][member] = found
+        return found
     }
 
     /// Whether every name `member` matches is matched by `pattern` (Java semantics; cached).
     /// `names`: the member's own shortest names (`shortestNames`).
     private mutating func covers(_ pattern: Int32, _ member: Int32, names: [String]) -> Bool {
         if pattern == member { return true }
-        let outer = texts.patterns[Int(pattern)], inner = texts.patterns[Int(member)]
-        switch (outer.form, inner.form) {
+        let outerKind = texts.kinds[Int(pattern)], innerKind = texts.kinds[Int(member)]
+        switch (outerKind, innerKind) {
         case (.anything, _), (_, .nothing): return true
-        case (.prefix(let shorter), .prefix(let longer)): return longer.utf8.starts(with: shorter.utf8)
-        case (.prefix(let shorter), .exact(let name)): return name.utf8.starts(with: shorter.utf8)
-        case (.exact, .exact): return false
-        case (.exact, .prefix), (.exact, .anything), (.prefix, .anything): return false
+        case (.prefix, .prefix), (.prefix, .exact): return texts.literal(member, startsWith: pattern)
+        case (.exact, .exact), (.exact, .prefix), (.exact, .anything), (.prefix, .anything): return false
         default: break
         }
         // One of the member's own names outside the pattern refutes inclusion without a product.
         // An exact name or a prefix accepts exactly the byte strings equal to it or starting with
         // it (PatternLanguage), so those are tested on the bytes without their automaton.
-        switch outer.form {
-        case .exact(let exact):
-            for name in names where !name.utf8.elementsEqual(exact.utf8) { return false }
-        case .prefix(let prefix):
-            for name in names where !name.utf8.starts(with: prefix.utf8) { return false }
+        switch outerKind {
+        case .exact, .prefix:
+            let span = texts.literalSpans[Int(pattern)]
+            let literal = texts.literalBytes[span]
+            for name in names {
+                let fits = outerKind == .exact ? name.utf8.elementsEqual(literal) : name.utf8.starts(with: literal)
+                if !fits { return false }
+            }
         default:
             guard let automaton = texts.determinized(pattern) else { return false }
             for name in names where !automaton.accepts(bytes: name.utf8) { return false }
         }
         let key = UInt64(UInt32(bitPattern: pattern)) << 32 | UInt64(UInt32(bitPattern: member))
         if let known = inclusions[key] { return known }
-        let comparison = NameSetComparison.compare([inner], [outer])
+        let comparison = NameSetComparison.compare([texts.patterns[Int(member)]], [texts.patterns[Int(pattern)]])
         let result = comparison.undecided == nil && comparison.onlyFirst == .none
         inclusions[key] = result
         return result
@@ -333,7 +398,7 @@ struct DiffRun {
 
     /// A pattern's own shortest names (cached): the first names to try as witnesses.
     private mutating func shortestNames(_ member: Int32) -> [String] {
-        if let known = ownNames[member] { return known }
+        if Int(member) < ownNames.count, let known = ownNames[Int(member)] { return known }
         let pattern = texts.patterns[Int(member)]
         var names: [String] = []
         if case .exact(let name) = pattern.form {
@@ -341,7 +406,8 @@ struct DiffRun {
         } else if case .names(let found) = NameSetComparison.compare([pattern], []).onlyFirst {
             names = Array(found.prefix(3))
         }
-        ownNames[member] = names
+        if Int(member) >= ownNames.count { ownNames += repeatElement(nil, count: Int(member) + 1 - ownNames.count) }
+        ownNames[Int(member)] = names
         return names
     }
 
@@ -373,5 +439,28 @@ struct DiffRun {
         findings.witnesses.append(DiffResult.Witness(action: action, index: index,
                                                      source: source.evaluator.evaluate(sourcePrepared, action: action, indices: indices),
                                                      target: target.evaluator.evaluate(targetPrepared, action: action, indices: indices)))
+    }
+}
+
+/// Names in order, shortest first, then by UTF-8 code units (the same witness on every run),
+/// each once: the order a sort gives, found one at a time, since the first name tried usually
+/// decides (an uncovered member's own name is mostly a witness).
+struct OwnNames: Sequence, IteratorProtocol {
+    private var remaining: [String]
+
+    init(_ names: [String]) {
+        remaining = names
+    }
+
+    static func precedes(_ first: String, _ second: String) -> Bool {
+        let a = first.utf8.count, b = second.utf8.count
+        return a != b ? a < b : first.utf8.lexicographicallyPrecedes(second.utf8)
+    }
+
+    mutating func next() -> String? {
+        guard var best = remaining.first else { return nil }
+        for name in remaining.dropFirst() where Self.precedes(name, best) { best = name }
+        remaining.removeAll { $0.utf8.elementsEqual(best.utf8) }
+        return best
     }
 }

@@ -10,9 +10,55 @@ final class PatternTexts {
         if let known = ids[text] { return known }
         let id = Int32(patterns.count)
         ids[text] = id
-        patterns.append(Pattern(text))
+        let pattern = Pattern(text)
+        patterns.append(pattern)
+        let start = literalBytes.count
+        switch pattern.form {
+        case .anything: kinds.append(.anything)
+        case .nothing: kinds.append(.nothing)
+        case .exact(let name):
+            kinds.append(.exact)
+            literalBytes += name.utf8
+        case .prefix(let prefix):
+            kinds.append(.prefix)
+            literalBytes += prefix.utf8
+        default: kinds.append(.other)
+        }
+        literalSpans.append(start..<literalBytes.count)
         return id
     }
+
+    /// The form of a pattern as the coverage shortcuts sort it (`Pattern.Form` without its payload).
+    enum Kind: UInt8 {
+        case anything, exact, prefix
+        /// A blank pattern: matches nothing (every pattern covers it).
+        case nothing
+        /// Any other form (glob, regex, contains): decided on its automaton.
+        case other
+    }
+
+    /// Per pattern id: its kind, and where its exact name or prefix (the text before `*`) lies in
+    /// `literalBytes` (empty for the other kinds). Read without copying a `Pattern` per test.
+    private(set) var kinds: [Kind] = []
+    private(set) var literalSpans: [Range<Int>] = []
+    private(set) var literalBytes: [UInt8] = []
+
+    /// Whether the literal of `id` (exact name or prefix) starts with the literal of `prefix`.
+    func literal(_ id: Int32, startsWith prefix: Int32) -> Bool {
+        let whole = literalSpans[Int(id)], head = literalSpans[Int(prefix)]
+        guard head.count <= whole.count else { return false }
+        return literalBytes.withUnsafeBufferPointer { bytes in
+            var offset = 0
+            while offset < head.count {
+                if bytes[whole.lowerBound + offset] != bytes[head.lowerBound + offset] { return false }
+                offset += 1
+            }
+            return true
+        }
+    }
+
+    /// The exact name or prefix of `id` as bytes (empty for the other kinds).
+    func literal(_ id: Int32) -> ArraySlice<UInt8> { literalBytes[literalSpans[Int(id)]] }
 
     func patterns(_ ids: [Int32]) -> [Pattern] { ids.map { patterns[Int($0)] } }
 
@@ -56,14 +102,23 @@ final class PatternTexts {
         return made
     }
 
-    private var deterministic: [Int32: Determinized?] = [:]
+    /// Per pattern id: whether `deterministic` holds its automaton (nil there: none).
+    private var determinizedKnown: [Bool] = []
+    private var deterministic: [Determinized?] = []
 
     /// The pattern's automaton determinized on demand (nil as for `automaton`), cached: testing a
     /// name on it is one table step per byte.
     func determinized(_ id: Int32) -> Determinized? {
-        if let known = deterministic[id] { return known }
+        let index = Int(id)
+        if index < determinizedKnown.count, determinizedKnown[index] { return deterministic[index] }
+        if index >= determinizedKnown.count {
+            let missing = index + 1 - determinizedKnown.count
+            determinizedKnown += repeatElement(false, count: missing)
+            deterministic += repeatElement(nil, count: missing)
+        }
         let made = automaton(id).map(Determinized.init)
-        deterministic[id] = made
+        determinizedKnown[index] = true
+        deterministic[index] = made
         return made
     }
 }

@@ -1,0 +1,116 @@
+import Foundation
+import PermissionCatalog
+import Testing
+@testable import Analyzer
+
+/// What `DiffRun` works out once and reuses (each member's covering patterns, once per subject
+/// and side; the analysis of a pair of grant sets, once per subject) must not carry one
+/// subject's `${user.name}` rendering over to another: each user is compared on its own sets.
+/// Semantics §2.1 (`WildcardMatcher`: `prefix*` matches every name starting with it, an exact
+/// name only itself) and `UserAttributes.replaceProperties` (`${user.name}` is the user's name).
+@Suite("Diff: per-subject sharing")
+struct DiffSharingTests {
+    static let now = Date(timeIntervalSince1970: 1_767_225_600)
+    static let hash = "$2y$12$abcdefghijklmnopqrstuu1234567890123456789012345678901"
+
+    /// One role `own` granting search on `patterns`, mapped to `users` by name (each an internal user).
+    static func input(_ patterns: [String], users: [String]) throws -> DiffInput {
+        let loader = ConfigLoader()
+        let list = patterns.map { "'\($0)'" }.joined(separator: ", ")
+        var config = try loader.load(text: """
+            _meta: {type: roles, config_version: 2}
+            own:
+              index_permissions:
+              - index_patterns: [\(list)]
+                allowed_actions: ['indices:data/read/search']
+            """, name: "roles.yml").config
+        config.roleMappings = try loader.load(text: """
+            _meta: {type: rolesmapping, config_version: 2}
+            own:
+              users: [\(users.joined(separator: ", "))]
+            """, name: "roles_mapping.yml").config.roleMappings
+        config.internalUsers = try loader.load(text: "_meta: {type: internalusers, config_version: 2}\n"
+            + users.map { "\($0):\n  hash: '\(hash)'\n" }.joined(), name: "internal_users.yml").config.internalUsers
+        return DiffInput(config: config, catalog: Catalog(profile: .default))
+    }
+
+    /// Per non-equivalent user: its verdict and its witnesses on search as "index SRC/DST".
+    static func compare(_ source: [String], _ target: [String], users: [String]) throws -> [String: String] {
+        let result = ConfigDiff(now: now).compare(source: try input(source, users: users), target: try input(target, users: users))
+        var found: [String: String] = [:]
+        for subject in result.subjects {
+            let witnesses = subject.witnesses.filter { $0.action == "indices:data/read/search" }
+                .map { "\($0.index ?? "-") \($0.source.outcome.rawValue)/\($0.target.outcome.rawValue)" }
+            found[subject.user ?? "?"] = ([subject.verdict.rawValue] + witnesses).joined(separator: " | ")
+        }
+        return found
+    }
+
+    @Test("two users whose template renders differently are compared on their own names")
+    func templateRenderedPerUser() throws {
+        // SRC `${user.name}-*` is `alice-*` for alice (DST's fixed pattern) and `bob-*` for bob.
+        let found = try Self.compare(["${user.name}-*"], ["alice-*"], users: ["alice", "bob"])
+        #expect(found == ["bob": "incomparable | bob- allow/deny | alice- deny/allow"])
+    }
+
+    @Test("a fixed-pattern difference hidden by one user's template and not by the others'")
+    func fixedDifferenceHiddenForOneUser() throws {
+        // SRC's fixed `alice-x` is inside `alice-*`, which the template gives alice on both sides;
+        // `adam` (compared before alice) and `zed` (after) have no pattern covering it in DST.
+        let source = ["alice-x", "${user.name}-*"], target = ["${user.name}-*"]
+        #expect(try Self.compare(source, target, users: ["alice", "zed"]) == ["zed": "narrower | alice-x allow/deny"])
+        #expect(try Self.compare(source, target, users: ["adam", "alice"]) == ["adam": "narrower | alice-x allow/deny"])
+    }
+
+    @Test("a member covered at one action's set and not at another's, within one subject")
+    func coverageDependsOnTheOtherSet() throws {
+        // DST grants `logs-*` on get only: `logs-a` (SRC, search and get) is covered there and
+        // not on search, although `logs-*` is among the subject's DST patterns for both.
+        let loader = ConfigLoader()
+        func config(_ roles: String) throws -> DiffInput {
+            var config = try loader.load(text: "_meta: {type: roles, config_version: 2}\n" + roles, name: "roles.yml").config
+            config.roleMappings = try loader.load(text: """
+                _meta: {type: rolesmapping, config_version: 2}
+                own:
+                  users: [alice]
+                """, name: "roles_mapping.yml").config.roleMappings
+            config.internalUsers = try loader.load(text: "_meta: {type: internalusers, config_version: 2}\nalice:\n  hash: '\(Self.hash)'\n",
+                                                   name: "internal_users.yml").config.internalUsers
+            return DiffInput(config: config, catalog: Catalog(profile: .default))
+        }
+        let source = try config("""
+            own:
+              index_permissions:
+              - index_patterns: ['logs-a']
+                allowed_actions: ['indices:data/read/search', 'indices:data/read/get']
+            """)
+        let target = try config("""
+            own:
+              index_permissions:
+              - index_patterns: ['logs-*']
+                allowed_actions: ['indices:data/read/get']
+              - index_patterns: ['logs-a', 'other']
+                allowed_actions: ['indices:data/read/get']
+              - index_patterns: ['other']
+                allowed_actions: ['indices:data/read/search']
+            """)
+        let result = ConfigDiff(now: Self.now).compare(source: source, target: target)
+        let witnesses = result.subjects.flatMap(\.witnesses).map { "\($0.action) \($0.index ?? "-") \($0.source.outcome.rawValue)/\($0.target.outcome.rawValue)" }
+        #expect(result.verdict == .incomparable)
+        #expect(witnesses == ["indices:data/read/search logs-a allow/deny", "indices:data/read/search other deny/allow",
+                              "indices:data/read/get logs- deny/allow"])
+    }
+}
+
+/// The order own names are tried in (the first one decided differently is the witness): the
+/// order the former sort gave, shortest first, then by UTF-8 code units, each name once.
+@Suite("Diff: own names in order")
+struct DiffOwnNamesTests {
+    @Test("shortest first, then by UTF-8 bytes, repeats yielded once")
+    func order() {
+        // "é" is two UTF-8 bytes (C3 A9): after every one-byte name, and after "z" at equal length.
+        let names = Array(OwnNames(["logs-b", "é", "a", "logs-a", "zz", "a", "b", "logs-a"]))
+        #expect(names == ["a", "b", "zz", "é", "logs-a", "logs-b"])
+        #expect(Array(OwnNames([])) == [])
+    }
+}
