@@ -166,6 +166,8 @@ final class CompiledRole: Sendable {
     /// The catalog actions (by position) that `cluster` grants (non-explicit rule).
     let clusterBits: BitSet
     let indexGrants: [IndexGrant]
+    /// This role's share of the tables of every role set holding it (names hashed once).
+    let tableParts: RoleTableParts
 
     init(role: Role, actionSets: ActionSetCache) {
         name = role.name
@@ -173,6 +175,7 @@ final class CompiledRole: Sendable {
         indexGrants = role.indexPermissions.enumerated().map {
             IndexGrant(role: role.name, position: $0.offset, permission: $0.element, actionSets: actionSets)
         }
+        tableParts = RoleTableParts(indexGrants)
     }
 
     /// Index grants that give `action`, in the order written. (`actionBits` answers the same for a
