@@ -66,16 +66,16 @@ struct NameTable: Sendable {
         private(set) var keys: [UInt8] = []
         var count: Int { entries.count }
 
-        /// Room for `capacity` keys at a load of at most one half.
-        init(capacity: Int) {
+        /// Room for `capacity` keys at a load of at most one half; `keyBytes`: their bytes, when
+        /// known (index names and prefixes are mostly short: one allocation for the usual keys).
+        init(capacity: Int, keyBytes: Int? = nil) {
             var size = 8
             while size < capacity * 2 { size *= 2 }
             slots = [UInt64](repeating: 0, count: size)
             mask = size - 1
             entries.reserveCapacity(capacity)
             hashes.reserveCapacity(capacity)
-            // Index names and prefixes are mostly short: one allocation for the usual keys.
-            keys.reserveCapacity(capacity * 16)
+            keys.reserveCapacity(keyBytes ?? capacity * 16)
         }
 
         /// The key's entry, and whether it was added now.

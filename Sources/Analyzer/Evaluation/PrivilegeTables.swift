@@ -78,15 +78,18 @@ final class PrivilegeTables: Sendable {
         self.stride = stride
         var cluster = BitSet(capacity: catalogCount), everything = BitSet(capacity: catalogCount)
         var matched: [MatchingPatterns.Grant] = [], templated: [IndexGrant] = []
-        var exactCount = 0, prefixCount = 0
+        var exactCount = 0, prefixCount = 0, exactBytes = 0, prefixBytes = 0
         for role in roles {
             exactCount += role.tableParts.exact.count
             prefixCount += role.tableParts.prefixes.count
+            exactBytes += role.tableParts.exact.keyBytes
+            prefixBytes += role.tableParts.prefixes.keyBytes
         }
-        var exact = NameTable.Builder(capacity: exactCount), prefixes = NameTable.Builder(capacity: prefixCount)
-        var exactWords: [UInt64] = [], prefixWords: [UInt64] = []
-        exactWords.reserveCapacity(exactCount * stride)
-        prefixWords.reserveCapacity(prefixCount * stride)
+        var exact = NameTable.Builder(capacity: exactCount, keyBytes: exactBytes)
+        var prefixes = NameTable.Builder(capacity: prefixCount, keyBytes: prefixBytes)
+        // Room for every name; what names shared by several roles leave unused is cut below.
+        var exactWords = [UInt64](repeating: 0, count: exactCount * stride)
+        var prefixWords = [UInt64](repeating: 0, count: prefixCount * stride)
         for role in roles {
             let parts = role.tableParts
             cluster.formUnion(role.clusterBits)
@@ -103,6 +106,8 @@ final class PrivilegeTables: Sendable {
             }
             templated += parts.templated
         }
+        exactWords.removeLast(exactWords.count - exact.count * stride)
+        prefixWords.removeLast(prefixWords.count - prefixes.count * stride)
         self.cluster = cluster
         self.everything = everything
         self.exact = NameTable(numbered: exact)
@@ -157,7 +162,7 @@ final class PrivilegeTables: Sendable {
 /// compiled: its exact names and its prefixes, each hashed once and with the union of the
 /// actions its grants give there; the actions it grants on `*`; and, in the order written, the
 /// grants whose patterns need a real match and those with `${…}` templates.
-struct RoleTableParts: Sendable {
+final class RoleTableParts: Sendable {
     let exact: HashedNames
     let prefixes: HashedNames
     let everything: BitSet
@@ -183,7 +188,7 @@ struct RoleTableParts: Sendable {
 
 /// Distinct names, each hashed once (``NameTable/hash(_:)``) with the union of the action bits
 /// given for it, ready to be added to a role set's name table.
-struct HashedNames: Sendable {
+final class HashedNames: Sendable {
     /// Per name: offset << 32 | length of its bytes in `keys`, and its hash.
     private let locations: [UInt64]
     private let hashes: [UInt64]
@@ -212,20 +217,27 @@ struct HashedNames: Sendable {
 
     /// Adds every name to `table` (a name it holds keeps its entry) and ORs the name's actions
     /// into its entry's `stride` words of `words` (a new entry's words are appended, zero).
+    /// `target` must hold `stride` words for every entry the table can reach (its entries before
+    /// plus ``count``): the caller sizes it for all the names it merges.
     func merge(into table: inout NameTable.Builder, words target: inout [UInt64], stride: Int) {
-        let shared = min(stride, self.stride)
+        let shared = min(stride, self.stride), ownStride = self.stride
         keys.withUnsafeBufferPointer { keys in
             words.withUnsafeBufferPointer { words in
-                for name in 0..<locations.count {
-                    let offset = Int(locations[name] >> 32), length = Int(locations[name] & 0xFFFF_FFFF)
-                    let (entry, isNew) = table.insert(UnsafeBufferPointer(rebasing: keys[offset..<(offset + length)]), hash: hashes[name])
-                    if isNew { target.append(contentsOf: repeatElement(0, count: stride)) }
-                    let from = name * self.stride, to = entry * stride
-                    for word in 0..<shared { target[to + word] |= words[from + word] }
+                target.withUnsafeMutableBufferPointer { target in
+                    for name in 0..<locations.count {
+                        let location = locations[name]
+                        let offset = Int(location >> 32), length = Int(location & 0xFFFF_FFFF)
+                        let entry = table.insert(UnsafeBufferPointer(rebasing: keys[offset..<(offset + length)]), hash: hashes[name]).entry
+                        let from = name * ownStride, to = entry * stride
+                        for word in 0..<shared { target[to + word] |= words[from + word] }
+                    }
                 }
             }
         }
     }
+
+    /// The bytes of all names.
+    var keyBytes: Int { keys.count }
 }
 
 /// A set of bytes, held inline (no allocation).
