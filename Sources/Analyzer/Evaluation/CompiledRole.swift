@@ -118,7 +118,7 @@ final class IndexGrant: Sendable {
         var invalid: [PatternError] = [], everything = false
         for text in written {
             if DateMath.isExpression(text) { dates.append(text); continue }
-            if text.contains("${") { templates.append(text); continue }
+            if UserAttributes.hasTemplate(text) { templates.append(text); continue }
             switch Pattern.compile(text) {
             case .success(let pattern):
                 switch pattern.form {
