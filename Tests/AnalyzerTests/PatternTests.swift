@@ -157,4 +157,12 @@ struct SubstitutionTests {
     func table(text: String, defaults: Bool, expected: String) {
         #expect(UserAttributes.substitute(text, Self.variables, defaults: defaults) == expected)
     }
+
+    /// Semantics reference §3 (index pattern kinds): a pattern that contains `${` is a template,
+    /// rendered per subject; found byte for byte, as `substitute` finds its variables.
+    @Test("a pattern is a template when it contains ${ (§3)")
+    func templateDetection() {
+        let texts = ["logs-${user.name}", "$${x}", "${", "$ {x}", "{$}", "$", "plain-*", "\u{E9}${x}", "/a\\$\\{/"]
+        #expect(texts.map(UserAttributes.hasTemplate) == [true, true, true, false, false, false, false, true, false])
+    }
 }

@@ -109,4 +109,48 @@ struct SubjectPreparationTests {
         #expect(UserAttributes.substitute(template, defaults: false, value: values.value) == UserAttributes.substitute(template, all))
         #expect(UserAttributes.substitute(template, defaults: false, value: values.value) == "alice-blue-\"b2\",\"b1\"-${nope}-hr")
     }
+
+    /// §6 (`IndexPrivileges`, role → action → index pattern): a role set grants what any of its
+    /// roles grants, so the set's name and prefix tables are the union of each role's. Each role's
+    /// names are hashed and merged per name once (``RoleTableParts``); the set only adds them up.
+    /// Breaking the union (a later role overwriting a shared name's actions, or the prefix
+    /// lengths and first bytes taken from one role only) fails this test.
+    @Test("a role set's tables are the union of its roles' hashed names and prefixes (§6)")
+    func roleSetTablesAreTheUnionOfRoleParts() throws {
+        let roles = """
+            a:
+              index_permissions:
+              - index_patterns: ['logs-1', 'team-*']
+                allowed_actions: ['indices:data/read/search']
+              - index_patterns: ['logs-1']
+                allowed_actions: ['indices:data/write/index']
+            b:
+              index_permissions:
+              - index_patterns: ['logs-1', 'team-*', 'other', 'x*']
+                allowed_actions: ['indices:data/read/get']
+            """
+        let e = try evaluator(roles, mapping: "a:\n  backend_roles: [ra, both]\nb:\n  backend_roles: [rb, both]\n")
+        func subject(_ backendRole: String) -> PreparedSubject {
+            e.prepare(ResolvedSubject(subject: Subject(name: "u-" + backendRole, backendRoles: [backendRole]), subjectNotes: [], canAuthenticate: true))
+        }
+        let both = subject("both"), onlyA = subject("ra"), onlyB = subject("rb")
+        // Role a names logs-1 in two grants: one entry with both grants' actions.
+        let a = e.compiledRoles(["a"])
+        #expect(a.map(\.tableParts.exact.count) == [1])
+        #expect(a.map(\.tableParts.prefixes.count) == [1])
+        // The role's parts are made once and shared by every set holding it.
+        #expect(e.compiledRoles(["a"]).first === a.first)
+        let search = "indices:data/read/search", get = "indices:data/read/get", write = "indices:data/write/index"
+        func outcome(_ subject: PreparedSubject, _ action: String, _ index: String) -> Decision.Outcome {
+            e.outcome(subject, action: action, indices: [index])
+        }
+        var seen: [String] = []
+        for (action, index) in [(search, "logs-1"), (write, "logs-1"), (get, "logs-1"), (search, "team-x"), (get, "team-x"),
+                                (write, "team-x"), (get, "other"), (search, "other"), (get, "xyz"), (search, "xyz")] {
+            seen.append("\(outcome(both, action, index)) \(outcome(onlyA, action, index)) \(outcome(onlyB, action, index))")
+        }
+        #expect(seen == ["allow allow deny", "allow allow deny", "allow deny allow", "allow allow deny", "allow deny allow",
+                         "deny deny deny", "allow deny allow", "deny deny deny", "allow deny allow", "deny deny deny"])
+        #expect(both.context.tables !== onlyA.context.tables)
+    }
 }

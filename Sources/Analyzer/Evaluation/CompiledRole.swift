@@ -118,7 +118,7 @@ final class IndexGrant: Sendable {
         var invalid: [PatternError] = [], everything = false
         for text in written {
             if DateMath.isExpression(text) { dates.append(text); continue }
-            if text.contains("${") { templates.append(text); continue }
+            if UserAttributes.hasTemplate(text) { templates.append(text); continue }
             switch Pattern.compile(text) {
             case .success(let pattern):
                 switch pattern.form {
@@ -166,6 +166,8 @@ final class CompiledRole: Sendable {
     /// The catalog actions (by position) that `cluster` grants (non-explicit rule).
     let clusterBits: BitSet
     let indexGrants: [IndexGrant]
+    /// This role's share of the tables of every role set holding it (names hashed once).
+    let tableParts: RoleTableParts
 
     init(role: Role, actionSets: ActionSetCache) {
         name = role.name
@@ -173,6 +175,7 @@ final class CompiledRole: Sendable {
         indexGrants = role.indexPermissions.enumerated().map {
             IndexGrant(role: role.name, position: $0.offset, permission: $0.element, actionSets: actionSets)
         }
+        tableParts = RoleTableParts(indexGrants)
     }
 
     /// Index grants that give `action`, in the order written. (`actionBits` answers the same for a

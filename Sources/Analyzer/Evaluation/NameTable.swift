@@ -41,6 +41,11 @@ struct NameTable: Sendable {
         return (NameTable(builder, values: Array(0..<builder.count)), entries)
     }
 
+    /// A table whose value for each key is its entry number in `builder`.
+    init(numbered builder: Builder) {
+        self.init(builder, values: Array(0..<builder.count))
+    }
+
     private init(_ builder: Builder, values: [Int]) {
         slots = builder.slots
         mask = builder.mask
@@ -49,46 +54,54 @@ struct NameTable: Sendable {
         self.values = values
     }
 
-    /// The table's layout filled key by key; a key seen before keeps its first entry.
-    private struct Builder {
-        var slots: [UInt64]
+    /// The table's layout filled key by key; a key seen before keeps its first entry. Each
+    /// entry's hash is kept, so that keys hashed once (a role's names, ``HashedNames``) can be
+    /// added to other tables without hashing them again.
+    struct Builder {
+        private(set) var slots: [UInt64]
         let mask: Int
-        var entries: [UInt64] = []
-        var keys: [UInt8] = []
+        /// Per entry: key offset << 32 | key length.
+        private(set) var entries: [UInt64] = []
+        private(set) var hashes: [UInt64] = []
+        private(set) var keys: [UInt8] = []
         var count: Int { entries.count }
 
-        /// Room for `capacity` keys at a load of at most one half.
-        init(capacity: Int) {
+        /// Room for `capacity` keys at a load of at most one half; `keyBytes`: their bytes, when
+        /// known (index names and prefixes are mostly short: one allocation for the usual keys).
+        init(capacity: Int, keyBytes: Int? = nil) {
             var size = 8
             while size < capacity * 2 { size *= 2 }
             slots = [UInt64](repeating: 0, count: size)
             mask = size - 1
             entries.reserveCapacity(capacity)
-            // Index names and prefixes are mostly short: one allocation for the usual keys.
-            keys.reserveCapacity(capacity * 16)
+            hashes.reserveCapacity(capacity)
+            keys.reserveCapacity(keyBytes ?? capacity * 16)
         }
 
         /// The key's entry, and whether it was added now.
         mutating func insert(_ key: String) -> (entry: Int, isNew: Bool) {
-            NameTable.withBytes(key) { bytes in
-                let hash = NameTable.hash(bytes)
-                var slot = NameTable.slot(hash, mask: mask)
-                let tag = NameTable.tag(hash)
-                while slots[slot] != 0 {
-                    let entry = Int(UInt32(truncatingIfNeeded: slots[slot])) - 1
-                    let offset = Int(entries[entry] >> 32), length = Int(entries[entry] & 0xFFFF_FFFF)
-                    if UInt32(slots[slot] >> 32) == tag, length == bytes.count, keys.withUnsafeBufferPointer({ keys in
-                        length == 0 || memcmp(keys.baseAddress! + offset, bytes.baseAddress!, length) == 0
-                    }) {
-                        return (entry, false)
-                    }
-                    slot = (slot + 1) & mask
+            NameTable.withBytes(key) { bytes in insert(bytes, hash: NameTable.hash(bytes)) }
+        }
+
+        /// ``insert(_:)`` for a key given as bytes with its hash (``NameTable/hash(_:)``).
+        mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (entry: Int, isNew: Bool) {
+            var slot = NameTable.slot(hash, mask: mask)
+            let tag = NameTable.tag(hash)
+            while slots[slot] != 0 {
+                let entry = Int(UInt32(truncatingIfNeeded: slots[slot])) - 1
+                let offset = Int(entries[entry] >> 32), length = Int(entries[entry] & 0xFFFF_FFFF)
+                if UInt32(slots[slot] >> 32) == tag, length == bytes.count, keys.withUnsafeBufferPointer({ keys in
+                    length == 0 || memcmp(keys.baseAddress! + offset, bytes.baseAddress!, length) == 0
+                }) {
+                    return (entry, false)
                 }
-                slots[slot] = UInt64(tag) << 32 | UInt64(entries.count + 1)
-                entries.append(UInt64(keys.count) << 32 | UInt64(bytes.count))
-                keys.append(contentsOf: bytes)
-                return (entries.count - 1, true)
+                slot = (slot + 1) & mask
             }
+            slots[slot] = UInt64(tag) << 32 | UInt64(entries.count + 1)
+            entries.append(UInt64(keys.count) << 32 | UInt64(bytes.count))
+            hashes.append(hash)
+            keys.append(contentsOf: bytes)
+            return (entries.count - 1, true)
         }
     }
 

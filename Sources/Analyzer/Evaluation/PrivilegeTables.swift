@@ -69,77 +69,62 @@ final class PrivilegeTables: Sendable {
     let templated: [IndexGrant]
 
     /// `catalogCount`: the catalog's action count (the width of every action bit set);
-    /// `renderDateMath` resolves a date-math pattern for the evaluator's clock.
+    /// `renderDateMath` resolves a date-math pattern for the evaluator's clock. The roles' names
+    /// and prefixes come hashed and merged per role (``CompiledRole/tableParts``): the set only
+    /// unions them.
     init(roles: [CompiledRole], catalogCount: Int, renderDateMath: (String) -> Pattern) {
         self.roles = roles
         let stride = max(1, (catalogCount + 63) / 64)
         self.stride = stride
         var cluster = BitSet(capacity: catalogCount), everything = BitSet(capacity: catalogCount)
-        var exactNames: [String] = [], exactGrants: [IndexGrant] = []
-        var prefixNames: [String] = [], prefixGrants: [IndexGrant] = []
         var matched: [MatchingPatterns.Grant] = [], templated: [IndexGrant] = []
-        var exactCount = 0, prefixCount = 0
+        var exactCount = 0, prefixCount = 0, exactBytes = 0, prefixBytes = 0
         for role in roles {
-            for grant in role.indexGrants {
-                exactCount += grant.exactNames.count
-                prefixCount += grant.prefixes.count
-            }
+            exactCount += role.tableParts.exact.count
+            prefixCount += role.tableParts.prefixes.count
+            exactBytes += role.tableParts.exact.keyBytes
+            prefixBytes += role.tableParts.prefixes.keyBytes
         }
-        exactNames.reserveCapacity(exactCount)
-        exactGrants.reserveCapacity(exactCount)
-        prefixNames.reserveCapacity(prefixCount)
-        prefixGrants.reserveCapacity(prefixCount)
+        var exact = NameTable.Builder(capacity: exactCount, keyBytes: exactBytes)
+        var prefixes = NameTable.Builder(capacity: prefixCount, keyBytes: prefixBytes)
+        // Room for every name; what names shared by several roles leave unused is cut below.
+        var exactWords = [UInt64](repeating: 0, count: exactCount * stride)
+        var prefixWords = [UInt64](repeating: 0, count: prefixCount * stride)
         for role in roles {
+            let parts = role.tableParts
             cluster.formUnion(role.clusterBits)
-            for grant in role.indexGrants {
-                if grant.matchesEverything { everything.formUnion(grant.actionBits) }
-                for name in grant.exactNames {
-                    exactNames.append(name)
-                    exactGrants.append(grant)
-                }
-                for prefix in grant.prefixes {
-                    prefixNames.append(prefix)
-                    prefixGrants.append(grant)
-                }
+            everything.formUnion(parts.everything)
+            parts.exact.merge(into: &exact, words: &exactWords, stride: stride)
+            parts.prefixes.merge(into: &prefixes, words: &prefixWords, stride: stride)
+            for grant in parts.matching {
                 if !grant.dateMath.isEmpty {
                     let dates = grant.dateMath.map { FlatPatterns.Piece(renderDateMath($0)) }
                     matched.append((grant.actionBits, grant.otherPieces + dates, grant.otherKeys + grant.dateMathKeys))
-                } else if !grant.others.isEmpty {
+                } else {
                     matched.append((grant.actionBits, grant.otherPieces, grant.otherKeys))
                 }
-                if !grant.templates.isEmpty { templated.append(grant) }
             }
+            templated += parts.templated
         }
+        exactWords.removeLast(exactWords.count - exact.count * stride)
+        prefixWords.removeLast(prefixWords.count - prefixes.count * stride)
         self.cluster = cluster
         self.everything = everything
-        (exact, exactWords) = Self.table(exactNames, exactGrants, stride: stride)
-        (prefixes, prefixWords) = Self.table(prefixNames, prefixGrants, stride: stride)
-        var lengths = prefixNames.map(\.utf8.count)
+        self.exact = NameTable(numbered: exact)
+        self.exactWords = exactWords
+        self.prefixes = NameTable(numbered: prefixes)
+        self.prefixWords = prefixWords
+        var lengths = prefixes.entries.map { Int($0 & 0xFFFF_FFFF) }
         lengths.sort()
         var distinctLengths: [Int] = []
         for length in lengths where distinctLengths.last != length { distinctLengths.append(length) }
         prefixLengths = distinctLengths
         var firstBytes = ByteSet()
         // The empty prefix (`*`) is `everything`; it never reaches this table.
-        for prefix in prefixNames { if let first = prefix.utf8.first { firstBytes.insert(first) } }
+        for location in prefixes.entries where location & 0xFFFF_FFFF != 0 { firstBytes.insert(prefixes.keys[Int(location >> 32)]) }
         prefixFirstBytes = firstBytes
         matching = matched.isEmpty ? nil : MatchingPatterns(matched)
         self.templated = templated
-    }
-
-    /// Names numbered by a NameTable, and per entry the union of the actions of the grants naming it.
-    private static func table(_ names: [String], _ grants: [IndexGrant], stride: Int) -> (NameTable, [UInt64]) {
-        let (table, entries) = NameTable.numbering(names)
-        var words = [UInt64](repeating: 0, count: (entries.max().map { $0 + 1 } ?? 0) * stride)
-        words.withUnsafeMutableBufferPointer { words in
-            for (entry, grant) in zip(entries, grants) {
-                grant.actionBits.words.withUnsafeBufferPointer { bits in
-                    let base = entry * stride
-                    for word in 0..<min(stride, bits.count) where bits[word] != 0 { words[base + word] |= bits[word] }
-                }
-            }
-        }
-        return (table, words)
     }
 
     /// Whether a role grants the catalog action `id` on `name` through `*`, an exact name, a prefix,
@@ -171,6 +156,88 @@ final class PrivilegeTables: Sendable {
         }
         return found || matching?.covers(actionID: id, name: name) == true
     }
+}
+
+/// One role's share of the tables of every role set holding it, made once when the role is
+/// compiled: its exact names and its prefixes, each hashed once and with the union of the
+/// actions its grants give there; the actions it grants on `*`; and, in the order written, the
+/// grants whose patterns need a real match and those with `${…}` templates.
+final class RoleTableParts: Sendable {
+    let exact: HashedNames
+    let prefixes: HashedNames
+    let everything: BitSet
+    /// Grants with glob, regex or date-math patterns.
+    let matching: [IndexGrant]
+    let templated: [IndexGrant]
+
+    init(_ grants: [IndexGrant]) {
+        var exact: [(name: String, actions: BitSet)] = [], prefixes: [(name: String, actions: BitSet)] = []
+        var everything = BitSet(capacity: 0)
+        for grant in grants {
+            if grant.matchesEverything { everything.formUnion(grant.actionBits) }
+            for name in grant.exactNames { exact.append((name, grant.actionBits)) }
+            for prefix in grant.prefixes { prefixes.append((prefix, grant.actionBits)) }
+        }
+        self.exact = HashedNames(exact)
+        self.prefixes = HashedNames(prefixes)
+        self.everything = everything
+        matching = grants.filter { !$0.dateMath.isEmpty || !$0.others.isEmpty }
+        templated = grants.filter { !$0.templates.isEmpty }
+    }
+}
+
+/// Distinct names, each hashed once (``NameTable/hash(_:)``) with the union of the action bits
+/// given for it, ready to be added to a role set's name table.
+final class HashedNames: Sendable {
+    /// Per name: offset << 32 | length of its bytes in `keys`, and its hash.
+    private let locations: [UInt64]
+    private let hashes: [UInt64]
+    private let keys: [UInt8]
+    /// `words[name * stride ..< +stride]`: the actions given for the name.
+    private let words: [UInt64]
+    private let stride: Int
+
+    var count: Int { locations.count }
+
+    init(_ names: [(name: String, actions: BitSet)]) {
+        let stride = names.reduce(1) { max($0, $1.actions.words.count) }
+        var builder = NameTable.Builder(capacity: names.count)
+        var words: [UInt64] = []
+        for (name, actions) in names {
+            let (entry, isNew) = builder.insert(name)
+            if isNew { words.append(contentsOf: repeatElement(0, count: stride)) }
+            for (word, bits) in actions.words.enumerated() { words[entry * stride + word] |= bits }
+        }
+        locations = builder.entries
+        hashes = builder.hashes
+        keys = builder.keys
+        self.words = words
+        self.stride = stride
+    }
+
+    /// Adds every name to `table` (a name it holds keeps its entry) and ORs the name's actions
+    /// into its entry's `stride` words of `words` (a new entry's words are appended, zero).
+    /// `target` must hold `stride` words for every entry the table can reach (its entries before
+    /// plus ``count``): the caller sizes it for all the names it merges.
+    func merge(into table: inout NameTable.Builder, words target: inout [UInt64], stride: Int) {
+        let shared = min(stride, self.stride), ownStride = self.stride
+        keys.withUnsafeBufferPointer { keys in
+            words.withUnsafeBufferPointer { words in
+                target.withUnsafeMutableBufferPointer { target in
+                    for name in 0..<locations.count {
+                        let location = locations[name]
+                        let offset = Int(location >> 32), length = Int(location & 0xFFFF_FFFF)
+                        let entry = table.insert(UnsafeBufferPointer(rebasing: keys[offset..<(offset + length)]), hash: hashes[name]).entry
+                        let from = name * ownStride, to = entry * stride
+                        for word in 0..<shared { target[to + word] |= words[from + word] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The bytes of all names.
+    var keyBytes: Int { keys.count }
 }
 
 /// A set of bytes, held inline (no allocation).

@@ -114,6 +114,17 @@ public enum UserAttributes {
         }
     }
 
+    /// Whether `text` holds `${`, compared byte for byte (as the plugin's `String.contains`
+    /// compares code units, and as ``substitute(_:defaults:value:)`` finds variables).
+    public static func hasTemplate(_ text: String) -> Bool {
+        var previousIsDollar = false
+        for byte in text.utf8 {
+            if previousIsDollar, byte == UInt8(ascii: "{") { return true }
+            previousIsDollar = byte == UInt8(ascii: "$")
+        }
+        return false
+    }
+
     /// Variable names used in a pattern (for audits).
     public static func references(in text: String) -> [String] {
         var names: [String] = []
