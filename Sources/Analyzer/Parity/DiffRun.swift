@@ -13,7 +13,13 @@ struct DiffRun {
     /// For the subject being compared, per side of the members (0: source): the other side's
     /// patterns, sorted, and each member's coverers among them (`coverers(of:side:)`).
     private var otherKinds = [PatternsByKind(), PatternsByKind()]
-    private var covering: [[Int32: [Int32]]] = [[:], [:]]
+    /// Per side, per member pattern id: its coverers for the subject being compared, valid while
+    /// `coveringStamps[side][id]` is `subjectStamp` (an array read per member, no hashing). Each
+    /// subject starts a new stamp: its other-side patterns differ, and a list kept from an earlier
+    /// subject would miss this one's coverers.
+    private var coveringLists: [[[Int32]]] = [[], []]
+    private var coveringStamps: [[Int]] = [[], []]
+    private var subjectStamp = 0
     /// Per pattern id of another form (glob, regex, contains): its bit in `CoverTrials`, -1 until given one.
     private var otherBits: [Int] = []
     /// Per bit of `CoverTrials`: its pattern id.
@@ -198,7 +204,7 @@ struct DiffRun {
         }
         otherKinds = [PatternsByKind(granted[1], texts), PatternsByKind(granted[0], texts)]
         otherMasks = [otherMask(otherKinds[0].other), otherMask(otherKinds[1].other)]
-        covering = [[:], [:]]
+        subjectStamp += 1
         analyses = [:]
         for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
             let first = sourceSets[position], second = targetSets[position]
@@ -340,7 +346,8 @@ struct DiffRun {
     /// automaton accepts it, never by another exact name; a prefix pattern by `*`, a shorter
     /// prefix, or a pattern of another form that `covers` it, never by an exact name.
     private mutating func coverers(of member: Int32, side: Int) -> [Int32] {
-        if let known = covering[side][member] { return known }
+        let slot = Int(member)
+        if slot < coveringStamps[side].count, coveringStamps[side][slot] == subjectStamp { return coveringLists[side][slot] }
         var found: [Int32] = []
         let candidates = otherKinds[side]
         found += candidates.anything
@@ -369,7 +376,13 @@ struct DiffRun {
             appendOtherCoverers(of: member, side: side, to: &found)
         }
         found.removeAll { $0 == member }
-        covering[side][member] = found
+        if coveringStamps[side].count <= slot {
+            let missing = slot + 1 - coveringStamps[side].count
+            coveringStamps[side] += repeatElement(0, count: missing)
+            coveringLists[side] += repeatElement([], count: missing)
+        }
+        coveringStamps[side][slot] = subjectStamp
+        coveringLists[side][slot] = found
         return found
     }
 
