@@ -62,6 +62,16 @@ struct DiffSharingTests {
         #expect(try Self.compare(source, target, users: ["adam", "alice"]) == ["adam": "narrower | alice-x allow/deny"])
     }
 
+    @Test("a member's coverage by a glob, tested for one user, is not taken for another user's glob")
+    func globCoverageKeptPerPattern() throws {
+        // `amy-1` (SRC, fixed) is tested against the DST globs of each user in turn: amy's
+        // `amy-?` covers it, zed's `zed-?` does not; the fixed `x?` covers it for neither.
+        // What was tested for amy (two globs, one covering) must not count for zed's globs.
+        let source = ["amy-1", "${user.name}-?", "x?"], target = ["${user.name}-?", "x?"]
+        #expect(try Self.compare(source, target, users: ["amy", "zed"]) == ["zed": "narrower | amy-1 allow/deny"])
+        #expect(try Self.compare(source, target, users: ["zed", "amy"]) == ["zed": "narrower | amy-1 allow/deny"])
+    }
+
     @Test("a member covered at one action's set and not at another's, within one subject")
     func coverageDependsOnTheOtherSet() throws {
         // DST grants `logs-*` on get only: `logs-a` (SRC, search and get) is covered there and

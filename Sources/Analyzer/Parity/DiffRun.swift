@@ -13,7 +13,24 @@ struct DiffRun {
     /// For the subject being compared, per side of the members (0: source): the other side's
     /// patterns, sorted, and each member's coverers among them (`coverers(of:side:)`).
     private var otherKinds = [PatternsByKind(), PatternsByKind()]
-    private var covering: [[Int32: [Int32]]] = [[:], [:]]
+    /// Per side, per member pattern id: its coverers for the subject being compared, valid while
+    /// `coveringStamps[side][id]` is `subjectStamp` (an array read per member, no hashing). Each
+    /// subject starts a new stamp: its other-side patterns differ, and a list kept from an earlier
+    /// subject would miss this one's coverers.
+    private var coveringLists: [[[Int32]]] = [[], []]
+    private var coveringStamps: [[Int]] = [[], []]
+    private var subjectStamp = 0
+    /// Per pattern id of another form (glob, regex, contains): its bit in `CoverTrials`, -1 until given one.
+    private var otherBits: [Int] = []
+    /// Per bit of `CoverTrials`: its pattern id.
+    private var bitPatterns: [Int32] = []
+    /// For the subject being compared, per side of the members: the other side's patterns of
+    /// another form, as a bit set over `otherBits`.
+    private var otherMasks: [[UInt64]] = [[], []]
+    /// Per member pattern id: which other-form patterns were already tested as its coverers, and
+    /// which cover it. The test depends on the two patterns alone, so it holds across subjects
+    /// (whose other-side patterns differ, but mostly draw on the same roles).
+    private var trials: [CoverTrials] = []
     /// Names every side treats specially whatever the grants: tried when the sides check an action differently.
     private let specialNames: [String]
 
@@ -75,6 +92,12 @@ struct DiffRun {
                 }
             }
         }
+    }
+
+    /// Two bit sets over `otherBits`: tested, and found covering.
+    private struct CoverTrials {
+        var tested: [UInt64] = []
+        var covering: [UInt64] = []
     }
 
     /// What one subject's comparison collects.
@@ -180,7 +203,8 @@ struct DiffRun {
             }
         }
         otherKinds = [PatternsByKind(granted[1], texts), PatternsByKind(granted[0], texts)]
-        covering = [[:], [:]]
+        otherMasks = [otherMask(otherKinds[0].other), otherMask(otherKinds[1].other)]
+        subjectStamp += 1
         analyses = [:]
         for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
             let first = sourceSets[position], second = targetSets[position]
@@ -322,7 +346,8 @@ struct DiffRun {
     /// automaton accepts it, never by another exact name; a prefix pattern by `*`, a shorter
     /// prefix, or a pattern of another form that `covers` it, never by an exact name.
     private mutating func coverers(of member: Int32, side: Int) -> [Int32] {
-        if let known = covering[side][member] { return known }
+        let slot = Int(member)
+        if slot < coveringStamps[side].count, coveringStamps[side][slot] == subjectStamp { return coveringLists[side][slot] }
         var found: [Int32] = []
         let candidates = otherKinds[side]
         found += candidates.anything
@@ -332,34 +357,99 @@ struct DiffRun {
             found = candidates.anything + candidates.exact + candidates.prefixes + candidates.nothing + candidates.other
         case .anything:
             // Only `*` covers `*` (a prefix or exact name never does; another form as `covers` says).
-            let names = shortestNames(member)
-            for other in candidates.other where covers(other, member, names: names) { found.append(other) }
+            appendOtherCoverers(of: member, side: side, to: &found)
         case .exact:
             for other in candidates.prefixes where texts.literal(member, startsWith: other) { found.append(other) }
-            // A pattern outside the translated subset (no automaton) covers nothing; a blank one neither.
-            let name = texts.literal(member)
-            for other in candidates.other {
-                if let automaton = texts.determinized(other), automaton.accepts(bytes: name) { found.append(other) }
-            }
+            appendOtherCoverers(of: member, side: side, to: &found)
         case .prefix:
             for other in candidates.prefixes where texts.literal(member, startsWith: other) { found.append(other) }
-            if !candidates.other.isEmpty {
-                let names = shortestNames(member)
-                for other in candidates.other where covers(other, member, names: names) { found.append(other) }
-            }
+            appendOtherCoverers(of: member, side: side, to: &found)
         case .other:
             let names = shortestNames(member)
             // An exact name covers only a pattern whose every name is that one (`covers`): not one
             // with two distinct own names.
-            let groups = names.count > 1 ? [candidates.prefixes, candidates.nothing, candidates.other]
-                : [candidates.exact, candidates.prefixes, candidates.nothing, candidates.other]
+            let groups = names.count > 1 ? [candidates.prefixes, candidates.nothing]
+                : [candidates.exact, candidates.prefixes, candidates.nothing]
             for group in groups {
                 for other in group where covers(other, member, names: names) { found.append(other) }
             }
+            appendOtherCoverers(of: member, side: side, to: &found)
         }
         found.removeAll { $0 == member }
-        covering[side][member] = found
+        if coveringStamps[side].count <= slot {
+            let missing = slot + 1 - coveringStamps[side].count
+            coveringStamps[side] += repeatElement(0, count: missing)
+            coveringLists[side] += repeatElement([], count: missing)
+        }
+        coveringStamps[side][slot] = subjectStamp
+        coveringLists[side][slot] = found
         return found
+    }
+
+    /// Appends the patterns of another form among the subject's other-side ones (`otherMasks[side]`)
+    /// that cover `member`, each pair tested once per run (`trials`): an exact name on the
+    /// pattern's automaton (a pattern outside the translated subset, with no automaton, covers
+    /// nothing), any other member by `covers`.
+    private mutating func appendOtherCoverers(of member: Int32, side: Int, to found: inout [Int32]) {
+        let mask = otherMasks[side]
+        guard !mask.isEmpty else { return }
+        let slot = Int(member)
+        if trials.count <= slot { trials += repeatElement(CoverTrials(), count: slot + 1 - trials.count) }
+        var entry = CoverTrials()
+        swap(&entry, &trials[slot])
+        if entry.tested.count < mask.count {
+            let missing = mask.count - entry.tested.count
+            entry.tested += repeatElement(0, count: missing)
+            entry.covering += repeatElement(0, count: missing)
+        }
+        let isExact = texts.kinds[slot] == .exact
+        var names: [String]?
+        for word in mask.indices {
+            var untested = mask[word] & ~entry.tested[word]
+            while untested != 0 {
+                let bit = untested.trailingZeroBitCount
+                untested &= untested - 1
+                let other = bitPatterns[word * 64 + bit]
+                let covered: Bool
+                if isExact {
+                    covered = texts.determinized(other)?.accepts(bytes: texts.literal(member)) ?? false
+                } else {
+                    let own = names ?? shortestNames(member)
+                    names = own
+                    covered = covers(other, member, names: own)
+                }
+                entry.tested[word] |= UInt64(1) << UInt64(bit)
+                if covered { entry.covering[word] |= UInt64(1) << UInt64(bit) }
+            }
+            var hits = mask[word] & entry.covering[word]
+            while hits != 0 {
+                found.append(bitPatterns[word * 64 + hits.trailingZeroBitCount])
+                hits &= hits - 1
+            }
+        }
+        swap(&entry, &trials[slot])
+    }
+
+    /// The bit of an other-form pattern in `CoverTrials`, given on first use.
+    private mutating func otherBit(_ id: Int32) -> Int {
+        let slot = Int(id)
+        if otherBits.count <= slot { otherBits += repeatElement(-1, count: slot + 1 - otherBits.count) }
+        if otherBits[slot] < 0 {
+            otherBits[slot] = bitPatterns.count
+            bitPatterns.append(id)
+        }
+        return otherBits[slot]
+    }
+
+    /// A bit set over `otherBits` of the given other-form patterns.
+    private mutating func otherMask(_ ids: [Int32]) -> [UInt64] {
+        var mask: [UInt64] = []
+        for id in ids {
+            let bit = otherBit(id)
+            if mask.count <= bit / 64 { mask += repeatElement(0, count: bit / 64 + 1 - mask.count) }
+            mask[bit / 64] |= UInt64(1) << UInt64(bit % 64)
+        }
+        return mask
     }
 
     /// Whether every name `member` matches is matched by `pattern` (Java semantics; cached).
