@@ -288,4 +288,37 @@ struct TenantTests {
             }
         }
     }
+
+    /// The shortcut in front of the Dashboards-index step (`TenantRules.leavesAlone`, byte-wise
+    /// prefix first) must leave exactly the requests alone that `replaceDashboardsIndex` leaves
+    /// alone without a tenant (legacy `PrivilegesInterceptor`: only a request on the Dashboards
+    /// index alone is looked at): the String test `hasPrefix` decides, the bytes only skip it.
+    @Test("Dashboards-index shortcut: a byte prefix test that never disagrees with String.hasPrefix")
+    func dashboardsIndexShortcut() throws {
+        func settings(index: String, multitenancy: Bool = true) -> DashboardsSettings {
+            var dynamic = DynamicSettings()
+            dynamic.multitenancyEnabled = multitenancy
+            dynamic.raw = .map(["kibana": .map(["index": .string(index)])])
+            return DashboardsSettings(dynamic)
+        }
+        func leavesAlone(_ settings: DashboardsSettings, _ expression: String, tenant: String? = nil) -> Bool {
+            TenantRules.leavesAlone(settings, requestedTenant: tenant, expressions: [expression],
+                                    resolution: IndexResolution(expressions: [expression], metadata: nil, now: Date()))
+        }
+        let ascii = settings(index: ".kibana")
+        #expect(ascii.mayStartWithIndex(".kibana_1") && ascii.mayStartWithIndex(".kibana"))
+        #expect(!ascii.mayStartWithIndex(".kiban") && !ascii.mayStartWithIndex("app-1") && !ascii.mayStartWithIndex(""))
+        // ".kibana" followed by a combining accent: the bytes start with the name, the string does not
+        // (its last character is "a\u{301}"); the exact test after the bytes keeps it left alone.
+        #expect(ascii.mayStartWithIndex(".kibana\u{301}_1") && !".kibana\u{301}_1".hasPrefix(".kibana"))
+        #expect(leavesAlone(ascii, ".kibana\u{301}_1"))
+        #expect(!leavesAlone(ascii, ".kibana") && !leavesAlone(ascii, ".kibana_1*"))
+        #expect(leavesAlone(ascii, "app-1-logs") && leavesAlone(ascii, "*"))
+        #expect(!leavesAlone(ascii, "app-1-logs", tenant: "team_a"))
+        #expect(leavesAlone(settings(index: ".kibana", multitenancy: false), ".kibana", tenant: "team_a"))
+        // A name that is not ASCII: the bytes cannot tell, String.hasPrefix does (precomposed é vs e + accent).
+        let accented = settings(index: "caf\u{E9}")
+        #expect(accented.mayStartWithIndex("cafe\u{301}-1") && "cafe\u{301}-1".hasPrefix("caf\u{E9}"))
+        #expect(!leavesAlone(accented, "cafe\u{301}-1"))
+    }
 }

@@ -1,7 +1,8 @@
 import PermissionCatalog
 
-/// The state of one decision while the evaluator works through the plugin's steps in order.
-final class Run {
+/// The state of one decision while the evaluator works through the plugin's steps in order. A
+/// struct, so that a decision allocates no object for it.
+struct Run {
     let evaluator: Evaluator
     /// The action and index expressions as asked.
     let action: String
@@ -45,19 +46,14 @@ final class Run {
 
     // MARK: steps
 
-    /// Adds an explanation; skipped (not even built) when only the outcome is wanted.
-    func note(_ note: @autoclosure () -> DecisionNote) {
-        if explain { notes.append(note()) }
-    }
-
-    func evaluate() {
+    mutating func evaluate() {
         if explain, checkedAction != action {
-            note(.renamed(from: action, to: checkedAction))
+            if explain { notes.append(.renamed(from: action, to: checkedAction)) }
         }
         switch plan.route {
         case .alwaysAllowed:
             outcome = .allow
-            note(.alwaysAllowed(action: checkedAction))
+            if explain { notes.append(.alwaysAllowed(action: checkedAction)) }
         case .tenant: tenant()
         case .explicitCluster: explicitCluster()
         case .cluster: cluster()
@@ -67,25 +63,28 @@ final class Run {
 
     /// Tenant actions are granted per tenant through tenant_permissions (``TenantRules``, each
     /// release's rules from its profile). The 403 names the action (`insufficient(action)`).
-    func tenant() {
+    mutating func tenant() {
         switch TenantRules(run: self).decide(action: checkedAction) {
         case .allow(let reason):
             outcome = .allow
-            note(reason)
+            if explain { notes.append(reason) }
         case .deny(let reason):
-            deny(reason, missing: [checkedAction])
+            outcome = .deny
+            if records { recordDenial(reason, missing: [checkedAction]) }
         }
     }
 
-    func cluster() {
+    mutating func cluster() {
         if checkedAction == Run.restoreAction, !passesRestoreRules() { return }
         if subject.isServiceAccount {
-            deny(.serviceAccountClusterAction(action: checkedAction), missing: [checkedAction])
-            note(.serviceAccountHasNoClusterActions(user: subject.name))
+            outcome = .deny
+            if records { recordDenial(.serviceAccountClusterAction(action: checkedAction), missing: [checkedAction]) }
+            if explain { notes.append(.serviceAccountHasNoClusterActions(user: subject.name)) }
             return
         }
         guard hasClusterPrivilege(plan) else {
-            deny(.missingClusterPrivilege(action: checkedAction), missing: [checkedAction])
+            outcome = .deny
+            if records { recordDenial(.missingClusterPrivilege(action: checkedAction), missing: [checkedAction]) }
             return
         }
         outcome = .allow
@@ -102,26 +101,27 @@ final class Run {
         if checkedAction == Run.restoreAction {
             restoreWritePrivileges()
         } else if !plan.subActions.isEmpty, !indices.isEmpty {
-            note(.subRequestsChecked(action: checkedAction, subActions: plan.subActions.map(\.name)))
+            if explain { notes.append(.subRequestsChecked(action: checkedAction, subActions: plan.subActions.map(\.name))) }
             index(actions: plan.subActions, expressions: indices, dashboardsNamed: [])
         } else if !indices.isEmpty {
-            note(.clusterActionIgnoresIndices(action: checkedAction))
+            if explain { notes.append(.clusterActionIgnoresIndices(action: checkedAction)) }
         }
     }
 
-    func explicitCluster() {
+    mutating func explicitCluster() {
         let rule = profile.explicitPrivilegeRule
         let granting = compiled.filter { $0.cluster.grantsExplicitly(checkedAction, rule: rule) }
         guard !granting.isEmpty else {
             let wildcard = records ? compiled.filter { $0.cluster.grants(checkedAction) }.map(\.name) : []
-            deny(.missingExplicitClusterPrivilege(action: checkedAction, wildcardOnlyRoles: wildcard), missing: [checkedAction])
-            if !wildcard.isEmpty { note(.onlyThroughBareWildcard(roles: wildcard, action: checkedAction)) }
+            outcome = .deny
+            if records { recordDenial(.missingExplicitClusterPrivilege(action: checkedAction, wildcardOnlyRoles: wildcard), missing: [checkedAction]) }
+            if explain, !wildcard.isEmpty { notes.append(.onlyThroughBareWildcard(roles: wildcard, action: checkedAction)) }
             return
         }
         outcome = .allow
         if explain { grants += GrantChains(run: self).cluster(granting, explicitOnly: true) }
         if !evaluator.settings.restAdminEnabled {
-            note(.restAdminDisabled(setting: "\(profile.settingsPrefix).restapi.admin.enabled"))
+            if explain { notes.append(.restAdminDisabled(setting: "\(profile.settingsPrefix).restapi.admin.enabled")) }
         }
     }
 
@@ -132,21 +132,26 @@ final class Run {
     /// `unsupported.restore.securityindex.enabled`), then the security/system/protected-index rules
     /// with the restore action itself, which is on their denied lists (`PrivilegesEvaluatorImpl.evaluate`
     /// order). False when it denied.
-    private func passesRestoreRules() -> Bool {
+    private mutating func passesRestoreRules() -> Bool {
         let settings = evaluator.settings, special = evaluator.special
         guard settings.snapshotRestorePrivilegeEnabled else {
             // `insufficient(action)`: this 403 names the restore action.
-            deny(.special(.snapshotRestoreDisabled), missing: [checkedAction])
+            outcome = .deny
+            if records { recordDenial(.special(.snapshotRestoreDisabled), missing: [checkedAction]) }
             return false
         }
         let resolution = evaluator.resolve(indices)
         if !settings.restoreSecurityIndexEnabled, resolution.isLocalAll || resolution.names.contains(where: special.isSecurityIndex) {
-            deny(.special(.restoreOfAllOrSecurityIndex), missing: [])
+            outcome = .deny
+            if records { recordDenial(.special(.restoreOfAllOrSecurityIndex), missing: []) }
             return false
         }
-        if case .deny(let reason) = special.check(actions: planAlone, resolution: resolution, hasSystemIndexPermission: hasSystemIndexPermission,
-                                                  holdsProtectedRole: holdsProtectedRole) {
-            deny(.special(reason), missing: [])
+        let facts = self.facts
+        if case .deny(let reason) = special.check(actions: planAlone, resolution: resolution,
+                                                  hasSystemIndexPermission: { facts.hasSystemIndexPermission($0) },
+                                                  holdsProtectedRole: { facts.holdsProtectedRole() }) {
+            outcome = .deny
+            if records { recordDenial(.special(reason), missing: []) }
             return false
         }
         return true
@@ -154,9 +159,9 @@ final class Run {
 
     /// With `check_snapshot_restore_write_privileges` (default true) the restored indices also need
     /// `indices:admin/create` and `indices:data/write/index`.
-    private func restoreWritePrivileges() {
+    private mutating func restoreWritePrivileges() {
         if evaluator.settings.checkSnapshotRestoreWritePrivileges {
-            note(.restoreNeedsWritePrivileges)
+            if explain { notes.append(.restoreNeedsWritePrivileges) }
             index(actions: ["indices:admin/create", "indices:data/write/index"].map(evaluator.plans.plan(for:)), expressions: indices)
         }
     }
@@ -165,31 +170,35 @@ final class Run {
 
     /// `dashboardsNamed`: when the request (or a sub-request) passes the Dashboards-index step, the
     /// expressions that step sees it name (``interceptDashboardsIndex(action:named:resolution:clusterLevel:)``); nil when it does not.
-    func index(actions plans: [ActionPlan], expressions: [String], dashboardsNamed: [String]? = nil) {
+    mutating func index(actions plans: [ActionPlan], expressions: [String], dashboardsNamed: [String]? = nil) {
         let resolution = evaluator.resolve(expressions)
         if explain { notes += resolution.notes }
         resolved = resolution.names
         if let failure = resolution.failures.first {
-            deny(.special(.unresolvableIndexExpression(expression: failure.expression, problem: failure.reason)), missing: [])
+            outcome = .deny
+            if records { recordDenial(.special(.unresolvableIndexExpression(expression: failure.expression, problem: failure.reason)), missing: []) }
             return
         }
         if resolution.names.isEmpty, !resolution.isLocalAll, !resolution.remote.isEmpty {
             outcome = .allow
-            note(.onlyRemoteIndices(resolution.remote))
+            if explain { notes.append(.onlyRemoteIndices(resolution.remote)) }
             return
         }
         if !resolution.remote.isEmpty {
-            note(.remoteIndices(resolution.remote))
+            if explain { notes.append(.remoteIndices(resolution.remote)) }
         }
         if subject.isServiceAccount, evaluator.special.permissionMode,
            resolution.isLocalAll || resolution.names.contains(where: { !evaluator.special.isSystemIndex($0) }) {
-            deny(.special(.serviceAccountOutsideSystemIndices), missing: [])
+            outcome = .deny
+            if records { recordDenial(.special(.serviceAccountOutsideSystemIndices), missing: []) }
             return
         }
-        let verdict = evaluator.special.check(actions: plans, resolution: resolution, hasSystemIndexPermission: hasSystemIndexPermission,
-                                              holdsProtectedRole: holdsProtectedRole)
+        let facts = self.facts
+        let verdict = evaluator.special.check(actions: plans, resolution: resolution, hasSystemIndexPermission: { facts.hasSystemIndexPermission($0) },
+                                              holdsProtectedRole: { facts.holdsProtectedRole() })
         if case .deny(let reason) = verdict {
-            deny(.special(reason), missing: [])
+            outcome = .deny
+            if records { recordDenial(.special(reason), missing: []) }
             return
         }
         if let named = dashboardsNamed, let first = plans.first,
@@ -203,14 +212,15 @@ final class Run {
         if resolution.isLocalAll, wildcardShortcut(plans) {
             outcome = .allow
             allowed = resolution.names
-            note(.wildcardGrantCoversAll(actions: plans.map(\.name)))
+            if explain { notes.append(.wildcardGrantCoversAll(actions: plans.map(\.name))) }
             markBlankedReads(plans)
             return
         }
         if resolution.isLocalAll, evaluator.metadata == nil {
             let actions = plans.map(\.name)
-            deny(.allIndicesUnknown(actions: actions), missing: actions)
-            note(.allIndicesNeedMetadata)
+            outcome = .deny
+            if records { recordDenial(.allIndicesUnknown(actions: actions), missing: actions) }
+            if explain { notes.append(.allIndicesNeedMetadata) }
             return
         }
         checkTable(actions: plans, names: resolution.names)
@@ -238,7 +248,7 @@ final class Run {
     }
 
     /// The CheckTable of §6: each (index, action) cell ticked by any role.
-    func checkTable(actions plans: [ActionPlan], names: [String]) {
+    mutating func checkTable(actions plans: [ActionPlan], names: [String]) {
         // The common case, one action on one index, without the table's arrays.
         if plans.count == 1, names.count == 1, !explain {
             if isGranted(plans[0], index: names[0]) {
@@ -281,12 +291,12 @@ final class Run {
     /// Some cell is missing: DNFOF may reduce the request to the allowed indices, else it is denied.
     /// `missingAt`: per refused name (in order), the positions in `plans` of the actions missing
     /// there; nil when every action is missing on every refused name.
-    private func decideIncomplete(_ plans: [ActionPlan], names: [String], allowedNames: [String], actionMissing: [Bool], missingAt: [[Int]]?) {
+    private mutating func decideIncomplete(_ plans: [ActionPlan], names: [String], allowedNames: [String], actionMissing: [Bool], missingAt: [[Int]]?) {
         if evaluator.config.dynamic.doNotFailOnForbidden, plans.allSatisfy(\.isDnfof),
            !allowedNames.isEmpty || evaluator.config.dynamic.doNotFailOnForbiddenEmpty {
             outcome = .partial
             allowed = allowedNames
-            note(.reducedToAllowed(allowed: allowedNames, leftOut: names.filter { !allowedNames.contains($0) }))
+            if explain { notes.append(.reducedToAllowed(allowed: allowedNames, leftOut: names.filter { !allowedNames.contains($0) })) }
             markBlankedReads(plans)
             return
         }
@@ -302,72 +312,88 @@ final class Run {
         let cells = missingAt.map { missingAt in
             zip(denied, missingAt).map { name, positions in MissingIndexPrivilege(index: name, actions: positions.map { plans[$0].name }) }
         } ?? denied.map { MissingIndexPrivilege(index: $0, actions: actions) }
-        deny(.missingIndexPrivileges(cells), missing: listed)
+        outcome = .deny
+        if records { recordDenial(.missingIndexPrivileges(cells), missing: listed) }
     }
 
-    func explicitIndex(_ resolution: IndexResolution) {
+    mutating func explicitIndex(_ resolution: IndexResolution) {
         let names = resolution.names
-        let granted = names.filter(hasSystemIndexPermission)
+        let facts = self.facts
+        let granted = names.filter { facts.hasSystemIndexPermission($0) }
         if granted.count == names.count, !names.isEmpty {
             outcome = .allow
             allowed = names
         } else {
             allowed = granted
             let action = "system:admin/system_index"
-            deny(.missingExplicitIndexPrivilege(action: action, indices: names.filter { !granted.contains($0) }), missing: [action])
-            note(.explicitIndexGrantNeeded(action: action))
+            outcome = .deny
+            if records { recordDenial(.missingExplicitIndexPrivilege(action: action, indices: names.filter { !granted.contains($0) }), missing: [action]) }
+            if explain { notes.append(.explicitIndexGrantNeeded(action: action)) }
         }
     }
 
-    func hasSystemIndexPermission(_ index: String) -> Bool {
-        let rule = profile.explicitPrivilegeRule
-        let candidates = evaluator.matchNames(index)
-        return compiled.contains { role in
-            role.indexGrants.contains { grant in
-                grant.actions.grantsExplicitly("system:admin/system_index", rule: rule)
-                    && candidates.contains { grant.matchingPattern($0, render: { context.render($0, evaluator: evaluator) }) != nil }
+    /// What the special-index rules ask of the subject, over the evaluator and the subject alone:
+    /// a closure over the whole run would copy it (every field retained) on each decision.
+    struct SubjectFacts {
+        let evaluator: Evaluator
+        let context: SubjectContext
+
+        func hasSystemIndexPermission(_ index: String) -> Bool {
+            let rule = evaluator.profile.explicitPrivilegeRule
+            let candidates = evaluator.matchNames(index)
+            let evaluator = self.evaluator, context = self.context
+            return context.roles.contains { role in
+                role.indexGrants.contains { grant in
+                    grant.actions.grantsExplicitly("system:admin/system_index", rule: rule)
+                        && candidates.contains { grant.matchingPattern($0, render: { context.render($0, evaluator: evaluator) }) != nil }
+                }
             }
         }
+
+        /// Whether the user's mapped roles include one of `protected_indices.roles`.
+        func holdsProtectedRole() -> Bool {
+            evaluator.special.holdsProtectedRole(context.mapped.map(\.name))
+        }
     }
 
-    /// Whether the user's mapped roles include one of `protected_indices.roles`.
-    func holdsProtectedRole() -> Bool {
-        evaluator.special.holdsProtectedRole(mapped.map(\.name))
-    }
+    var facts: SubjectFacts { SubjectFacts(evaluator: evaluator, context: context) }
 
     /// Reads are served empty (§2.7, legacy `SystemIndexSearcherWrapper`): the security index and
     /// system indices, and protected indices to a user without a protected role. When every
     /// allowed index is one of them the decision is `empty`.
-    func markBlankedReads(_ plans: [ActionPlan]) {
+    mutating func markBlankedReads(_ plans: [ActionPlan]) {
         guard plans.contains(where: \.isRead) else { return }
         let special = evaluator.special
         var system: [String] = []
         if allowed.contains(where: { special.isSecurityIndex($0) || special.isSystemIndex($0) }) {
-            system = allowed.filter { special.readIsBlanked($0, hasSystemIndexPermission: hasSystemIndexPermission) }
+            let facts = self.facts
+            system = allowed.filter { special.readIsBlanked($0, hasSystemIndexPermission: { facts.hasSystemIndexPermission($0) }) }
         }
         var protected: [String] = []
-        if special.settings.protectedIndicesEnabled, allowed.contains(where: special.isProtectedIndex), !holdsProtectedRole() {
+        if special.settings.protectedIndicesEnabled, allowed.contains(where: special.isProtectedIndex), !facts.holdsProtectedRole() {
             protected = allowed.filter { special.isProtectedIndex($0) && !system.contains($0) }
         }
         guard !system.isEmpty || !protected.isEmpty else { return }
         let all = system.count + protected.count == allowed.count
         if all { outcome = .empty }
-        if !system.isEmpty { note(.readsBlanked(indices: system, all: all && protected.isEmpty)) }
-        if !protected.isEmpty {
-            note(.protectedReadsBlanked(indices: protected, all: all && system.isEmpty,
-                                        setting: "\(profile.settingsPrefix).protected_indices.roles"))
+        if explain, !system.isEmpty { notes.append(.readsBlanked(indices: system, all: all && protected.isEmpty)) }
+        if explain, !protected.isEmpty {
+            notes.append(.protectedReadsBlanked(indices: protected, all: all && system.isEmpty,
+                                                setting: "\(profile.settingsPrefix).protected_indices.roles"))
         }
     }
 
     // MARK: outcome
 
-    func deny(_ denial: @autoclosure () -> DenialReason, missing: @autoclosure () -> [String]) {
-        outcome = .deny
-        guard records else { return }
-        self.missing = missing()
-        let denial = denial()
+    /// Why it was denied, for the Decision record. Callers set `outcome = .deny` themselves and call
+    /// this only when records are kept (`if records`), so that an outcome-only run builds neither
+    /// the reason nor the missing list; explanations (`notes`) are likewise appended under
+    /// `if explain` at each step. Run is a struct (no allocation per decision), and a mutating
+    /// call cannot take an autoclosure that reads the run itself.
+    mutating func recordDenial(_ denial: DenialReason, missing: [String]) {
+        self.missing = missing
         self.denial = denial
-        if case .special(let special) = denial { note(.denied(special)) }
+        if explain, case .special(let special) = denial { notes.append(.denied(special)) }
     }
 
     func decision() -> Decision {

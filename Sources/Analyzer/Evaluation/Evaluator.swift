@@ -86,7 +86,7 @@ public final class Evaluator: Sendable {
     // MARK: entry point
 
     public func evaluate(_ request: AccessRequest, explain: Bool = true) -> Decision {
-        let run = Run(evaluator: self, context: context(for: request.subject), action: request.action, indices: request.indices, explain: explain)
+        var run = Run(evaluator: self, context: context(for: request.subject), action: request.action, indices: request.indices, explain: explain)
         run.evaluate()
         return run.decision()
     }
@@ -103,7 +103,7 @@ public final class Evaluator: Sendable {
     }
 
     public func evaluate(_ prepared: PreparedSubject, action: String, indices: [String], explain: Bool = true) -> Decision {
-        let run = Run(evaluator: self, context: prepared.context, action: action, indices: indices, explain: explain)
+        var run = Run(evaluator: self, context: prepared.context, action: action, indices: indices, explain: explain)
         run.evaluate()
         return decision(of: run, for: prepared.resolved)
     }
@@ -112,7 +112,7 @@ public final class Evaluator: Sendable {
     /// `evaluate(_:action:indices:explain:)` with `explain: false`, without assembling a Decision).
     public func outcome(_ prepared: PreparedSubject, action: String, indices: [String]) -> Decision.Outcome {
         guard prepared.resolved.canAuthenticate else { return .deny }
-        let run = Run(evaluator: self, context: prepared.context, action: action, indices: indices, explain: false, records: false)
+        var run = Run(evaluator: self, context: prepared.context, action: action, indices: indices, explain: false, records: false)
         run.evaluate()
         return run.outcome
     }
@@ -121,7 +121,7 @@ public final class Evaluator: Sendable {
     /// items' operations): one decision, whose 403 lists every missing action of the set.
     public func evaluate(_ prepared: PreparedSubject, indexActions actions: [String], indices: [String], explain: Bool = true) -> Decision {
         guard actions.count > 1 else { return evaluate(prepared, action: actions.first ?? "", indices: indices, explain: explain) }
-        let run = Run(evaluator: self, context: prepared.context, action: actions[0], indices: indices, explain: explain)
+        var run = Run(evaluator: self, context: prepared.context, action: actions[0], indices: indices, explain: explain)
         run.index(actions: actions.map(plans.plan(for:)), expressions: indices)
         return decision(of: run, for: prepared.resolved)
     }

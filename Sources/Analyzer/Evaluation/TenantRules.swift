@@ -75,21 +75,27 @@ struct TenantRules {
 
     // MARK: the Dashboards index
 
+    /// True when ``intercept(action:expressions:resolution:multiItem:)`` can only answer `.proceed`:
+    /// multitenancy off, or no tenant named and the request not on the Dashboards index alone.
+    /// Nearly every request is told here after a few comparisons.
+    static func leavesAlone(_ settings: DashboardsSettings, requestedTenant: String?, expressions: [String], resolution: IndexResolution) -> Bool {
+        guard settings.multitenancyEnabled else { return true }
+        guard (requestedTenant ?? "").isEmpty else { return false }
+        let onIndex = resolution.names.count == 1 && resolution.names[0] == settings.index
+        let naming = expressions.count == 1 && settings.mayStartWithIndex(expressions[0]) && expressions[0].hasPrefix(settings.index)
+        return resolution.isLocalAll || !(onIndex || naming)
+    }
+
     var privateTenantEnabled: Bool { evaluator.dashboards.privateTenantEnabled }
 
     /// `replaceDashboardsIndex` for a request of `action` on `expressions` (resolved: `resolution`).
     /// `multiItem`: a bulk, mget, msearch or mtermvectors request.
     func intercept(action: String, expressions: [String], resolution: IndexResolution, multiItem: @autoclosure () -> Bool) -> Interception {
         let settings = evaluator.dashboards
-        guard settings.multitenancyEnabled else { return .proceed }
-        let requested = context.subject.requestedTenant ?? ""
-        // Without a tenant only a request on the Dashboards index alone can be intercepted: every
-        // other request (nearly all) is left alone after two comparisons.
-        if requested.isEmpty {
-            let onIndex = resolution.names.count == 1 && resolution.names[0] == settings.index
-            let naming = expressions.count == 1 && expressions[0].hasPrefix(settings.index)
-            guard !resolution.isLocalAll, onIndex || naming else { return .proceed }
+        if Self.leavesAlone(settings, requestedTenant: context.subject.requestedTenant, expressions: expressions, resolution: resolution) {
+            return .proceed
         }
+        let requested = context.subject.requestedTenant ?? ""
         if requested == Self.privateTenant, !settings.privateTenantEnabled { return .refused(.special(.privateTenantDisabled)) }
         let user = context.subject.name
         let isServer = user == settings.serverUsername
@@ -211,7 +217,8 @@ struct TenantRules {
 /// config.yml's `kibana` settings, read once per evaluator (the Dashboards-index step runs on
 /// every decision): `multitenancy_enabled` (default true), `private_tenant_enabled` (true),
 /// `index` (`.kibana`) and `server_username` (`kibanaserver`), the defaults of `ConfigV7.Kibana`.
-struct DashboardsSettings: Sendable {
+/// A class: handing it to a step costs one reference, not a copy of its strings.
+final class DashboardsSettings: Sendable {
     let multitenancyEnabled: Bool
     let privateTenantEnabled: Bool
     let index: String
@@ -222,6 +229,20 @@ struct DashboardsSettings: Sendable {
         privateTenantEnabled = dynamic.raw[path: "kibana.private_tenant_enabled"]?.bool ?? true
         index = dynamic.raw[path: "kibana.index"]?.string ?? ".kibana"
         serverUsername = dynamic.raw[path: "kibana.server_username"]?.string ?? "kibanaserver"
+        indexBytes = index.utf8.allSatisfy { $0 < 0x80 } ? Array(index.utf8) : nil
+    }
+
+    /// The Dashboards index name's bytes when it is ASCII, else nil.
+    private let indexBytes: [UInt8]?
+
+    /// False only when `text` cannot start with the Dashboards index name (`text.hasPrefix(index)`
+    /// is then false too: an ASCII name has no other canonically equivalent spelling, so a
+    /// string starting with it starts with its bytes). A byte comparison, for the common case.
+    func mayStartWithIndex(_ text: String) -> Bool {
+        guard let indexBytes else { return true }
+        var utf8 = text.utf8.makeIterator()
+        for byte in indexBytes where utf8.next() != byte { return false }
+        return true
     }
 }
 
@@ -234,7 +255,10 @@ extension Run {
     /// The privileges interceptor's step on a request (`clusterLevel`: after the cluster privilege
     /// passed) or on one index-level request (`named`: the expressions it names; empty for the
     /// sub-requests of a multi-item request, which name concrete indices). True when it decided.
-    func interceptDashboardsIndex(action: String, named: [String], resolution: IndexResolution, clusterLevel: Bool) -> Bool {
+    mutating func interceptDashboardsIndex(action: String, named: [String], resolution: IndexResolution, clusterLevel: Bool) -> Bool {
+        if TenantRules.leavesAlone(evaluator.dashboards, requestedTenant: subject.requestedTenant, expressions: named, resolution: resolution) {
+            return false
+        }
         let rules = TenantRules(run: self)
         // The multi-item test (a set lookup) only runs on the rare path that needs it.
         switch rules.intercept(action: action, expressions: named, resolution: resolution,
@@ -244,14 +268,18 @@ extension Run {
         case .granted(let reason):
             outcome = .allow
             allowed = resolution.names
-            note(reason)
+            if explain { notes.append(reason) }
             return true
         case .refused(let reason):
             let refusal = clusterLevel ? rules.rules.refusalOnClusterAction : rules.rules.refusalOnIndexAction
-            note(.tenantCheckRefused(reason, ignored: refusal == .allowed))
+            if explain { notes.append(.tenantCheckRefused(reason, ignored: refusal == .allowed)) }
             switch refusal {
-            case .deniedNamingAction: deny(reason, missing: [action])
-            case .deniedListingNothing: deny(reason, missing: [])
+            case .deniedNamingAction:
+                outcome = .deny
+                if records { recordDenial(reason, missing: [action]) }
+            case .deniedListingNothing:
+                outcome = .deny
+                if records { recordDenial(reason, missing: []) }
             case .allowed: return false  // only logged: the request goes on as the cluster privilege allowed it
             }
             return true
