@@ -13,21 +13,26 @@ struct DiffCoverageTests {
 
     /// One role `logs` with `patterns`, mapped from backend role `ops`.
     static func input(_ patterns: [String]) throws -> DiffInput {
+        DiffInput(config: try searchRole("logs", patterns: patterns, mapping: "backend_roles: [ops]"), catalog: Catalog(profile: .default))
+    }
+
+    /// A configuration of one role granting search on `patterns`, with one mapping line for it.
+    static func searchRole(_ role: String, patterns: [String], mapping: String) throws -> SecurityConfig {
         let loader = ConfigLoader()
         let list = patterns.map { "'\($0)'" }.joined(separator: ", ")
         var config = try loader.load(text: """
             _meta: {type: roles, config_version: 2}
-            logs:
+            \(role):
               index_permissions:
               - index_patterns: [\(list)]
                 allowed_actions: ['indices:data/read/search']
             """, name: "roles.yml").config
         config.roleMappings = try loader.load(text: """
             _meta: {type: rolesmapping, config_version: 2}
-            logs:
-              backend_roles: [ops]
+            \(role):
+              \(mapping)
             """, name: "roles_mapping.yml").config.roleMappings
-        return DiffInput(config: config, catalog: Catalog(profile: .default))
+        return config
     }
 
     /// The verdict, and the witnesses on the search action as (index, SRC outcome, DST outcome).

@@ -16,19 +16,7 @@ struct DiffSharingTests {
     /// One role `own` granting search on `patterns`, mapped to `users` by name (each an internal user).
     static func input(_ patterns: [String], users: [String]) throws -> DiffInput {
         let loader = ConfigLoader()
-        let list = patterns.map { "'\($0)'" }.joined(separator: ", ")
-        var config = try loader.load(text: """
-            _meta: {type: roles, config_version: 2}
-            own:
-              index_permissions:
-              - index_patterns: [\(list)]
-                allowed_actions: ['indices:data/read/search']
-            """, name: "roles.yml").config
-        config.roleMappings = try loader.load(text: """
-            _meta: {type: rolesmapping, config_version: 2}
-            own:
-              users: [\(users.joined(separator: ", "))]
-            """, name: "roles_mapping.yml").config.roleMappings
+        var config = try DiffCoverageTests.searchRole("own", patterns: patterns, mapping: "users: [\(users.joined(separator: ", "))]")
         config.internalUsers = try loader.load(text: "_meta: {type: internalusers, config_version: 2}\n"
             + users.map { "\($0):\n  hash: '\(hash)'\n" }.joined(), name: "internal_users.yml").config.internalUsers
         return DiffInput(config: config, catalog: Catalog(profile: .default))
