@@ -40,26 +40,69 @@ public struct BatchResult: Sendable {
     }
 }
 
+/// What the text report keeps of decided cases, so that a run need not hold their decisions:
+/// without expectations, one table row per case; with them, the block of each case that disagrees.
+public struct BatchTextPart: Sendable {
+    let hasExpectations: Bool
+    var rows: [[String]] = []
+    var blocks: [String] = []
+    var cases = 0
+    /// Denied cases (without expectations) or disagreeing ones (with them).
+    var failing = 0
+
+    public init(hasExpectations: Bool) {
+        self.hasExpectations = hasExpectations
+    }
+
+    /// Exit status: with expectations, 1 when any case disagrees; without, 1 when any is denied.
+    public var failed: Bool { failing > 0 }
+
+    mutating func add(_ testCase: BatchCase, decision: Decision, disagreement: String?, file: String) {
+        cases += 1
+        if hasExpectations {
+            guard let disagreement else { return }
+            failing += 1
+            blocks.append("\(file):\(testCase.line): case \(testCase.id): \(disagreement)\n"
+                          + DecisionReport.text(decision).split(separator: "\n").map { "    \($0)\n" }.joined() + "\n")
+        } else {
+            if decision.outcome == .deny { failing += 1 }
+            rows.append([testCase.id, decision.outcome.rawValue.uppercased(), decision.subject.name, decision.action,
+                         decision.requestedIndices.joined(separator: ",")])
+        }
+    }
+
+    /// Appends a later part (the parts of a run arrive in the cases' order).
+    public mutating func append(_ other: BatchTextPart) {
+        rows += other.rows
+        blocks += other.blocks
+        cases += other.cases
+        failing += other.failing
+    }
+}
+
 public enum BatchReport {
     public static func text(_ result: BatchResult) -> String {
-        var out = ""
-        if result.hasExpectations {
-            for entry in result.disagreements {
-                out += "\(result.file):\(entry.testCase.line): case \(entry.testCase.id): \(entry.disagreement ?? "")\n"
-                out += DecisionReport.text(entry.decision).split(separator: "\n").map { "    \($0)\n" }.joined()
-                out += "\n"
-            }
-            let disagreeing = result.entries.count { $0.disagreement != nil }
-            out += "\(result.entries.count) cases: \(result.entries.count - disagreeing) as expected, \(disagreeing) disagree\n"
-        } else {
-            out += TextTable.render(result.entries.map { entry in
-                [entry.testCase.id, entry.decision.outcome.rawValue.uppercased(), entry.decision.subject.name, entry.decision.action,
-                 entry.decision.requestedIndices.joined(separator: ",")]
-            })
-            let denied = result.entries.count { $0.decision.outcome == .deny }
-            out += "\(result.entries.count) cases: \(result.entries.count - denied) allowed, \(denied) denied\n"
+        var part = BatchTextPart(hasExpectations: result.hasExpectations)
+        for entry in result.entries {
+            part.add(entry.testCase, decision: entry.decision, disagreement: entry.disagreement, file: result.file)
         }
-        return out
+        return text(part)
+    }
+
+    /// The text part of one slice of a run, rendered as its cases are decided.
+    public static func textPart(_ decisions: BatchRunner.Decisions, cases: BatchCases, file: String) -> BatchTextPart {
+        var part = BatchTextPart(hasExpectations: cases.hasExpectations)
+        for decided in decisions {
+            part.add(cases[decided.position], decision: decided.decision, disagreement: decided.disagreement, file: file)
+        }
+        return part
+    }
+
+    public static func text(_ part: BatchTextPart) -> String {
+        if part.hasExpectations {
+            return part.blocks.joined() + "\(part.cases) cases: \(part.cases - part.failing) as expected, \(part.failing) disagree\n"
+        }
+        return TextTable.render(part.rows) + "\(part.cases) cases: \(part.cases - part.failing) allowed, \(part.failing) denied\n"
     }
 
     /// The version of the batch JSON Lines shape. 2: a case that is not explained (it agrees with

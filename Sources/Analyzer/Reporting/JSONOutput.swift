@@ -38,18 +38,26 @@ public struct JSONNullable<Wrapped: Encodable & Sendable>: Encodable, Sendable {
     }
 }
 
-/// Plain-text tables: columns padded to the widest cell, two spaces apart.
+/// Plain-text tables: columns padded to the widest cell, two spaces apart. Widths count characters
+/// (grapheme clusters), for measuring and for padding alike, so no cell is ever cut.
 public enum TextTable {
     public static func render(_ rows: [[String]]) -> String {
         guard let columns = rows.map(\.count).max() else { return "" }
         var widths = [Int](repeating: 0, count: columns)
-        for row in rows {
-            for (index, cell) in row.enumerated() where index < columns - 1 { widths[index] = max(widths[index], cell.count) }
+        let counts = rows.map { row in row.map(\.count) }
+        for row in counts {
+            for (index, count) in row.enumerated() where index < columns - 1 { widths[index] = max(widths[index], count) }
         }
-        return rows.map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
+        var out = ""
+        for (number, row) in rows.enumerated() {
+            for (index, cell) in row.enumerated() {
+                out += cell
+                if index < row.count - 1 {
+                    out += String(repeating: " ", count: widths[index] - counts[number][index] + 2)
+                }
+            }
+            out += "\n"
+        }
+        return out
     }
 }
