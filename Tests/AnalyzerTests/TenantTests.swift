@@ -320,5 +320,11 @@ struct TenantTests {
         let accented = settings(index: "caf\u{E9}")
         #expect(accented.mayStartWithIndex("cafe\u{301}-1") && "cafe\u{301}-1".hasPrefix("caf\u{E9}"))
         #expect(!leavesAlone(accented, "cafe\u{301}-1"))
+        // An ASCII name, and a text whose differing character is canonically equivalent to the
+        // name's (U+037E is `;`): String.hasPrefix holds, so the bytes must not rule it out.
+        let semicolon = settings(index: ".kib;ana")
+        #expect(".kib\u{37E}ana_1".hasPrefix(".kib;ana") && semicolon.mayStartWithIndex(".kib\u{37E}ana_1"))
+        #expect(!leavesAlone(semicolon, ".kib\u{37E}ana_1"))
+        #expect(!semicolon.mayStartWithIndex(".kib:ana_1"))
     }
 }

@@ -63,8 +63,6 @@ enum YAMLNode: Sendable {
         }
     }
 
-    var line: Int { mark.line }
-
     /// The tag as written (see ``Scalar/tag``); nil for untagged lists and mappings.
     var tag: String? {
         switch self {

@@ -235,13 +235,18 @@ final class DashboardsSettings: Sendable {
     /// The Dashboards index name's bytes when it is ASCII, else nil.
     private let indexBytes: [UInt8]?
 
-    /// False only when `text` cannot start with the Dashboards index name (`text.hasPrefix(index)`
-    /// is then false too: an ASCII name has no other canonically equivalent spelling, so a
-    /// string starting with it starts with its bytes). A byte comparison, for the common case.
+    /// False only when `text.hasPrefix(index)` is false too; a byte comparison for the common case.
+    /// The text is told apart only where it is shorter or its first differing byte is ASCII: an ASCII
+    /// character is canonically equivalent to itself alone. Some non-ASCII characters are equivalent
+    /// to an ASCII one (U+037E GREEK QUESTION MARK is `;`, U+212A KELVIN SIGN is `K`), so a
+    /// differing non-ASCII byte leaves the answer to `hasPrefix`.
     func mayStartWithIndex(_ text: String) -> Bool {
         guard let indexBytes else { return true }
         var utf8 = text.utf8.makeIterator()
-        for byte in indexBytes where utf8.next() != byte { return false }
+        for byte in indexBytes {
+            let next = utf8.next()
+            if next != byte { return next.map { $0 >= 0x80 } ?? false }
+        }
         return true
     }
 }

@@ -31,12 +31,12 @@ public struct BatchResult: Sendable {
 
     public var hasExpectations: Bool { cases.hasExpectations }
     public var disagreements: [Entry] { entries.filter { $0.disagreement != nil } }
-    public var denials: [Entry] { entries.filter { $0.decision.outcome == .deny } }
 
-    /// Exit status: with expectations, 1 when any case disagrees; without, 1 when any is denied.
-    /// (Answered without collecting the entries: a copy of each costs a retain per field.)
+    /// Exit status (``BatchCounts/failed(hasExpectations:)``).
     public var failed: Bool {
-        hasExpectations ? entries.contains { $0.disagreement != nil } : entries.contains { $0.decision.outcome == .deny }
+        var counts = BatchCounts()
+        for entry in entries { counts.add(entry.decision.outcome, disagrees: entry.disagreement != nil) }
+        return counts.failed(hasExpectations: hasExpectations)
     }
 }
 
@@ -46,26 +46,21 @@ public struct BatchTextPart: Sendable {
     let hasExpectations: Bool
     var rows: [[String]] = []
     var blocks: [String] = []
-    var cases = 0
-    /// Denied cases (without expectations) or disagreeing ones (with them).
-    var failing = 0
+    var counts = BatchCounts()
 
     public init(hasExpectations: Bool) {
         self.hasExpectations = hasExpectations
     }
 
-    /// Exit status: with expectations, 1 when any case disagrees; without, 1 when any is denied.
-    public var failed: Bool { failing > 0 }
+    public var failed: Bool { counts.failed(hasExpectations: hasExpectations) }
 
     mutating func add(_ testCase: BatchCase, decision: Decision, disagreement: String?, file: String) {
-        cases += 1
+        counts.add(decision.outcome, disagrees: disagreement != nil)
         if hasExpectations {
             guard let disagreement else { return }
-            failing += 1
             blocks.append("\(file):\(testCase.line): case \(testCase.id): \(disagreement)\n"
                           + DecisionReport.text(decision).split(separator: "\n").map { "    \($0)\n" }.joined() + "\n")
         } else {
-            if decision.outcome == .deny { failing += 1 }
             rows.append([testCase.id, decision.outcome.rawValue.uppercased(), decision.subject.name, decision.action,
                          decision.requestedIndices.joined(separator: ",")])
         }
@@ -75,8 +70,7 @@ public struct BatchTextPart: Sendable {
     public mutating func append(_ other: BatchTextPart) {
         rows += other.rows
         blocks += other.blocks
-        cases += other.cases
-        failing += other.failing
+        counts += other.counts
     }
 }
 
@@ -90,19 +84,20 @@ public enum BatchReport {
     }
 
     /// The text part of one slice of a run, rendered as its cases are decided.
-    public static func textPart(_ decisions: BatchRunner.Decisions, cases: BatchCases, file: String) -> BatchTextPart {
-        var part = BatchTextPart(hasExpectations: cases.hasExpectations)
+    public static func textPart(_ decisions: BatchRunner.Decisions, file: String) -> BatchTextPart {
+        var part = BatchTextPart(hasExpectations: decisions.cases.hasExpectations)
         for decided in decisions {
-            part.add(cases[decided.position], decision: decided.decision, disagreement: decided.disagreement, file: file)
+            part.add(decisions.cases[decided.position], decision: decided.decision, disagreement: decided.disagreement, file: file)
         }
         return part
     }
 
     public static func text(_ part: BatchTextPart) -> String {
+        let counts = part.counts
         if part.hasExpectations {
-            return part.blocks.joined() + "\(part.cases) cases: \(part.cases - part.failing) as expected, \(part.failing) disagree\n"
+            return part.blocks.joined() + "\(counts.cases) cases: \(counts.cases - counts.unexpected) as expected, \(counts.unexpected) disagree\n"
         }
-        return TextTable.render(part.rows) + "\(part.cases) cases: \(part.cases - part.failing) allowed, \(part.failing) denied\n"
+        return TextTable.render(part.rows) + "\(counts.cases) cases: \(counts.cases - counts.deny) allowed, \(counts.deny) denied\n"
     }
 
     /// The version of the batch JSON Lines shape. 2: a case that is not explained (it agrees with

@@ -96,7 +96,7 @@ struct CheckCommand: ParsableCommand {
         } else {
             // The table's columns are as wide as their widest cell, so the rows are kept, not the decisions.
             var text = BatchTextPart(hasExpectations: cases.hasExpectations)
-            try runner.run(cases, render: { BatchReport.textPart($0, cases: cases, file: path) }, deliver: { text.append($0) })
+            try runner.run(cases, render: { BatchReport.textPart($0, file: path) }, deliver: { text.append($0) })
             emit(BatchReport.text(text))
             failed = text.failed
         }
