@@ -244,6 +244,16 @@ final class HashedNames: Sendable {
 struct ByteSet: Sendable {
     private var low: UInt64 = 0, midLow: UInt64 = 0, midHigh: UInt64 = 0, high: UInt64 = 0
 
+    init() {}
+
+    init(_ bytes: some Sequence<UInt8>) {
+        for byte in bytes { insert(byte) }
+    }
+
+    func isSubset(of other: ByteSet) -> Bool {
+        low & ~other.low == 0 && midLow & ~other.midLow == 0 && midHigh & ~other.midHigh == 0 && high & ~other.high == 0
+    }
+
     mutating func insert(_ byte: UInt8) {
         let bit: UInt64 = 1 << UInt64(byte & 63)
         switch byte >> 6 {

@@ -4,33 +4,12 @@ struct DiffRun {
     let source: DiffSide
     let target: DiffSide
     let maxWitnesses: Int
-    private let texts = PatternTexts()
-    private var inclusions: [UInt64: Bool] = [:]
-    /// Per (members set, others set): what `direction` learns without the evaluators.
+    private let texts: PatternTexts
+    /// Which patterns include which: pair facts for the run, bit sets for the subject being compared.
+    private var coverage: PatternCoverage
+    /// Per (members set, others set): what `direction` learns without the evaluators, for the
+    /// subject being compared.
     private var analyses: [UInt64: DirectionAnalysis] = [:]
-    /// Per pattern id, its own shortest names once worked out (`shortestNames`).
-    private var ownNames: [[String]?] = []
-    /// For the subject being compared, per side of the members (0: source): the other side's
-    /// patterns, sorted, and each member's coverers among them (`coverers(of:side:)`).
-    private var otherKinds = [PatternsByKind(), PatternsByKind()]
-    /// Per side, per member pattern id: its coverers for the subject being compared, valid while
-    /// `coveringStamps[side][id]` is `subjectStamp` (an array read per member, no hashing). Each
-    /// subject starts a new stamp: its other-side patterns differ, and a list kept from an earlier
-    /// subject would miss this one's coverers.
-    private var coveringLists: [[[Int32]]] = [[], []]
-    private var coveringStamps: [[Int]] = [[], []]
-    private var subjectStamp = 0
-    /// Per pattern id of another form (glob, regex, contains): its bit in `CoverTrials`, -1 until given one.
-    private var otherBits: [Int] = []
-    /// Per bit of `CoverTrials`: its pattern id.
-    private var bitPatterns: [Int32] = []
-    /// For the subject being compared, per side of the members: the other side's patterns of
-    /// another form, as a bit set over `otherBits`.
-    private var otherMasks: [[UInt64]] = [[], []]
-    /// Per member pattern id: which other-form patterns were already tested as its coverers, and
-    /// which cover it. The test depends on the two patterns alone, so it holds across subjects
-    /// (whose other-side patterns differ, but mostly draw on the same roles).
-    private var trials: [CoverTrials] = []
     /// Names every side treats specially whatever the grants: tried when the sides check an action differently.
     private let specialNames: [String]
 
@@ -50,6 +29,9 @@ struct DiffRun {
         self.source = source
         self.target = target
         self.maxWitnesses = maxWitnesses
+        let texts = PatternTexts()
+        self.texts = texts
+        coverage = PatternCoverage(texts: texts)
         let rank = Dictionary(Self.everyday.enumerated().map { ($0.element, $0.offset) }) { first, _ in first }
         order = source.universe.indices.sorted { (rank[source.universe[$0]] ?? Int.max, $0) < (rank[source.universe[$1]] ?? Int.max, $1) }
         mixedRoutes = order.filter { (source.plans[$0].route == .index) != (target.plans[$0].route == .index) }
@@ -63,41 +45,21 @@ struct DiffRun {
         specialNames = Array(Set(listed.compactMap(DiffSubjects.representative))).sorted()
     }
 
-    /// What one direction between two grant sets comes to, whatever the action: the members no
-    /// single pattern of the other set includes, their own shortest names the other set's plain
-    /// patterns leave out, and (once asked) the comparison of those members with the other set.
+    /// What one direction between two grant sets comes to, whatever the action.
     private struct DirectionAnalysis {
-        let uncovered: [Int32]
-        /// The uncovered members' own shortest names, in no order, perhaps repeated (`OwnNames`
-        /// yields them in order); those the other set's plain (non-regex) patterns match are
-        /// skipped when tried, checked only as far as the trial goes.
-        let own: [String]
+        /// Some member is included by no single pattern of the other set.
+        let differs: Bool
+        /// The first name the witness search tries (the uncovered members' own names in `OwnNames`
+        /// order, those a plain pattern of the other set matches skipped), found without listing
+        /// every uncovered member: the least own name of an uncovered member, when the other set's
+        /// plain patterns leave it out; else nil, and the search starts from the beginning.
+        let first: String?
+        /// Listed once the first name decided nothing: the uncovered members, their own shortest
+        /// names (in no order, perhaps repeated: `OwnNames` yields them in order), and the
+        /// comparison of those members with the other set.
+        var uncovered: [Int32]?
+        var own: [String] = []
         var comparison: NameSetComparison?
-    }
-
-    /// A set of pattern ids sorted by kind, each list ascending.
-    private struct PatternsByKind {
-        var anything: [Int32] = [], exact: [Int32] = [], prefixes: [Int32] = [], nothing: [Int32] = [], other: [Int32] = []
-
-        init() {}
-
-        init(_ ids: Set<Int32>, _ texts: PatternTexts) {
-            for id in ids.sorted() {
-                switch texts.kinds[Int(id)] {
-                case .anything: anything.append(id)
-                case .exact: exact.append(id)
-                case .prefix: prefixes.append(id)
-                case .nothing: nothing.append(id)
-                case .other: other.append(id)
-                }
-            }
-        }
-    }
-
-    /// Two bit sets over `otherBits`: tested, and found covering.
-    private struct CoverTrials {
-        var tested: [UInt64] = []
-        var covering: [UInt64] = []
     }
 
     /// What one subject's comparison collects.
@@ -194,17 +156,20 @@ struct DiffRun {
                                             _ sets: (source: [Int32], target: [Int32]), alike sameContext: Bool, _ findings: inout Findings) {
         let (sourceSets, targetSets) = sets
         let everything = texts.id("*")
-        // Each side's patterns at the positions compared, the candidates `coverers` looks through.
-        var granted: [Set<Int32>] = [[], []]
+        // Each side's patterns at the positions compared: every member and set `coverage` is asked about.
+        var granted: [[Int32]] = [[], []]
         var seenSets: [Set<Int32>] = [[], []]
         for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
             for (side, id) in [sourceSets[position], targetSets[position]].enumerated() where seenSets[side].insert(id).inserted {
-                granted[side].formUnion(texts.sets[Int(id)])
+                granted[side] += texts.sets[Int(id)]
             }
         }
-        otherKinds = [PatternsByKind(granted[1], texts), PatternsByKind(granted[0], texts)]
-        otherMasks = [otherMask(otherKinds[0].other), otherMask(otherKinds[1].other)]
-        subjectStamp += 1
+        coverage.begin(granted.map { ids in
+            var unique: [Int32] = []
+            unique.reserveCapacity(ids.count)
+            for id in ids.sorted() where unique.last != id { unique.append(id) }
+            return unique
+        })
         analyses = [:]
         for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
             let first = sourceSets[position], second = targetSets[position]
@@ -266,37 +231,44 @@ struct DiffRun {
     /// Whether the names the set `members` grants beyond the set `others` are decided differently:
     /// nil when that is settled (no such name, or a witness recorded), else why it is not.
     ///
-    /// A member is covered when one pattern of the other side includes it (pairwise inclusion,
-    /// cached across subjects); the uncovered ones are first tried on their own shortest names,
-    /// confirmed by the evaluators, and only then compared with the other side's whole union.
-    /// Everything but the evaluators' confirmation depends on the two sets alone, so it is worked
-    /// out once per pair of sets (actions and subjects share few).
+    /// A member is covered when one pattern of the other side includes it (`PatternCoverage`); the
+    /// uncovered ones are first tried on their own shortest names, confirmed by the evaluators, and
+    /// only then compared with the other side's whole union. Everything but the evaluators'
+    /// confirmation depends on the two sets alone, so it is worked out once per pair of sets.
     private mutating func direction(_ members: Int32, over others: Int32, side: Int, _ position: Int, _ sourceSubject: SideSubject,
                                     _ targetSubject: SideSubject, _ findings: inout Findings) -> DiffResult.Undecided.Reason? {
         let key = UInt64(UInt32(bitPattern: members)) << 32 | UInt64(UInt32(bitPattern: others))
-        let analysis: DirectionAnalysis
+        var analysis: DirectionAnalysis
         if let known = analyses[key] {
             analysis = known
         } else {
-            analysis = analyze(texts.sets[Int(members)], over: texts.sets[Int(others)], side: side)
+            analysis = analyze(members, over: others, side: side)
             analyses[key] = analysis
         }
-        guard !analysis.uncovered.isEmpty else { return nil }
+        guard analysis.differs else { return nil }
+        // Usually the first name decides (an uncovered member's own name is mostly a witness).
+        if let first = analysis.first, confirm(position, CollectionOfOne(first), sourceSubject, targetSubject, &findings) { return nil }
         let texts = texts, otherIDs = texts.sets[Int(others)]
-        let plainMatch = { (name: String) in
-            otherIDs.contains { id in
-                let pattern = texts.patterns[Int(id)]
-                return !pattern.isRegex && pattern.matches(name)
-            }
+        let plainMatch = { (name: String) in Self.plainPatternMatches(name, otherIDs, texts) }
+        let uncovered: [Int32]
+        if let known = analysis.uncovered {
+            uncovered = known
+        } else {
+            uncovered = texts.sets[Int(members)].filter { !coverage.isCovered($0, side: side, by: others) }
+            analysis.uncovered = uncovered
+            analysis.own = uncovered.flatMap { coverage.shortestNames($0) }
+            analyses[key] = analysis
         }
-        if confirm(position, OwnNames(analysis.own).lazy.filter { !plainMatch($0) }, sourceSubject, targetSubject, &findings) {
+        // The first name, when known, was tried above and is the search's first.
+        let tried = analysis.first == nil ? 0 : 1
+        if confirm(position, OwnNames(analysis.own).lazy.filter { !plainMatch($0) }.dropFirst(tried), sourceSubject, targetSubject, &findings) {
             return nil
         }
         let comparison: NameSetComparison
         if let known = analysis.comparison {
             comparison = known
         } else {
-            comparison = NameSetComparison.compare(texts.patterns(analysis.uncovered), texts.patterns(texts.sets[Int(others)]))
+            comparison = NameSetComparison.compare(texts.patterns(uncovered), texts.patterns(otherIDs))
             analyses[key]?.comparison = comparison
         }
         if let reason = comparison.undecided { return .comparison(reason) }
@@ -306,199 +278,39 @@ struct DiffRun {
         case .names(let names):
             if confirm(position, names, sourceSubject, targetSubject, &findings) { return nil }
             // Exact names are the whole difference: tried and decided alike, so no difference.
-            let exact = texts.patterns(analysis.uncovered).allSatisfy(\.isExact) && names.count < NameSetComparison.candidateCount
+            let exact = texts.patterns(uncovered).allSatisfy(\.isExact) && names.count < NameSetComparison.candidateCount
             return exact ? nil : .unconfirmed
         }
     }
 
-    /// The uncovered members of `members` over `others`, their own shortest names (shortest first,
-    /// then by code units: the same witness on every run). `side`: 0 when `members` is the
-    /// source's set, 1 the target's (whose coverers `coverers(of:side:)` looks up).
-    private mutating func analyze(_ members: [Int32], over others: [Int32], side: Int) -> DirectionAnalysis {
-        // A member is covered when one pattern of `others` covers it: one of its coverers among
-        // the subject's other-side patterns (worked out once per subject) is in `others`.
-        var uncovered: [Int32] = []
-        for member in members where !Self.sortedContains(others, member) {
-            if !coverers(of: member, side: side).contains(where: { Self.sortedContains(others, $0) }) { uncovered.append(member) }
+    /// Whether some member of `members` is included by no single pattern of `others`, and the
+    /// least own name (shortest, then by code units: the same witness on every run) of such a
+    /// member. Coverage is asked only of members that could still change the answer. `side`: 0
+    /// when `members` is the source's set, 1 the target's.
+    private mutating func analyze(_ members: Int32, over others: Int32, side: Int) -> DirectionAnalysis {
+        var differs = false
+        var least: String?
+        let improves = { (name: String) in least.map { OwnNames.precedes(name, $0) } ?? true }
+        for member in texts.sets[Int(members)] {
+            // Names not yet worked out cost an automaton: coverage is asked first then.
+            if differs, let names = coverage.knownShortestNames(member), !names.contains(where: improves) { continue }
+            guard !coverage.isCovered(member, side: side, by: others) else { continue }
+            differs = true
+            for name in coverage.shortestNames(member) where improves(name) { least = name }
         }
-        guard !uncovered.isEmpty else { return DirectionAnalysis(uncovered: [], own: [], comparison: nil) }
-        var own: [String] = []
-        for member in uncovered { own += shortestNames(member) }
-        return DirectionAnalysis(uncovered: uncovered, own: own, comparison: nil)
+        // A least name that a plain pattern of `others` matches is skipped by the search: leave
+        // the search to the full list then.
+        let first = least.flatMap { Self.plainPatternMatches($0, texts.sets[Int(others)], texts) ? nil : $0 }
+        return DirectionAnalysis(differs: differs, first: first)
     }
 
-    /// Whether the sorted list `ids` holds `id`.
-    private static func sortedContains(_ ids: [Int32], _ id: Int32) -> Bool {
-        var low = 0, high = ids.count
-        while low < high {
-            let middle = (low + high) / 2
-            if ids[middle] < id { low = middle + 1 } else { high = middle }
+    /// Whether a plain (non-regex) pattern of `set` matches `name`: such a name is granted on the
+    /// other side too, so the witness search skips it.
+    private static func plainPatternMatches(_ name: String, _ set: [Int32], _ texts: PatternTexts) -> Bool {
+        set.contains { id in
+            let pattern = texts.patterns[Int(id)]
+            return !pattern.isRegex && pattern.matches(name)
         }
-        return low < ids.count && ids[low] == id
-    }
-
-    /// The patterns among the subject's other-side patterns (`otherPatterns[side]`: every pattern
-    /// the other side grants the subject at some index position) that cover `member`, cached per
-    /// subject. A member outside a set is covered by that set iff one of these is in it.
-    ///
-    /// As `covers` pair by pair, with the shortcuts that spare a cache entry per pair: an exact name
-    /// is covered by `*`, by a prefix it starts with, or by a pattern of another form whose
-    /// automaton accepts it, never by another exact name; a prefix pattern by `*`, a shorter
-    /// prefix, or a pattern of another form that `covers` it, never by an exact name.
-    private mutating func coverers(of member: Int32, side: Int) -> [Int32] {
-        let slot = Int(member)
-        if slot < coveringStamps[side].count, coveringStamps[side][slot] == subjectStamp { return coveringLists[side][slot] }
-        var found: [Int32] = []
-        let candidates = otherKinds[side]
-        found += candidates.anything
-        switch texts.kinds[Int(member)] {
-        case .nothing:
-            // A blank pattern matches no name: every pattern covers it (`covers`).
-            found = candidates.anything + candidates.exact + candidates.prefixes + candidates.nothing + candidates.other
-        case .anything:
-            // Only `*` covers `*` (a prefix or exact name never does; another form as `covers` says).
-            appendOtherCoverers(of: member, side: side, to: &found)
-        case .exact:
-            for other in candidates.prefixes where texts.literal(member, startsWith: other) { found.append(other) }
-            appendOtherCoverers(of: member, side: side, to: &found)
-        case .prefix:
-            for other in candidates.prefixes where texts.literal(member, startsWith: other) { found.append(other) }
-            appendOtherCoverers(of: member, side: side, to: &found)
-        case .other:
-            let names = shortestNames(member)
-            // An exact name covers only a pattern whose every name is that one (`covers`): not one
-            // with two distinct own names.
-            let groups = names.count > 1 ? [candidates.prefixes, candidates.nothing]
-                : [candidates.exact, candidates.prefixes, candidates.nothing]
-            for group in groups {
-                for other in group where covers(other, member, names: names) { found.append(other) }
-            }
-            appendOtherCoverers(of: member, side: side, to: &found)
-        }
-        found.removeAll { $0 == member }
-        if coveringStamps[side].count <= slot {
-            let missing = slot + 1 - coveringStamps[side].count
-            coveringStamps[side] += repeatElement(0, count: missing)
-            coveringLists[side] += repeatElement([], count: missing)
-        }
-        coveringStamps[side][slot] = subjectStamp
-        coveringLists[side][slot] = found
-        return found
-    }
-
-    /// Appends the patterns of another form among the subject's other-side ones (`otherMasks[side]`)
-    /// that cover `member`, each pair tested once per run (`trials`): an exact name on the
-    /// pattern's automaton (a pattern outside the translated subset, with no automaton, covers
-    /// nothing), any other member by `covers`.
-    private mutating func appendOtherCoverers(of member: Int32, side: Int, to found: inout [Int32]) {
-        let mask = otherMasks[side]
-        guard !mask.isEmpty else { return }
-        let slot = Int(member)
-        if trials.count <= slot { trials += repeatElement(CoverTrials(), count: slot + 1 - trials.count) }
-        var entry = CoverTrials()
-        swap(&entry, &trials[slot])
-        if entry.tested.count < mask.count {
-            let missing = mask.count - entry.tested.count
-            entry.tested += repeatElement(0, count: missing)
-            entry.covering += repeatElement(0, count: missing)
-        }
-        let isExact = texts.kinds[slot] == .exact
-        var names: [String]?
-        for word in mask.indices {
-            var untested = mask[word] & ~entry.tested[word]
-            while untested != 0 {
-                let bit = untested.trailingZeroBitCount
-                untested &= untested - 1
-                let other = bitPatterns[word * 64 + bit]
-                let covered: Bool
-                if isExact {
-                    covered = texts.determinized(other)?.accepts(bytes: texts.literal(member)) ?? false
-                } else {
-                    let own = names ?? shortestNames(member)
-                    names = own
-                    covered = covers(other, member, names: own)
-                }
-                entry.tested[word] |= UInt64(1) << UInt64(bit)
-                if covered { entry.covering[word] |= UInt64(1) << UInt64(bit) }
-            }
-            var hits = mask[word] & entry.covering[word]
-            while hits != 0 {
-                found.append(bitPatterns[word * 64 + hits.trailingZeroBitCount])
-                hits &= hits - 1
-            }
-        }
-        swap(&entry, &trials[slot])
-    }
-
-    /// The bit of an other-form pattern in `CoverTrials`, given on first use.
-    private mutating func otherBit(_ id: Int32) -> Int {
-        let slot = Int(id)
-        if otherBits.count <= slot { otherBits += repeatElement(-1, count: slot + 1 - otherBits.count) }
-        if otherBits[slot] < 0 {
-            otherBits[slot] = bitPatterns.count
-            bitPatterns.append(id)
-        }
-        return otherBits[slot]
-    }
-
-    /// A bit set over `otherBits` of the given other-form patterns.
-    private mutating func otherMask(_ ids: [Int32]) -> [UInt64] {
-        var mask: [UInt64] = []
-        for id in ids {
-            let bit = otherBit(id)
-            if mask.count <= bit / 64 { mask += repeatElement(0, count: bit / 64 + 1 - mask.count) }
-            mask[bit / 64] |= UInt64(1) << UInt64(bit % 64)
-        }
-        return mask
-    }
-
-    /// Whether every name `member` matches is matched by `pattern` (Java semantics; cached).
-    /// `names`: the member's own shortest names (`shortestNames`).
-    private mutating func covers(_ pattern: Int32, _ member: Int32, names: [String]) -> Bool {
-        if pattern == member { return true }
-        let outerKind = texts.kinds[Int(pattern)], innerKind = texts.kinds[Int(member)]
-        switch (outerKind, innerKind) {
-        case (.anything, _), (_, .nothing): return true
-        case (.prefix, .prefix), (.prefix, .exact): return texts.literal(member, startsWith: pattern)
-        case (.exact, .exact), (.exact, .prefix), (.exact, .anything), (.prefix, .anything): return false
-        default: break
-        }
-        // One of the member's own names outside the pattern refutes inclusion without a product.
-        // An exact name or a prefix accepts exactly the byte strings equal to it or starting with
-        // it (PatternLanguage), so those are tested on the bytes without their automaton.
-        switch outerKind {
-        case .exact, .prefix:
-            let span = texts.literalSpans[Int(pattern)]
-            let literal = texts.literalBytes[span]
-            for name in names {
-                let fits = outerKind == .exact ? name.utf8.elementsEqual(literal) : name.utf8.starts(with: literal)
-                if !fits { return false }
-            }
-        default:
-            guard let automaton = texts.determinized(pattern) else { return false }
-            for name in names where !automaton.accepts(bytes: name.utf8) { return false }
-        }
-        let key = UInt64(UInt32(bitPattern: pattern)) << 32 | UInt64(UInt32(bitPattern: member))
-        if let known = inclusions[key] { return known }
-        let comparison = NameSetComparison.compare([texts.patterns[Int(member)]], [texts.patterns[Int(pattern)]])
-        let result = comparison.undecided == nil && comparison.onlyFirst == .none
-        inclusions[key] = result
-        return result
-    }
-
-    /// A pattern's own shortest names (cached): the first names to try as witnesses.
-    private mutating func shortestNames(_ member: Int32) -> [String] {
-        if Int(member) < ownNames.count, let known = ownNames[Int(member)] { return known }
-        let pattern = texts.patterns[Int(member)]
-        var names: [String] = []
-        if case .exact(let name) = pattern.form {
-            names = IndexResolution.isPlainName(name) ? [name] : []
-        } else if case .names(let found) = NameSetComparison.compare([pattern], []).onlyFirst {
-            names = Array(found.prefix(3))
-        }
-        if Int(member) >= ownNames.count { ownNames += repeatElement(nil, count: Int(member) + 1 - ownNames.count) }
-        ownNames[Int(member)] = names
-        return names
     }
 
     /// Tries candidate names until one is decided differently; records it as the action's witness.

@@ -14,6 +14,11 @@ final class PatternTexts {
         patterns.append(pattern)
         let start = literalBytes.count
         switch pattern.form {
+        case .glob: requiredBytes.append(ByteSet(text.utf8.filter { $0 != UInt8(ascii: "*") && $0 != UInt8(ascii: "?") }))
+        case .contains(let part): requiredBytes.append(ByteSet(part.utf8))
+        default: requiredBytes.append(ByteSet())
+        }
+        switch pattern.form {
         case .anything: kinds.append(.anything)
         case .nothing: kinds.append(.nothing)
         case .exact(let name):
@@ -25,7 +30,20 @@ final class PatternTexts {
         default: kinds.append(.other)
         }
         literalSpans.append(start..<literalBytes.count)
+        literalByteSets.append(ByteSet(literalBytes[start...]))
         return id
+    }
+
+    /// Per pattern id: bytes that every name the pattern matches contains (a glob's literal
+    /// characters, as `PatternLanguage` spells them in UTF-8, or the middle of `*…*`); empty for the
+    /// other forms. A name without one of them is not matched: a refutation without the automaton.
+    private(set) var requiredBytes: [ByteSet] = []
+    /// Per pattern id: the bytes of its exact name or prefix (empty for the other kinds).
+    private(set) var literalByteSets: [ByteSet] = []
+
+    /// Whether `pattern` may match a name holding exactly the bytes `bytes` (false: it cannot).
+    func mayMatch(_ pattern: Int32, nameBytes bytes: ByteSet) -> Bool {
+        requiredBytes[Int(pattern)].isSubset(of: bytes)
     }
 
     /// The form of a pattern as the coverage shortcuts sort it (`Pattern.Form` without its payload).
@@ -76,7 +94,7 @@ final class PatternTexts {
 
     func positions(_ id: Int32) -> [Int] { positionLists[Int(id)] }
 
-    private var setIDs: [[Int32]: Int32] = [[]: PatternTexts.emptySet]
+    private var setIDs: [SetKey: Int32] = [SetKey([]): PatternTexts.emptySet]
     /// Interned sorted lists of pattern ids: a grant set, the same list always the same id.
     private(set) var sets: [[Int32]] = [[]]
     /// The id of the empty set.
@@ -84,11 +102,30 @@ final class PatternTexts {
 
     /// An id for a sorted list of distinct pattern ids (subjects and actions share few sets).
     func setID(_ members: [Int32]) -> Int32 {
-        if let known = setIDs[members] { return known }
+        let key = SetKey(members)
+        if let known = setIDs[key] { return known }
         let id = Int32(sets.count)
-        setIDs[members] = id
+        setIDs[key] = id
         sets.append(members)
         return id
+    }
+
+    /// A list of pattern ids as a dictionary key, hashed once with a cheap mix of its ids (the
+    /// standard hash of an array feeds every element through SipHash, per lookup).
+    private struct SetKey: Hashable {
+        let members: [Int32]
+        let mixed: UInt64
+
+        init(_ members: [Int32]) {
+            self.members = members
+            var mixed = UInt64(members.count)
+            for id in members { mixed = (mixed ^ UInt64(UInt32(bitPattern: id))) &* 0x9E37_79B9_7F4A_7C15 }
+            self.mixed = mixed
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(mixed) }
+
+        static func == (lhs: SetKey, rhs: SetKey) -> Bool { lhs.mixed == rhs.mixed && lhs.members == rhs.members }
     }
 
     private var automata: [Int32: NameAutomaton?] = [:]
@@ -365,3 +402,4 @@ struct GrantRecord: Hashable, Comparable {
         return lhs.patterns.lexicographicallyPrecedes(rhs.patterns)
     }
 }
+
