@@ -100,6 +100,52 @@ struct DiffSharingTests {
     }
 }
 
+/// The witness search's first name is found without listing every uncovered member (`DiffRun.analyze`):
+/// the least own name (shortest, then by UTF-8 bytes) of a member no single pattern of the other set
+/// includes. When that name is matched by a plain pattern of the other set, or is decided alike, the
+/// search goes on through the full list exactly as before. Semantics §2.1 (`WildcardMatcher`: a
+/// glob's literal characters must appear in every name it matches; a regex matches the whole name).
+@Suite("Diff: witness search")
+struct DiffWitnessSearchTests {
+    static func compare(_ source: [String], _ target: [String]) throws -> [String: String] {
+        try DiffSharingTests.compare(source, target, users: ["alice"])
+    }
+
+    @Test("the least name of the least uncovered member is the witness, whatever the members' order")
+    func leastUncoveredName() throws {
+        // SRC over DST: `b-1` comes before `app-1` (3 bytes < 5); `x` is covered by `x*`. Ids follow
+        // the order the patterns are met, so both orders are tried. DST over SRC: `x*`'s least name
+        // `x` is SRC's exact `x` (skipped), so its next name is the witness.
+        let expected = ["alice": "incomparable | b-1 allow/deny | xa deny/allow"]
+        #expect(try Self.compare(["app-1", "b-1", "x"], ["x*"]) == expected)
+        #expect(try Self.compare(["x", "b-1", "app-1"], ["x*"]) == expected)
+    }
+
+    @Test("a least name that a plain pattern of the other set matches is skipped")
+    func leastNameMatchedByPlainPattern() throws {
+        // `/ab|cd|ef/` has three own names; DST's exact `ab` matches the least and covers none of
+        // the member, so the search starts at `cd` (not past it).
+        #expect(try Self.compare(["/ab|cd|ef/"], ["ab"]) == ["alice": "narrower | cd allow/deny"])
+        #expect(try Self.compare(["logs-*"], ["logs-"]) == ["alice": "narrower | logs-a allow/deny"])
+    }
+
+    @Test("a least name decided alike (a regex matches it) leaves the search to the next names")
+    func leastNameDecidedAlike() throws {
+        // A regex is not a plain pattern, so `logs-` is tried first, and DST's `/logs-/` grants it.
+        #expect(try Self.compare(["logs-*"], ["/logs-/"]) == ["alice": "narrower | logs-a allow/deny"])
+    }
+
+    @Test("a glob covers a name holding its literal characters, not one missing any")
+    func globLiteralBytes() throws {
+        // `é-?`: é is two UTF-8 bytes, both in `é-1`, which it covers; `*-2?` needs `2`, absent from
+        // `ab-1x`, the only SRC witness. DST's own names are SRC's witnesses the other way.
+        #expect(try Self.compare(["é-1", "ab-1x"], ["é-?", "*-2?"]) == ["alice": "incomparable | ab-1x allow/deny | a-2- deny/allow"])
+        // `q-*` (a prefix) is covered by `q*` but not by `*z*` (no `z` in `q-`).
+        #expect(try Self.compare(["q-*"], ["q*"]) == ["alice": "broader | q deny/allow"])
+        #expect(try Self.compare(["q-*"], ["*z*"]) == ["alice": "incomparable | q- allow/deny | z deny/allow"])
+    }
+}
+
 /// The order own names are tried in (the first one decided differently is the witness): the
 /// order the former sort gave, shortest first, then by UTF-8 code units, each name once.
 @Suite("Diff: own names in order")
@@ -110,5 +156,41 @@ struct DiffOwnNamesTests {
         let names = Array(OwnNames(["logs-b", "é", "a", "logs-a", "zz", "a", "b", "logs-a"]))
         #expect(names == ["a", "b", "zz", "é", "logs-a", "logs-b"])
         #expect(Array(OwnNames([])) == [])
+    }
+}
+
+/// `PatternCoverage`, asked directly: which single pattern of a set includes a member (semantics
+/// §2.1: `prefix*` includes every name starting with the prefix; a glob's `*` spans any run and `?`
+/// one UTF-16 unit, its other characters stand for themselves, so each must appear in a name it matches).
+@Suite("Diff: pattern coverage")
+struct PatternCoverageTests {
+    /// Whether each of `members` (side 0) is covered by the set `others` (side 1).
+    static func covered(_ members: [String], by others: [String]) -> [Bool] {
+        let texts = PatternTexts()
+        let memberIDs = members.map(texts.id), otherIDs = others.map(texts.id)
+        let set = texts.setID(Array(Set(otherIDs)).sorted())
+        var coverage = PatternCoverage(texts: texts)
+        coverage.begin([Array(Set(memberIDs)).sorted(), Array(Set(otherIDs)).sorted()])
+        return memberIDs.map { coverage.isCovered($0, side: 0, by: set) }
+    }
+
+    @Test("exact names and prefixes under prefixes, globs and the same pattern")
+    func kinds() {
+        #expect(Self.covered(["logs-1", "logs-*", "log*", "app", "x"], by: ["logs-*", "x"]) == [true, true, false, false, true])
+        #expect(Self.covered(["é-1", "ab-1x", "a-2b", "q-*", "q-z*"], by: ["é-?", "*-2?", "*z*"]) == [true, false, true, false, true])
+        #expect(Self.covered(["anything", "*"], by: ["*"]) == [true, true])
+        #expect(Self.covered(["*"], by: ["a*", "?*"]) == [false])
+    }
+
+    @Test("a glob's literal bytes, needed in every name it matches")
+    func requiredBytes() {
+        let texts = PatternTexts()
+        let glob = texts.id("*-2?"), contains = texts.id("*é*"), prefix = texts.id("x*")
+        #expect(texts.mayMatch(glob, nameBytes: ByteSet("a-2b".utf8)))
+        #expect(!texts.mayMatch(glob, nameBytes: ByteSet("a-1b".utf8)))
+        #expect(texts.mayMatch(contains, nameBytes: ByteSet("café".utf8)))
+        #expect(!texts.mayMatch(contains, nameBytes: ByteSet("cafe".utf8)))
+        // No requirement for the forms decided on their literal (a prefix) or without one.
+        #expect(texts.mayMatch(prefix, nameBytes: ByteSet()))
     }
 }

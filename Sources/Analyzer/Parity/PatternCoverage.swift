@@ -133,8 +133,7 @@ struct PatternCoverage {
     }
 
     /// Where the coverers of `member` (a pattern of `side`) start in `rows[side]`, worked out on
-    /// first use: the other side's patterns that include it (`covers`), itself included when the
-    /// other side has it.
+    /// first use: the other side's other patterns that include it (`covers`).
     ///
     /// As `covers` pair by pair, with the shortcuts that spare a test per pair: an exact name is
     /// covered by `*`, by a prefix it starts with, or by a pattern of another form whose automaton
@@ -152,8 +151,8 @@ struct PatternCoverage {
         func set(_ number: Int32) { bits[Int(number) >> 6] |= 1 << UInt64(number & 63) }
         let candidates = sides[other]
         for number in candidates.anything { set(number) }
+        // The member itself, when the other side has it, is found by `isCovered` without a row.
         let slot = Int(member)
-        if slot < localStamps[other].count, localStamps[other][slot] == stamp { set(localNumbers[other][slot]) }
         switch texts.kinds[slot] {
         case .nothing:
             // A blank pattern matches no name: every pattern covers it (`covers`).
