@@ -194,3 +194,23 @@ struct PatternCoverageTests {
         #expect(texts.mayMatch(prefix, nameBytes: ByteSet()))
     }
 }
+
+extension PatternCoverageTests {
+    @Test("a prefix pattern's own names, without the automaton, are what the comparison finds")
+    func prefixOwnNames() {
+        // Plain names, a leading `-`, the bytes a request cannot name one index with, `_all`,
+        // non-ASCII, and prefixes of `_all`.
+        let prefixes = ["logs-", "a", "-a", "a-", "a:b", "a,b", "<x", "_all", "_al", "_all_", "é", "日本-", " ", "a b", "_"]
+        let texts = PatternTexts()
+        var coverage = PatternCoverage(texts: texts)
+        for prefix in prefixes {
+            let pattern = Pattern(prefix + "*")
+            var expected: [String] = []
+            if case .names(let found) = NameSetComparison.compare([pattern], []).onlyFirst { expected = Array(found.prefix(3)) }
+            #expect(coverage.shortestNames(texts.id(prefix + "*")) == expected, "\(prefix)*")
+        }
+        #expect(coverage.shortestNames(texts.id("logs-*")) == ["logs-", "logs-a"])
+        #expect(coverage.shortestNames(texts.id("_all*")) == ["_alla"])
+        #expect(coverage.shortestNames(texts.id("-a*")) == [])
+    }
+}

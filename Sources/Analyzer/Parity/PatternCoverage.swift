@@ -279,10 +279,17 @@ struct PatternCoverage {
         if Int(member) < ownNames.count, let known = ownNames[Int(member)] { return known }
         let pattern = texts.patterns[Int(member)]
         var names: [String] = []
-        if case .exact(let name) = pattern.form {
+        switch pattern.form {
+        case .exact(let name):
             names = IndexResolution.isPlainName(name) ? [name] : []
-        } else if case .names(let found) = NameSetComparison.compare([pattern], []).onlyFirst {
-            names = Array(found.prefix(3))
+        case .prefix(let prefix):
+            // What the comparison below finds for `prefix*`, without its automaton: its automaton
+            // has two states past the prefix (before and after a first character, the most
+            // name-like being `a`), and a name is kept when a request can name it
+            // (`PatternCoverageTests.prefixOwnNames` checks this against the comparison).
+            names = [prefix, prefix + "a"].filter(IndexResolution.isPlainName)
+        default:
+            if case .names(let found) = NameSetComparison.compare([pattern], []).onlyFirst { names = Array(found.prefix(3)) }
         }
         if Int(member) >= ownNames.count { ownNames += repeatElement(nil, count: Int(member) + 1 - ownNames.count) }
         ownNames[Int(member)] = names
