@@ -290,13 +290,16 @@ struct DiffRun {
     private mutating func analyze(_ members: Int32, over others: Int32, side: Int) -> DirectionAnalysis {
         var differs = false
         var least: String?
-        let improves = { (name: String) in least.map { OwnNames.precedes(name, $0) } ?? true }
         for member in texts.sets[Int(members)] {
             // Names not yet worked out cost an automaton: coverage is asked first then.
-            if differs, let names = coverage.knownShortestNames(member), !names.contains(where: improves) { continue }
+            if differs, let names = coverage.knownShortestNames(member) {
+                var improves = false
+                for name in names where least.map({ OwnNames.precedes(name, $0) }) ?? true { improves = true }
+                if !improves { continue }
+            }
             guard !coverage.isCovered(member, side: side, by: others) else { continue }
             differs = true
-            for name in coverage.shortestNames(member) where improves(name) { least = name }
+            for name in coverage.shortestNames(member) where least.map({ OwnNames.precedes(name, $0) }) ?? true { least = name }
         }
         // A least name that a plain pattern of `others` matches is skipped by the search: leave
         // the search to the full list then.

@@ -319,50 +319,44 @@ final class DiffSide {
             for (number, record) in records.enumerated() {
                 for position in texts.positions(record.positions) { covering[position] |= 1 << UInt64(number) }
             }
-            return Self.sharedUnions(covering, empty: 0, records, texts) { key in
-                var numbers: [Int] = []
+            // A subject has a few distinct keys: a list scanned per position, no hashing.
+            var keys: [UInt64] = [0], ids: [Int32] = [PatternTexts.emptySet]
+            var union: [Int32] = []
+            return covering.map { key in
+                if let known = keys.firstIndex(of: key) { return ids[known] }
+                union.removeAll(keepingCapacity: true)
                 var remaining = key
                 while remaining != 0 {
-                    numbers.append(remaining.trailingZeroBitCount)
+                    union += records[remaining.trailingZeroBitCount].patterns
                     remaining &= remaining - 1
                 }
-                return numbers
+                let id = texts.setID(Self.sortedUnique(&union, sorted: key.nonzeroBitCount == 1))
+                keys.append(key)
+                ids.append(id)
+                return id
             }
         }
         var covering = [[Int]](repeating: [], count: universe.count)
         for (number, record) in records.enumerated() {
             for position in texts.positions(record.positions) { covering[position].append(number) }
         }
-        return Self.sharedUnions(covering, empty: [], records, texts) { $0 }
-    }
-
-    /// The set id of each position's covering records (`covering[position]`, a key naming the
-    /// record numbers), one union built per distinct key.
-    private static func sharedUnions<Key: Hashable>(_ covering: [Key], empty: Key, _ records: [GrantRecord], _ texts: PatternTexts,
-                                                    numbers: (Key) -> [Int]) -> [Int32] {
-        var unions: [Key: Int32] = [empty: PatternTexts.emptySet]
-        var sets = [Int32](repeating: PatternTexts.emptySet, count: covering.count)
-        for position in sets.indices {
-            let key = covering[position]
-            if let known = unions[key] {
-                sets[position] = known
-                continue
-            }
-            let id = texts.setID(union(numbers(key).map { records[$0].patterns }))
+        var unions: [[Int]: Int32] = [[]: PatternTexts.emptySet]
+        return covering.map { key in
+            if let known = unions[key] { return known }
+            var union = key.flatMap { records[$0].patterns }
+            let id = texts.setID(Self.sortedUnique(&union, sorted: key.count == 1))
             unions[key] = id
-            sets[position] = id
+            return id
         }
-        return sets
     }
 
-    /// The sorted distinct ids of several records' pattern lists (each sorted, perhaps with repeats:
-    /// a pattern written twice in one grant).
-    private static func union(_ lists: [[Int32]]) -> [Int32] {
-        var union = lists.flatMap { $0 }
-        if lists.count > 1 { union.sort() }
+    /// The sorted distinct ids of `ids`, records' pattern lists put together (each sorted, perhaps
+    /// with repeats: a pattern written twice in one grant); `sorted`: one list, already in order.
+    private static func sortedUnique(_ ids: inout [Int32], sorted: Bool) -> [Int32] {
+        if !sorted { ids.sort() }
         var unique: [Int32] = []
-        unique.reserveCapacity(union.count)
-        for id in union where unique.last != id { unique.append(id) }
+        unique.reserveCapacity(ids.count)
+        for id in ids where unique.last != id { unique.append(id) }
         return unique
     }
 
