@@ -9,11 +9,31 @@ import Testing
 /// variables looked up one by one equal the whole dictionary.
 @Suite("Subject preparation")
 struct SubjectPreparationTests {
-    func evaluator(_ roles: String, mapping: String) throws -> Evaluator {
+    func evaluator(_ roles: String, mapping: String, cacheLimit: Int = 100_000) throws -> Evaluator {
         let loader = ConfigLoader(profile: .default)
         var config = try loader.load(text: "_meta: {type: roles, config_version: 2}\n" + roles, name: "roles.yml").config
         config.roleMappings = try loader.load(text: "_meta: {type: rolesmapping, config_version: 2}\n" + mapping, name: "roles_mapping.yml").config.roleMappings
-        return Evaluator(config: config, catalog: Catalog())
+        return Evaluator(config: config, catalog: Catalog(), cacheLimit: cacheLimit)
+    }
+
+    /// An evaluator that keeps few subjects (as `diff`'s do) starts its caches over past the limit,
+    /// and decides every request as one that keeps them all.
+    @Test("a small cache limit: contexts and tables kept up to it, the same decisions past it")
+    func cacheLimit() throws {
+        let roles = "reader:\n  index_permissions:\n  - index_patterns: ['${user.name}-*']\n    allowed_actions: ['indices:data/read/search']\n"
+        let e = try evaluator(roles, mapping: "reader:\n  users: ['*']\n", cacheLimit: 2)
+        func subject(_ name: String) -> ResolvedSubject {
+            ResolvedSubject(subject: Subject(name: name, backendRoles: []), subjectNotes: [], canAuthenticate: true)
+        }
+        let alice = e.prepare(subject("alice")), bob = e.prepare(subject("bob"))
+        #expect(e.prepare(subject("alice")).context === alice.context)
+        // A third subject reaches the limit: the caches start over, alice is prepared anew.
+        let carol = e.prepare(subject("carol"))
+        #expect(e.prepare(subject("alice")).context !== alice.context)
+        for (prepared, own) in [(alice, "alice-1"), (bob, "bob-1"), (carol, "carol-1")] {
+            #expect(e.outcome(prepared, action: "indices:data/read/search", indices: [own]) == .allow)
+            #expect(e.outcome(prepared, action: "indices:data/read/search", indices: ["dave-1"]) == .deny)
+        }
     }
 
     /// §3 (`UserAttributes`): `${…}` is replaced by the subject's own attribute values before the

@@ -43,10 +43,17 @@ public final class Evaluator: Sendable {
     /// Role set (names, sorted) → its tables.
     private let roleSetTables = Mutex<[[String]: PrivilegeTables]>([:])
     private let staticGroups = Mutex<[StaticGroupGrant]?>(nil)
+    /// How many subjects' contexts, and role sets' tables, are kept for later requests before the
+    /// caches start over.
+    private let cacheLimit: Int
 
     /// `config` is the configuration as loaded; the profile's built-in entries are added here.
+    /// `cacheLimit`: subjects (and role sets) whose preparation is kept; a caller that visits each
+    /// subject once, holding its `PreparedSubject`, keeps few (a kept table it never asks for again
+    /// costs memory and allocator time).
     public init(config: SecurityConfig, catalog: Catalog, settings: NodeSettings = NodeSettings(),
-                metadata: ClusterMetadata? = nil, now: Date = Date()) {
+                metadata: ClusterMetadata? = nil, now: Date = Date(), cacheLimit: Int = 100_000) {
+        self.cacheLimit = cacheLimit
         self.catalog = catalog
         profile = catalog.profile
         let merged = config.withStatics(from: catalog).config
@@ -146,7 +153,7 @@ public final class Evaluator: Sendable {
         if let cached = contexts.withLock({ $0[subject] }) { return cached }
         let context = SubjectContext(subject: subject, evaluator: self)
         contexts.withLock { cache in
-            if cache.count >= 100_000 { cache.removeAll(keepingCapacity: true) }
+            if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
             cache[subject] = context
         }
         return context
@@ -171,7 +178,7 @@ public final class Evaluator: Sendable {
                                    renderDateMath: { self.render($0, variables: [:]) })
         return roleSetTables.withLock { cache in
             if let kept = cache[names] { return kept }
-            if cache.count >= 100_000 { cache.removeAll(keepingCapacity: true) }
+            if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
             cache[names] = made
             return made
         }

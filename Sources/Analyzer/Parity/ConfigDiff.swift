@@ -37,13 +37,20 @@ public struct ConfigDiff: Sendable {
     public var combinationLimit = DiffCombinations.limit
     public var now: Date
 
+    /// Subjects (and role sets) each side's evaluator keeps prepared.
+    static let evaluatorCacheLimit = 64
+
     public init(now: Date = Date()) {
         self.now = now
     }
 
     public func compare(source: DiffInput, target: DiffInput) -> DiffResult {
-        let sourceEvaluator = Evaluator(config: source.config, catalog: source.catalog, settings: source.settings, now: now)
-        let targetEvaluator = Evaluator(config: target.config, catalog: target.catalog, settings: target.settings, now: now)
+        // Each subject is compared once, holding its prepared subjects (`SideSubject`): the
+        // evaluators keep few (5,000 users' tables kept cost ≈150 MB and ≈10% of the time).
+        let sourceEvaluator = Evaluator(config: source.config, catalog: source.catalog, settings: source.settings, now: now,
+                                        cacheLimit: Self.evaluatorCacheLimit)
+        let targetEvaluator = Evaluator(config: target.config, catalog: target.catalog, settings: target.settings, now: now,
+                                        cacheLimit: Self.evaluatorCacheLimit)
         let universe = ActionUniverse.actions(sourceEvaluator, targetEvaluator)
         var run = DiffRun(source: DiffSide(evaluator: sourceEvaluator, universe: universe),
                           target: DiffSide(evaluator: targetEvaluator, universe: universe), maxWitnesses: maxWitnesses)
