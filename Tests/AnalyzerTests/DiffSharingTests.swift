@@ -170,7 +170,7 @@ struct PatternCoverageTests {
         let memberIDs = members.map(texts.id), otherIDs = others.map(texts.id)
         let set = texts.setID(Array(Set(otherIDs)).sorted())
         var coverage = PatternCoverage(texts: texts)
-        coverage.begin([Array(Set(memberIDs)).sorted(), Array(Set(otherIDs)).sorted()])
+        coverage.begin(sets: [[texts.setID(Array(Set(memberIDs)).sorted())], [set]])
         return memberIDs.map { coverage.isCovered($0, side: 0, by: set) }
     }
 

@@ -67,14 +67,20 @@ struct DiffRun {
         var witnesses: [DiffResult.Witness] = []
         var undecided: [DiffResult.Undecided] = []
         var verdict = DiffResult.Verdict.equivalent
-        var differingActions = Set<Int>()
-        var actionVerdicts: [String: DiffResult.Verdict] = [:]
+        /// Per universe position: the verdict of its requests found differing, nil while none is.
+        var actionVerdicts: [DiffResult.Verdict?]
+
+        init(positions: Int) {
+            actionVerdicts = [DiffResult.Verdict?](repeating: nil, count: positions)
+        }
+
+        func differs(_ position: Int) -> Bool { actionVerdicts[position] != nil }
     }
 
     mutating func compare(_ subject: DiffSubject) -> DiffResult.SubjectDiff {
         let sourceSubject = SideSubject(resolve(subject, source), evaluator: source.evaluator)
         let targetSubject = SideSubject(resolve(subject, target), evaluator: target.evaluator)
-        var findings = Findings()
+        var findings = Findings(positions: source.universe.count)
         let alike = sameSubjectContext(sourceSubject, targetSubject)
         compareClusterLevel(sourceSubject, targetSubject, alike: alike, &findings)
         let sourceRecords = source.records(sourceSubject, texts), targetRecords = target.records(targetSubject, texts)
@@ -89,7 +95,10 @@ struct DiffRun {
             : (source.evaluator.config.internalUsers[subject.evaluatedName] != nil ? sourceSubject : targetSubject).resolved.subject.backendRoles
         return DiffResult.SubjectDiff(user: subject.user, backendRoles: backendRoles, host: subject.host, evaluatedName: subject.evaluatedName,
                                       verdict: verdict, witnesses: findings.witnesses, undecided: findings.undecided,
-                                      differingActions: findings.differingActions.count, actionVerdicts: findings.actionVerdicts)
+                                      differingActions: findings.actionVerdicts.count { $0 != nil },
+                                      actionVerdicts: Dictionary(uniqueKeysWithValues: findings.actionVerdicts.enumerated().compactMap { position, verdict in
+                                          verdict.map { (source.universe[position], $0) }
+                                      }))
     }
 
     private func resolve(_ subject: DiffSubject, _ side: DiffSide) -> ResolvedSubject {
@@ -133,7 +142,7 @@ struct DiffRun {
     /// index side's grant are tried.
     private mutating func compareMixedRoutes(_ sourceSubject: SideSubject, _ targetSubject: SideSubject,
                                              _ sets: (source: [Int32], target: [Int32]), _ findings: inout Findings) {
-        for position in mixedRoutes where !findings.differingActions.contains(position) {
+        for position in mixedRoutes where !findings.differs(position) {
             let sourceIsIndex = source.plans[position].route == .index
             let indexSet = texts.sets[Int(sourceIsIndex ? sets.source[position] : sets.target[position])]
             let (clusterSide, clusterSubject) = sourceIsIndex ? (target, targetSubject) : (source, sourceSubject)
@@ -156,20 +165,13 @@ struct DiffRun {
                                             _ sets: (source: [Int32], target: [Int32]), alike sameContext: Bool, _ findings: inout Findings) {
         let (sourceSets, targetSets) = sets
         let everything = texts.id("*")
-        // Each side's patterns at the positions compared: every member and set `coverage` is asked about.
-        var granted: [[Int32]] = [[], []]
+        // Each side's sets at the positions compared: every member and set `coverage` is asked about.
         var seenSets: [Set<Int32>] = [[], []]
         for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
-            for (side, id) in [sourceSets[position], targetSets[position]].enumerated() where seenSets[side].insert(id).inserted {
-                granted[side] += texts.sets[Int(id)]
-            }
+            seenSets[0].insert(sourceSets[position])
+            seenSets[1].insert(targetSets[position])
         }
-        coverage.begin(granted.map { ids in
-            var unique: [Int32] = []
-            unique.reserveCapacity(ids.count)
-            for id in ids.sorted() where unique.last != id { unique.append(id) }
-            return unique
-        })
+        coverage.begin(sets: seenSets.map(Array.init))
         analyses = [:]
         for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
             let first = sourceSets[position], second = targetSets[position]
@@ -191,7 +193,7 @@ struct DiffRun {
                     findings.undecided.append(DiffResult.Undecided(action: action, reason: reason))
                 }
             }
-            if !alike, !findings.differingActions.contains(position) {
+            if !alike, !findings.differs(position) {
                 if !confirm(position, specialNames, sourceSubject, targetSubject, &findings) {
                     findings.undecided.append(DiffResult.Undecided(action: action, reason: .actionCheckedDifferently))
                 }
@@ -335,11 +337,10 @@ struct DiffRun {
                         _ sourceSubject: SideSubject, _ targetSubject: SideSubject, _ findings: inout Findings) {
         let action = source.universe[position]
         let indices = index.map { [$0] } ?? []
-        findings.differingActions.insert(position)
         let sourcePrepared = sourceSubject.prepared, targetPrepared = targetSubject.prepared
         let verdict = DiffResult.verdict(source: outcomes.source, target: outcomes.target)
         findings.verdict = findings.verdict.combined(with: verdict)
-        findings.actionVerdicts[action] = (findings.actionVerdicts[action] ?? .equivalent).combined(with: verdict)
+        findings.actionVerdicts[position] = (findings.actionVerdicts[position] ?? .equivalent).combined(with: verdict)
         guard maxWitnesses == 0 || findings.witnesses.count < maxWitnesses else { return }
         findings.witnesses.append(DiffResult.Witness(action: action, index: index,
                                                      source: source.evaluator.evaluate(sourcePrepared, action: action, indices: indices),

@@ -59,9 +59,10 @@ struct PatternCoverage {
 
     // MARK: per subject
 
-    /// Starts a subject: `patterns[side]` are the sorted distinct pattern ids the side grants at
-    /// the compared positions (every member and every set asked about until the next `begin`).
-    mutating func begin(_ patterns: [[Int32]]) {
+    /// Starts a subject: `sets[side]` are the grant sets (`PatternTexts.setID`) the side has at the
+    /// compared positions; every member and every set asked about until the next `begin` is
+    /// among them.
+    mutating func begin(sets: [[Int32]]) {
         stamp += 1
         let count = texts.patterns.count
         for side in 0..<2 {
@@ -69,12 +70,20 @@ struct PatternCoverage {
                 localNumbers[side] += repeatElement(0, count: count - localNumbers[side].count)
                 localStamps[side] += repeatElement(0, count: count - localStamps[side].count)
             }
+            // The sets' patterns, each once (marked with this stamp), in id order.
+            var ids: [Int32] = []
+            for set in sets[side] {
+                for id in texts.sets[Int(set)] where localStamps[side][Int(id)] != stamp {
+                    localStamps[side][Int(id)] = stamp
+                    ids.append(id)
+                }
+            }
+            ids.sort()
             var local = SidePatterns()
-            local.ids = patterns[side]
-            local.words = (patterns[side].count + 63) / 64
-            for (number, id) in patterns[side].enumerated() {
+            local.ids = ids
+            local.words = (ids.count + 63) / 64
+            for (number, id) in ids.enumerated() {
                 localNumbers[side][Int(id)] = Int32(number)
-                localStamps[side][Int(id)] = stamp
                 switch texts.kinds[Int(id)] {
                 case .anything: local.anything.append(Int32(number))
                 case .exact: local.exact.append(Int32(number))
