@@ -214,3 +214,33 @@ extension PatternCoverageTests {
         #expect(coverage.shortestNames(texts.id("-a*")) == [])
     }
 }
+
+extension DiffWitnessSearchTests {
+    /// A subject with more than 64 grant records (one per index permission): the records covering
+    /// a position are kept in several words, and each word's records count.
+    @Test("grant sets built from more than 64 records")
+    func manyRecords() throws {
+        func input(_ grants: [[String]]) throws -> DiffInput {
+            let loader = ConfigLoader()
+            let permissions = grants.map { "  - index_patterns: [\($0.map { "'\($0)'" }.joined(separator: ", "))]\n"
+                + "    allowed_actions: ['indices:data/read/search']\n" }.joined()
+            var config = try loader.load(text: "_meta: {type: roles, config_version: 2}\nown:\n  index_permissions:\n" + permissions,
+                                         name: "roles.yml").config
+            config.roleMappings = try loader.load(text: "_meta: {type: rolesmapping, config_version: 2}\nown:\n  users: [alice]\n",
+                                                  name: "roles_mapping.yml").config.roleMappings
+            config.internalUsers = try loader.load(text: "_meta: {type: internalusers, config_version: 2}\nalice:\n  hash: '\(DiffSharingTests.hash)'\n",
+                                                   name: "internal_users.yml").config.internalUsers
+            return DiffInput(config: config, catalog: Catalog(profile: .default))
+        }
+        let names = (0..<70).map { "idx-\($0)" }
+        func compare(_ source: [[String]], _ target: [[String]]) throws -> [String] {
+            let result = ConfigDiff(now: DiffSharingTests.now).compare(source: try input(source), target: try input(target))
+            return result.subjects.flatMap(\.witnesses).filter { $0.action == "indices:data/read/search" }
+                .map { "\($0.index ?? "-") \($0.source.outcome.rawValue)/\($0.target.outcome.rawValue)" }
+        }
+        // 70 records against one: alike. Without the 66th (second word) or the 1st: that name differs.
+        #expect(try compare(names.map { [$0] }, [names]) == [])
+        #expect(try compare(names.map { [$0] }, [names.filter { $0 != "idx-65" }]) == ["idx-65 allow/deny"])
+        #expect(try compare(names.map { [$0] }, [Array(names.dropFirst())]) == ["idx-0 allow/deny"])
+    }
+}

@@ -313,41 +313,38 @@ final class DiffSide {
     /// For each universe position, the id (`PatternTexts.setID`) of the sorted distinct pattern ids
     /// granted there. Positions covered by the same records share one union, built once.
     func indexGrantSets(_ records: [GrantRecord], _ texts: PatternTexts) -> [Int32] {
-        // Up to 64 records (the usual case), the records covering a position are one word.
-        if records.count <= 64 {
-            var covering = [UInt64](repeating: 0, count: universe.count)
-            for (number, record) in records.enumerated() {
-                for position in texts.positions(record.positions) { covering[position] |= 1 << UInt64(number) }
-            }
-            // A subject has a few distinct keys: a list scanned per position, no hashing.
-            var keys: [UInt64] = [0], ids: [Int32] = [PatternTexts.emptySet]
-            var union: [Int32] = []
-            return covering.map { key in
-                if let known = keys.firstIndex(of: key) { return ids[known] }
-                union.removeAll(keepingCapacity: true)
-                var remaining = key
-                while remaining != 0 {
-                    union += records[remaining.trailingZeroBitCount].patterns
-                    remaining &= remaining - 1
-                }
-                let id = texts.setID(Self.sortedUnique(&union, sorted: key.nonzeroBitCount == 1))
-                keys.append(key)
-                ids.append(id)
-                return id
-            }
-        }
-        var covering = [[Int]](repeating: [], count: universe.count)
+        // Per position, the records covering it as bits (`words` words a position).
+        let words = max(1, (records.count + 63) / 64)
+        var covering = [UInt64](repeating: 0, count: universe.count * words)
         for (number, record) in records.enumerated() {
-            for position in texts.positions(record.positions) { covering[position].append(number) }
+            for position in texts.positions(record.positions) { covering[position * words + number / 64] |= 1 << UInt64(number % 64) }
         }
-        var unions: [[Int]: Int32] = [[]: PatternTexts.emptySet]
-        return covering.map { key in
-            if let known = unions[key] { return known }
-            var union = key.flatMap { records[$0].patterns }
-            let id = texts.setID(Self.sortedUnique(&union, sorted: key.count == 1))
-            unions[key] = id
-            return id
+        // A subject has a few distinct keys: a list scanned per position, no hashing.
+        var keys: [UInt64] = [UInt64](repeating: 0, count: words), ids: [Int32] = [PatternTexts.emptySet]
+        var union: [Int32] = []
+        var sets = [Int32](repeating: PatternTexts.emptySet, count: universe.count)
+        for position in sets.indices {
+            let key = covering[(position * words)..<(position * words + words)]
+            if let known = (0..<ids.count).first(where: { keys[($0 * words)..<($0 * words + words)].elementsEqual(key) }) {
+                sets[position] = ids[known]
+                continue
+            }
+            union.removeAll(keepingCapacity: true)
+            var lists = 0
+            for (word, bits) in key.enumerated() {
+                var remaining = bits
+                while remaining != 0 {
+                    union += records[word * 64 + remaining.trailingZeroBitCount].patterns
+                    remaining &= remaining - 1
+                    lists += 1
+                }
+            }
+            let id = texts.setID(Self.sortedUnique(&union, sorted: lists == 1))
+            keys += key
+            ids.append(id)
+            sets[position] = id
         }
+        return sets
     }
 
     /// The sorted distinct ids of `ids`, records' pattern lists put together (each sorted, perhaps

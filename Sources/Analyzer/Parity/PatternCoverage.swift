@@ -133,6 +133,7 @@ struct PatternCoverage {
         let offset = setBits[side].count
         setBits[side] += repeatElement(0, count: sides[side].words)
         for id in texts.sets[slot] {
+            assert(localStamps[side][Int(id)] == stamp, "a set outside those given to begin(sets:)")
             let number = Int(localNumbers[side][Int(id)])
             setBits[side][offset + number >> 6] |= 1 << UInt64(number & 63)
         }
@@ -149,6 +150,7 @@ struct PatternCoverage {
     /// accepts it, never by another exact name; a prefix pattern by `*`, a shorter prefix, or a
     /// pattern of another form that `covers` it, never by an exact name.
     private mutating func row(of member: Int32, side: Int) -> Int {
+        assert(localStamps[side][Int(member)] == stamp, "a member outside the sets given to begin(sets:)")
         let local = Int(localNumbers[side][Int(member)])
         let other = 1 - side, words = sides[other].words
         let offset = local * words
