@@ -157,6 +157,22 @@ struct DiffOwnNamesTests {
         #expect(names == ["a", "b", "zz", "é", "logs-a", "logs-b"])
         #expect(Array(OwnNames([])) == [])
     }
+
+    @Test("order keys order names as the full comparison does")
+    func orderKeys() {
+        // Equal starts past seven bytes, non-ASCII, one length apart, and names of 255 bytes or more
+        // (which all share the largest key and are told apart by the full comparison).
+        let long = String(repeating: "x", count: 255)
+        let names = ["a", "b", "ab", "é", "z", "logs-2024-a", "logs-2024-b", "logs-20", "logs-2", "日本", "\u{7F}", long, long + "a",
+                     String(repeating: "w", count: 300), "abcdefgh", "abcdefgi", "abcdefg"]
+        for first in names {
+            for second in names {
+                let a = PatternCoverage.LeastName(name: first, key: OwnNames.orderKey(first))
+                let b = PatternCoverage.LeastName(name: second, key: OwnNames.orderKey(second))
+                #expect(a.precedes(b) == OwnNames.precedes(first, second), "\(first) \(second)")
+            }
+        }
+    }
 }
 
 /// `PatternCoverage`, asked directly: which single pattern of a set includes a member (semantics

@@ -291,21 +291,24 @@ struct DiffRun {
     /// when `members` is the source's set, 1 the target's.
     private mutating func analyze(_ members: Int32, over others: Int32, side: Int) -> DirectionAnalysis {
         var differs = false
-        var least: String?
+        var least: PatternCoverage.LeastName?
         for member in texts.sets[Int(members)] {
+            // Once a member differs, only one whose least name comes first can change the answer.
             // Names not yet worked out cost an automaton: coverage is asked first then.
-            if differs, let names = coverage.knownShortestNames(member) {
-                var improves = false
-                for name in names where least.map({ OwnNames.precedes(name, $0) }) ?? true { improves = true }
-                if !improves { continue }
+            if differs {
+                let (known, candidate) = coverage.knownLeastName(member)
+                if known {
+                    guard let candidate else { continue }
+                    if let least, !candidate.precedes(least) { continue }
+                }
             }
             guard !coverage.isCovered(member, side: side, by: others) else { continue }
             differs = true
-            for name in coverage.shortestNames(member) where least.map({ OwnNames.precedes(name, $0) }) ?? true { least = name }
+            if let candidate = coverage.leastName(member), least.map({ candidate.precedes($0) }) ?? true { least = candidate }
         }
         // A least name that a plain pattern of `others` matches is skipped by the search: leave
         // the search to the full list then.
-        let first = least.flatMap { Self.plainPatternMatches($0, texts.sets[Int(others)], texts) ? nil : $0 }
+        let first = least.flatMap { Self.plainPatternMatches($0.name, texts.sets[Int(others)], texts) ? nil : $0.name }
         return DirectionAnalysis(differs: differs, first: first)
     }
 
@@ -361,6 +364,20 @@ struct OwnNames: Sequence, IteratorProtocol {
     static func precedes(_ first: String, _ second: String) -> Bool {
         let a = first.utf8.count, b = second.utf8.count
         return a != b ? a < b : first.utf8.lexicographicallyPrecedes(second.utf8)
+    }
+
+    /// A number that orders names as `precedes` does where two numbers differ: the length in the
+    /// top byte, then the first seven bytes. Equal numbers (same length and start, or a name of 255
+    /// bytes or more, which all get the largest number) leave the order to `precedes`.
+    static func orderKey(_ name: String) -> UInt64 {
+        let count = name.utf8.count
+        guard count < 255 else { return UInt64.max }
+        var key = UInt64(count) << 56, shift: UInt64 = 48
+        for byte in name.utf8.prefix(7) {
+            key |= UInt64(byte) << shift
+            shift &-= 8
+        }
+        return key
     }
 
     mutating func next() -> String? {

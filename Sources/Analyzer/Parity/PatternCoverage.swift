@@ -280,9 +280,30 @@ struct PatternCoverage {
         return result
     }
 
-    /// `shortestNames(member)` when already worked out, else nil.
-    func knownShortestNames(_ member: Int32) -> [String]? {
-        Int(member) < ownNames.count ? ownNames[Int(member)] : nil
+    /// The least of a pattern's own names (`OwnNames` order), with its order key.
+    struct LeastName {
+        let name: String
+        let key: UInt64
+
+        /// Whether this name comes before `other` (`OwnNames.precedes`), mostly on the keys alone.
+        func precedes(_ other: LeastName) -> Bool {
+            key != other.key ? key < other.key : OwnNames.precedes(name, other.name)
+        }
+    }
+
+    /// Per pattern id whose own names are worked out: the least of them (nil: it has none).
+    private var leastNames: [LeastName?] = []
+
+    /// The least own name of `member` once its own names are worked out: `known` false before.
+    func knownLeastName(_ member: Int32) -> (known: Bool, least: LeastName?) {
+        guard Int(member) < ownNames.count, ownNames[Int(member)] != nil else { return (false, nil) }
+        return (true, leastNames[Int(member)])
+    }
+
+    /// The least own name of `member` (nil: it has none), working its names out if needed.
+    mutating func leastName(_ member: Int32) -> LeastName? {
+        _ = shortestNames(member)
+        return leastNames[Int(member)]
     }
 
     /// A pattern's own shortest names (cached): the first names to try as witnesses.
@@ -302,8 +323,14 @@ struct PatternCoverage {
         default:
             if case .names(let found) = NameSetComparison.compare([pattern], []).onlyFirst { names = Array(found.prefix(3)) }
         }
-        if Int(member) >= ownNames.count { ownNames += repeatElement(nil, count: Int(member) + 1 - ownNames.count) }
+        if Int(member) >= ownNames.count {
+            ownNames += repeatElement(nil, count: Int(member) + 1 - ownNames.count)
+            leastNames += repeatElement(nil, count: Int(member) + 1 - leastNames.count)
+        }
         ownNames[Int(member)] = names
+        var least: String?
+        for name in names where least.map({ OwnNames.precedes(name, $0) }) ?? true { least = name }
+        leastNames[Int(member)] = least.map { LeastName(name: $0, key: OwnNames.orderKey($0)) }
         return names
     }
 }
