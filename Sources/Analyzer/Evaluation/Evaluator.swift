@@ -18,7 +18,8 @@ public final class PreparedSubject: Sendable {
 /// one configuration, profile, node settings and cluster state. Built once (groups flattened,
 /// mappings indexed, action plans made), then shared: a decision costs a few hash lookups and
 /// pattern matches. Roles are compiled, and the tables of a role set built, the first time a
-/// subject holds them, so that a decision costs what its subject's roles cost, not the whole file.
+/// subject holds them (tables and subjects are kept up to `cacheLimit`), so that a decision costs
+/// what its subject's roles cost, not the whole file.
 public final class Evaluator: Sendable {
     public let catalog: Catalog
     public let config: SecurityConfig
@@ -148,7 +149,8 @@ public final class Evaluator: Sendable {
         return decision
     }
 
-    /// The subject's roles and rendered patterns, computed once per distinct subject.
+    /// The subject's roles and rendered patterns, kept for the next request of the same subject
+    /// (up to `cacheLimit` subjects).
     func context(for subject: Subject) -> SubjectContext {
         if let cached = contexts.withLock({ $0[subject] }) { return cached }
         let context = SubjectContext(subject: subject, evaluator: self)
@@ -171,7 +173,8 @@ public final class Evaluator: Sendable {
     /// The roles of these names that exist, compiled.
     func compiledRoles(_ names: [String]) -> [CompiledRole] { roles.roles(names) }
 
-    /// The tables of the roles named (sorted, existing), built once per distinct set.
+    /// The tables of the roles named (sorted, existing), kept for every subject holding the same
+    /// set (up to `cacheLimit` sets).
     func tables(for names: [String]) -> PrivilegeTables {
         if let cached = roleSetTables.withLock({ $0[names] }) { return cached }
         let made = PrivilegeTables(roles: roles.roles(names), catalogCount: catalogCount,

@@ -46,7 +46,7 @@ public struct ConfigDiff: Sendable {
 
     public func compare(source: DiffInput, target: DiffInput) -> DiffResult {
         // Each subject is compared once, holding its prepared subjects (`SideSubject`): the
-        // evaluators keep few (5,000 users' tables kept cost ≈150 MB and ≈10% of the time).
+        // evaluators keep few (tables kept for every subject cost memory and allocator time).
         let sourceEvaluator = Evaluator(config: source.config, catalog: source.catalog, settings: source.settings, now: now,
                                         cacheLimit: Self.evaluatorCacheLimit)
         let targetEvaluator = Evaluator(config: target.config, catalog: target.catalog, settings: target.settings, now: now,

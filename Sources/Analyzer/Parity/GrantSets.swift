@@ -13,11 +13,7 @@ final class PatternTexts {
         let pattern = Pattern(text)
         patterns.append(pattern)
         let start = literalBytes.count
-        switch pattern.form {
-        case .glob: requiredBytes.append(ByteSet(text.utf8.filter { $0 != UInt8(ascii: "*") && $0 != UInt8(ascii: "?") }))
-        case .contains(let part): requiredBytes.append(ByteSet(part.utf8))
-        default: requiredBytes.append(ByteSet())
-        }
+        requiredBytes.append(PatternLanguage.requiredBytes(pattern))
         switch pattern.form {
         case .anything: kinds.append(.anything)
         case .nothing: kinds.append(.nothing)
@@ -34,9 +30,9 @@ final class PatternTexts {
         return id
     }
 
-    /// Per pattern id: bytes that every name the pattern matches contains (a glob's literal
-    /// characters, as `PatternLanguage` spells them in UTF-8, or the middle of `*…*`); empty for the
-    /// other forms. A name without one of them is not matched: a refutation without the automaton.
+    /// Per pattern id: bytes that every name the pattern matches contains
+    /// (`PatternLanguage.requiredBytes`). A name without one of them is not matched: a refutation
+    /// without the automaton.
     private(set) var requiredBytes: [ByteSet] = []
     /// Per pattern id: the bytes of its exact name or prefix (empty for the other kinds).
     private(set) var literalByteSets: [ByteSet] = []
@@ -319,14 +315,20 @@ final class DiffSide {
         for (number, record) in records.enumerated() {
             for position in texts.positions(record.positions) { covering[position * words + number / 64] |= 1 << UInt64(number % 64) }
         }
-        // A subject has a few distinct keys: a list scanned per position, no hashing.
-        var keys: [UInt64] = [UInt64](repeating: 0, count: words), ids: [Int32] = [PatternTexts.emptySet]
+        // Up to 64 records (the usual case) a subject has a few distinct one-word keys: a list
+        // scanned per position, no hashing. Past that, a dictionary of the keys' words.
+        var keys: [UInt64] = [0], ids: [Int32] = [PatternTexts.emptySet]
+        var wideKeys: [[UInt64]: Int32] = [[UInt64](repeating: 0, count: words): PatternTexts.emptySet]
         var union: [Int32] = []
         var sets = [Int32](repeating: PatternTexts.emptySet, count: universe.count)
         for position in sets.indices {
             let key = covering[(position * words)..<(position * words + words)]
-            if let known = (0..<ids.count).first(where: { keys[($0 * words)..<($0 * words + words)].elementsEqual(key) }) {
+            if words == 1, let known = keys.firstIndex(of: key[key.startIndex]) {
                 sets[position] = ids[known]
+                continue
+            }
+            if words > 1, let known = wideKeys[Array(key)] {
+                sets[position] = known
                 continue
             }
             union.removeAll(keepingCapacity: true)
@@ -340,8 +342,12 @@ final class DiffSide {
                 }
             }
             let id = texts.setID(Self.sortedUnique(&union, sorted: lists == 1))
-            keys += key
-            ids.append(id)
+            if words == 1 {
+                keys.append(key[key.startIndex])
+                ids.append(id)
+            } else {
+                wideKeys[Array(key)] = id
+            }
             sets[position] = id
         }
         return sets
@@ -393,4 +399,3 @@ struct GrantRecord: Hashable, Comparable {
         return lhs.patterns.lexicographicallyPrecedes(rhs.patterns)
     }
 }
-

@@ -51,6 +51,20 @@ public struct NameSetComparison: Sendable {
                                  undecided: nil)
     }
 
+    /// The shortest names of `prefix*` alone, as `compare([prefix*], [])` gives them, without its
+    /// automaton when the prefix is short: its automaton has two states past the prefix (before
+    /// and after a first character, reached first on `a`, the most name-like byte), and a name is
+    /// kept when a request can name it as one index (`ProductExploration.isNameable`, `_all` not
+    /// a name: `IndexResolution.isPlainName`). A prefix long enough to reach `stateBudget` is
+    /// compared, which then gives up as for any other pattern.
+    static func shortestNames(ofPrefix prefix: String) -> [String] {
+        guard prefix.utf8.count < stateBudget / 2 else {
+            if case .names(let found) = compare([Pattern(prefix + "*")], []).onlyFirst { return found }
+            return []
+        }
+        return [prefix, prefix + "a"].filter(IndexResolution.isPlainName)
+    }
+
     private static func undecided(_ reason: String) -> NameSetComparison {
         NameSetComparison(onlyFirst: .none, onlySecond: .none, undecided: reason)
     }

@@ -23,16 +23,18 @@ struct PatternCoverage {
     private var sides = [SidePatterns(), SidePatterns()]
     /// Per side, per pattern id: its local number, valid while `localStamps` holds `stamp`.
     private var localNumbers: [[Int32]] = [[], []]
-    private var localStamps: [[Int32]] = [[], []]
-    private var stamp: Int32 = 0
-    /// Per side of the members, per local member: its coverers among the other side's patterns
-    /// (`sides[1 - side].words` words each), worked out when first asked (`rowKnown`).
+    private var localStamps: [[Int]] = [[], []]
+    private var stamp = 0
+    /// Per side of the members: rows of coverers among the other side's patterns
+    /// (`sides[1 - side].words` words each), one per member asked about, and per local member
+    /// where its row starts (-1 until worked out). Rows are made when first asked: most members
+    /// are found in the set itself.
     private var rows: [[UInt64]] = [[], []]
-    private var rowKnown: [[Bool]] = [[], []]
+    private var rowStarts: [[Int]] = [[], []]
     /// Per side, per grant set id: where its bits over the side's patterns start in `setBits`,
     /// valid while `setStamps` holds `stamp`.
-    private var setOffsets: [[Int32]] = [[], []]
-    private var setStamps: [[Int32]] = [[], []]
+    private var setOffsets: [[Int]] = [[], []]
+    private var setStamps: [[Int]] = [[], []]
     private var setBits: [[UInt64]] = [[], []]
     /// Reused for the row being worked out (one allocation for the run).
     private var scratch: [UInt64] = []
@@ -98,9 +100,8 @@ struct PatternCoverage {
             setBits[side].removeAll(keepingCapacity: true)
         }
         for side in 0..<2 {
-            let rowCount = sides[side].ids.count * sides[1 - side].words
-            rows[side] = [UInt64](repeating: 0, count: rowCount)
-            rowKnown[side] = [Bool](repeating: false, count: sides[side].ids.count)
+            rows[side].removeAll(keepingCapacity: true)
+            rowStarts[side] = [Int](repeating: -1, count: sides[side].ids.count)
         }
     }
 
@@ -129,32 +130,32 @@ struct PatternCoverage {
             setStamps[side] += repeatElement(0, count: missing)
             setOffsets[side] += repeatElement(0, count: missing)
         }
-        if setStamps[side][slot] == stamp { return Int(setOffsets[side][slot]) }
+        if setStamps[side][slot] == stamp { return setOffsets[side][slot] }
         let offset = setBits[side].count
         setBits[side] += repeatElement(0, count: sides[side].words)
         for id in texts.sets[slot] {
-            assert(localStamps[side][Int(id)] == stamp, "a set outside those given to begin(sets:)")
+            precondition(localStamps[side][Int(id)] == stamp, "a set outside those given to begin(sets:)")
             let number = Int(localNumbers[side][Int(id)])
             setBits[side][offset + number >> 6] |= 1 << UInt64(number & 63)
         }
         setStamps[side][slot] = stamp
-        setOffsets[side][slot] = Int32(offset)
+        setOffsets[side][slot] = offset
         return offset
     }
 
     /// Where the coverers of `member` (a pattern of `side`) start in `rows[side]`, worked out on
-    /// first use: the other side's other patterns that include it (`covers`).
+    /// first use: the other side's patterns that include it (`covers`), except perhaps the
+    /// member itself, which `isCovered` looks for in the set first.
     ///
     /// As `covers` pair by pair, with the shortcuts that spare a test per pair: an exact name is
     /// covered by `*`, by a prefix it starts with, or by a pattern of another form whose automaton
     /// accepts it, never by another exact name; a prefix pattern by `*`, a shorter prefix, or a
     /// pattern of another form that `covers` it, never by an exact name.
     private mutating func row(of member: Int32, side: Int) -> Int {
-        assert(localStamps[side][Int(member)] == stamp, "a member outside the sets given to begin(sets:)")
+        precondition(localStamps[side][Int(member)] == stamp, "a member outside the sets given to begin(sets:)")
         let local = Int(localNumbers[side][Int(member)])
+        if rowStarts[side][local] >= 0 { return rowStarts[side][local] }
         let other = 1 - side, words = sides[other].words
-        let offset = local * words
-        if rowKnown[side][local] { return offset }
         var bits = scratch
         scratch = []
         bits.removeAll(keepingCapacity: true)
@@ -185,8 +186,9 @@ struct PatternCoverage {
             }
             addOtherCoverers(of: member, candidates, to: &bits)
         }
-        for word in 0..<words { rows[side][offset + word] = bits[word] }
-        rowKnown[side][local] = true
+        let offset = rows[side].count
+        rows[side] += bits
+        rowStarts[side][local] = offset
         scratch = bits
         return offset
     }
@@ -315,11 +317,7 @@ struct PatternCoverage {
         case .exact(let name):
             names = IndexResolution.isPlainName(name) ? [name] : []
         case .prefix(let prefix):
-            // What the comparison below finds for `prefix*`, without its automaton: its automaton
-            // has two states past the prefix (before and after a first character, the most
-            // name-like being `a`), and a name is kept when a request can name it
-            // (`PatternCoverageTests.prefixOwnNames` checks this against the comparison).
-            names = [prefix, prefix + "a"].filter(IndexResolution.isPlainName)
+            names = Array(NameSetComparison.shortestNames(ofPrefix: prefix).prefix(3))
         default:
             if case .names(let found) = NameSetComparison.compare([pattern], []).onlyFirst { names = Array(found.prefix(3)) }
         }

@@ -29,6 +29,18 @@ enum PatternLanguage {
         }
     }
 
+    /// Bytes that every name `pattern` matches contains: a glob's characters other than `*` and
+    /// `?` (each stands for itself, spelt in UTF-8 as `glob` spells it), the middle of `*…*`; none
+    /// for the other forms (exact names and prefixes are compared on their bytes, regexes are not
+    /// looked into).
+    static func requiredBytes(_ pattern: Pattern) -> ByteSet {
+        switch pattern.form {
+        case .glob: ByteSet(pattern.source.utf8.filter { $0 != UInt8(ascii: "*") && $0 != UInt8(ascii: "?") })
+        case .contains(let part): ByteSet(part.utf8)
+        default: ByteSet()
+        }
+    }
+
     /// A glob: `*` any run, `?` one UTF-16 unit, every other character itself (no escapes).
     private static func glob(_ text: String, into automaton: inout NameAutomaton) -> NameAutomaton.Fragment {
         var parts: [NameAutomaton.Fragment] = []

@@ -1,0 +1,80 @@
+import Foundation
+import PermissionCatalog
+import Testing
+@testable import Analyzer
+
+/// The witness search's first name is found without listing every uncovered member (`DiffRun.analyze`):
+/// the least own name (shortest, then by UTF-8 bytes) of a member no single pattern of the other set
+/// includes. When that name is matched by a plain pattern of the other set, or is decided alike, the
+/// search goes on through the full list exactly as before. Semantics §2.1 (`WildcardMatcher`: a
+/// glob's literal characters must appear in every name it matches; a regex matches the whole name).
+@Suite("Diff: witness search")
+struct DiffWitnessSearchTests {
+    static func compare(_ source: [String], _ target: [String]) throws -> [String: String] {
+        try DiffSharingTests.compare(source, target, users: ["alice"])
+    }
+
+    @Test("the least name of the least uncovered member is the witness, whatever the members' order")
+    func leastUncoveredName() throws {
+        // SRC over DST: `b-1` comes before `app-1` (3 bytes < 5); `x` is covered by `x*`. Ids follow
+        // the order the patterns are met, so both orders are tried. DST over SRC: `x*`'s least name
+        // `x` is SRC's exact `x` (skipped), so its next name is the witness.
+        let expected = ["alice": "incomparable | b-1 allow/deny | xa deny/allow"]
+        #expect(try Self.compare(["app-1", "b-1", "x"], ["x*"]) == expected)
+        #expect(try Self.compare(["x", "b-1", "app-1"], ["x*"]) == expected)
+    }
+
+    @Test("a least name that a plain pattern of the other set matches is skipped")
+    func leastNameMatchedByPlainPattern() throws {
+        // `/ab|cd|ef/` has three own names; DST's exact `ab` matches the least and covers none of
+        // the member, so the search starts at `cd` (not past it).
+        #expect(try Self.compare(["/ab|cd|ef/"], ["ab"]) == ["alice": "narrower | cd allow/deny"])
+        #expect(try Self.compare(["logs-*"], ["logs-"]) == ["alice": "narrower | logs-a allow/deny"])
+    }
+
+    @Test("a least name decided alike (a regex matches it) leaves the search to the next names")
+    func leastNameDecidedAlike() throws {
+        // A regex is not a plain pattern, so `logs-` is tried first, and DST's `/logs-/` grants it.
+        #expect(try Self.compare(["logs-*"], ["/logs-/"]) == ["alice": "narrower | logs-a allow/deny"])
+    }
+
+    @Test("a glob covers a name holding its literal characters, not one missing any")
+    func globLiteralBytes() throws {
+        // `é-?`: é is two UTF-8 bytes, both in `é-1`, which it covers; `*-2?` needs `2`, absent from
+        // `ab-1x`, the only SRC witness. DST's own names are SRC's witnesses the other way.
+        #expect(try Self.compare(["é-1", "ab-1x"], ["é-?", "*-2?"]) == ["alice": "incomparable | ab-1x allow/deny | a-2- deny/allow"])
+        // `q-*` (a prefix) is covered by `q*` but not by `*z*` (no `z` in `q-`).
+        #expect(try Self.compare(["q-*"], ["q*"]) == ["alice": "broader | q deny/allow"])
+        #expect(try Self.compare(["q-*"], ["*z*"]) == ["alice": "incomparable | q- allow/deny | z deny/allow"])
+    }
+}
+
+extension DiffWitnessSearchTests {
+    /// A subject with more than 64 grant records (one per index permission): the records covering
+    /// a position are kept in several words, and each word's records count.
+    @Test("grant sets built from more than 64 records")
+    func manyRecords() throws {
+        func input(_ grants: [[String]]) throws -> DiffInput {
+            let loader = ConfigLoader()
+            let permissions = grants.map { "  - index_patterns: [\($0.map { "'\($0)'" }.joined(separator: ", "))]\n"
+                + "    allowed_actions: ['indices:data/read/search']\n" }.joined()
+            var config = try loader.load(text: "_meta: {type: roles, config_version: 2}\nown:\n  index_permissions:\n" + permissions,
+                                         name: "roles.yml").config
+            config.roleMappings = try loader.load(text: "_meta: {type: rolesmapping, config_version: 2}\nown:\n  users: [alice]\n",
+                                                  name: "roles_mapping.yml").config.roleMappings
+            config.internalUsers = try loader.load(text: "_meta: {type: internalusers, config_version: 2}\nalice:\n  hash: '\(DiffSharingTests.hash)'\n",
+                                                   name: "internal_users.yml").config.internalUsers
+            return DiffInput(config: config, catalog: Catalog(profile: .default))
+        }
+        let names = (0..<70).map { "idx-\($0)" }
+        func compare(_ source: [[String]], _ target: [[String]]) throws -> [String] {
+            let result = ConfigDiff(now: DiffSharingTests.now).compare(source: try input(source), target: try input(target))
+            return result.subjects.flatMap(\.witnesses).filter { $0.action == "indices:data/read/search" }
+                .map { "\($0.index ?? "-") \($0.source.outcome.rawValue)/\($0.target.outcome.rawValue)" }
+        }
+        // 70 records against one: alike. Without the 66th (second word) or the 1st: that name differs.
+        #expect(try compare(names.map { [$0] }, [names]) == [])
+        #expect(try compare(names.map { [$0] }, [names.filter { $0 != "idx-65" }]) == ["idx-65 allow/deny"])
+        #expect(try compare(names.map { [$0] }, [Array(names.dropFirst())]) == ["idx-0 allow/deny"])
+    }
+}
