@@ -53,7 +53,8 @@ struct DiffRun {
         /// order, those a plain pattern of the other set matches skipped), found without listing
         /// every uncovered member: the least own name of an uncovered member, when the other set's
         /// plain patterns leave it out; else nil, and the search starts from the beginning.
-        let first: String?
+        /// Held as the one-index request each action that tries it sends (made once, not per action).
+        let first: [String]?
         /// Listed once the first name decided nothing: the uncovered members, their own shortest
         /// names (in no order, perhaps repeated: `OwnNames` yields them in order), and the
         /// comparison of those members with the other set.
@@ -249,7 +250,7 @@ struct DiffRun {
         }
         guard analysis.differs else { return nil }
         // Usually the first name decides (an uncovered member's own name is mostly a witness).
-        if let first = analysis.first, confirm(position, CollectionOfOne(first), sourceSubject, targetSubject, &findings) { return nil }
+        if let first = analysis.first, confirm(position, request: first, sourceSubject, targetSubject, &findings) { return nil }
         let texts = texts, otherIDs = texts.sets[Int(others)]
         let plainMatch = { (name: String) in Self.plainPatternMatches(name, otherIDs, texts) }
         let uncovered: [Int32]
@@ -308,7 +309,7 @@ struct DiffRun {
         }
         // A least name that a plain pattern of `others` matches is skipped by the search: leave
         // the search to the full list then.
-        let first = least.flatMap { Self.plainPatternMatches($0.name, texts.sets[Int(others)], texts) ? nil : $0.name }
+        let first = least.flatMap { Self.plainPatternMatches($0.name, texts.sets[Int(others)], texts) ? nil : [$0.name] }
         return DirectionAnalysis(differs: differs, first: first)
     }
 
@@ -324,27 +325,31 @@ struct DiffRun {
     /// Tries candidate names until one is decided differently; records it as the action's witness.
     private func confirm(_ position: Int, _ names: some Sequence<String>, _ sourceSubject: SideSubject, _ targetSubject: SideSubject,
                          _ findings: inout Findings) -> Bool {
-        let action = source.universe[position]
-        for name in names {
-            let from = source.evaluator.outcome(sourceSubject.prepared, action: action, indices: [name])
-            let to = target.evaluator.outcome(targetSubject.prepared, action: action, indices: [name])
-            guard from != to else { continue }
-            record(position: position, index: name, outcomes: (from, to), sourceSubject, targetSubject, &findings)
-            return true
-        }
+        for name in names where confirm(position, request: [name], sourceSubject, targetSubject, &findings) { return true }
         return false
+    }
+
+    /// Whether the two sides decide the request on `request` (one index) differently; records it then.
+    private func confirm(_ position: Int, request: [String], _ sourceSubject: SideSubject, _ targetSubject: SideSubject,
+                         _ findings: inout Findings) -> Bool {
+        let action = source.universe[position]
+        let from = source.evaluator.outcome(sourceSubject.prepared, action: action, indices: request)
+        let to = target.evaluator.outcome(targetSubject.prepared, action: action, indices: request)
+        guard from != to else { return false }
+        record(position: position, index: request[0], outcomes: (from, to), sourceSubject, targetSubject, &findings)
+        return true
     }
 
     /// Records a request the two sides decide differently, with the outcomes already found for it.
     private func record(position: Int, index: String?, outcomes: (source: Decision.Outcome, target: Decision.Outcome),
                         _ sourceSubject: SideSubject, _ targetSubject: SideSubject, _ findings: inout Findings) {
-        let action = source.universe[position]
-        let indices = index.map { [$0] } ?? []
-        let sourcePrepared = sourceSubject.prepared, targetPrepared = targetSubject.prepared
         let verdict = DiffResult.verdict(source: outcomes.source, target: outcomes.target)
         findings.verdict = findings.verdict.combined(with: verdict)
         findings.actionVerdicts[position] = (findings.actionVerdicts[position] ?? .equivalent).combined(with: verdict)
         guard maxWitnesses == 0 || findings.witnesses.count < maxWitnesses else { return }
+        let action = source.universe[position]
+        let indices = index.map { [$0] } ?? []
+        let sourcePrepared = sourceSubject.prepared, targetPrepared = targetSubject.prepared
         findings.witnesses.append(DiffResult.Witness(action: action, index: index,
                                                      source: source.evaluator.evaluate(sourcePrepared, action: action, indices: indices),
                                                      target: target.evaluator.evaluate(targetPrepared, action: action, indices: indices)))
