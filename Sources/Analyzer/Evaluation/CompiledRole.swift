@@ -62,15 +62,14 @@ struct ActionSet: Sendable {
     func path(to action: String, groups: FlattenedActionGroups, explicitOnly: Bool = false) -> ActionPath? {
         var best: ActionPath?
         for entry in written {
-            let reached: [(String, [String])] = groups.isGroup(entry)
-                ? groups.resolve([entry]).sorted().compactMap { member in
-                    member == entry ? nil : groups.chain(from: entry, to: member).map { (member, $0) }
-                }
-                : [(entry, [])]
-            for (member, chain) in reached where !groups.isGroup(member) {
+            // A group's members and chains are worked out once per group (memberChains).
+            let reached = groups.isGroup(entry) ? groups.memberChains(of: entry)
+                : [FlattenedActionGroups.MemberChain(member: entry, chain: [], pattern: Pattern(entry))]
+            for link in reached {
+                let member = link.member
                 if explicitOnly && member == "*" { continue }
-                guard Pattern(member).matches(action) else { continue }
-                let candidate = ActionPath(entry: entry, via: Array(chain.dropFirst()) + [member])
+                guard link.pattern.matches(action) else { continue }
+                let candidate = ActionPath(entry: entry, via: Array(link.chain.dropFirst()) + [member])
                 if best == nil || candidate.via.count < best!.via.count { best = candidate }
             }
         }

@@ -21,10 +21,16 @@ struct GrantChains {
     func index(actions: [String], names: [String]) -> [Grant] {
         struct Key: Hashable { let role: String, position: Int, action: String, pattern: String }
         var order: [Key] = [], indices: [Key: [String]] = [:], byKey: [Key: IndexGrant] = [:]
+        // Per action, its catalog position when the plan is the action itself: a grant's
+        // `actionBits` then answers what `CompiledRole.grants(for:)` tests entry by entry.
+        let positions = actions.map { action in
+            let plan = evaluator.plans.plan(for: action)
+            return plan.name == action ? plan.id : nil
+        }
         for name in names {
             let candidates = evaluator.matchNames(name)
-            for action in actions {
-                guard let (grant, pattern) = grantBehind(action, names: candidates) else { continue }
+            for (action, position) in zip(actions, positions) {
+                guard let (grant, pattern) = grantBehind(action, position: position, names: candidates) else { continue }
                 let key = Key(role: grant.role, position: grant.position, action: action, pattern: pattern)
                 if indices[key] == nil { order.append(key); byKey[key] = grant }
                 indices[key, default: []].append(name)
@@ -37,12 +43,14 @@ struct GrantChains {
         }
     }
 
-    /// The first held grant, and its written pattern, that gives `action` on one of `names`.
-    private func grantBehind(_ action: String, names: [String]) -> (IndexGrant, String)? {
+    /// The first held grant, and its written pattern, that gives `action` on one of `names`: the
+    /// grants `CompiledRole.grants(for:)` lists, in its order, without building its list.
+    /// `position`: the action's catalog position, when it has one.
+    private func grantBehind(_ action: String, position: Int?, names: [String]) -> (IndexGrant, String)? {
         let context = run.context, evaluator = self.evaluator
         let render = { (template: String) in context.render(template, evaluator: evaluator) }
         for role in run.compiled {
-            for grant in role.grants(for: action) {
+            for grant in role.indexGrants where position.map(grant.actionBits.contains) ?? grant.actions.grants(action) {
                 for name in names {
                     if let pattern = grant.matchingPattern(name, render: render) { return (grant, pattern) }
                 }

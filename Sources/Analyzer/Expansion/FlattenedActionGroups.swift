@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Action groups resolved to everything they reach, the way the plugin's `FlattenedActionGroups`
 /// does it (§2.2): by exact name only, iterated to a fixpoint so that cycles end; a group listing
 /// itself is ignored; names that are not groups stay as literal entries.
@@ -73,7 +75,31 @@ public struct FlattenedActionGroups: Sendable {
             hint: "each group holds a copy of everything the groups it lists hold; list the actions directly or nest less deeply"))
     }
 
+    /// Per group, what ``memberChains(of:)`` found (filled on first use, shared by copies).
+    private let memberChainCache = MemberChainCache()
+
     public func isGroup(_ name: String) -> Bool { direct[name] != nil }
+
+    /// An entry a group reaches that is not itself a group, with the shortest chain of groups to it
+    /// (``chain(from:to:)``) and the entry compiled as an action pattern.
+    public struct MemberChain: Sendable {
+        public let member: String
+        public let chain: [String]
+        public let pattern: Pattern
+    }
+
+    /// Every entry `group` reaches that is not a group, in the order `resolve([group]).sorted()`
+    /// gives, each with its chain; entries no chain reaches are left out. Depends on the groups
+    /// alone, so it is worked out once per group: an explanation asks it for every grant it shows.
+    public func memberChains(of group: String) -> [MemberChain] {
+        if let known = memberChainCache.chains.withLock({ $0[group] }) { return known }
+        let found = resolve([group]).sorted().compactMap { member -> MemberChain? in
+            guard member != group, !isGroup(member), let chain = chain(from: group, to: member) else { return nil }
+            return MemberChain(member: member, chain: chain, pattern: Pattern(member))
+        }
+        memberChainCache.chains.withLock { $0[group] = found }
+        return found
+    }
 
     /// `resolve(list)`: the entries plus everything their groups reach.
     public func resolve<S: Sequence>(_ entries: S) -> Set<String> where S.Element == String {
@@ -110,6 +136,11 @@ public struct FlattenedActionGroups: Sendable {
         }
         return nil
     }
+}
+
+/// ``FlattenedActionGroups/memberChains(of:)`` per group, shared by the threads of one evaluator.
+private final class MemberChainCache: Sendable {
+    let chains = Mutex<[String: [FlattenedActionGroups.MemberChain]]>([:])
 }
 
 /// The groups as numbered nodes; an edge goes from a group to every other group it lists by exact name.

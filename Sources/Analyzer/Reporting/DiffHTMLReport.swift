@@ -11,6 +11,9 @@ public enum DiffHTMLReport {
     }
 
     static func escape(_ text: String) -> String {
+        // Without any of the five characters' bytes, every character is kept as it is.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+            || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) else { return text }
         var escaped = ""
         for character in text {
             switch character {
@@ -58,41 +61,82 @@ public enum DiffHTMLReport {
     }
 
     private static func matrix(_ result: DiffResult) -> String {
-        let families = Set(result.subjects.flatMap { $0.actionVerdicts.keys.map(family) + $0.undecided.map { family($0.action) } }).sorted()
+        let sortedFamilies = Set(result.subjects.flatMap { $0.actionVerdicts.keys.map(family) + $0.undecided.map { family($0.action) } }).sorted()
         var html = "<h2>Subjects × action families</h2>\n"
         html += "<p class=\"legend\"><span class=\"verdict equivalent\">equal</span><span class=\"verdict narrower\">narrower</span><span class=\"verdict broader\">broader</span><span class=\"verdict incomparable\">incomparable</span><span class=\"verdict undecided\">undecided</span></p>\n"
         guard !result.subjects.isEmpty else {
             return html + "<p>All \(result.equivalentSubjects) subjects get exactly the same decisions for all \(result.actionCount) actions.</p>\n"
         }
-        html += "<table><tr><th class=\"subject\">subject</th>" + families.map { "<th><code>\(escape(DiffLiteral.witness($0)))</code></th>" }.joined() + "<th>other actions</th></tr>\n"
+        html += "<table><tr><th class=\"subject\">subject</th>" + sortedFamilies.map { "<th><code>\(escape(DiffLiteral.witness($0)))</code></th>" }.joined() + "<th>other actions</th></tr>\n"
+        var families = FamilyNames(sorted: sortedFamilies)
         for subject in result.subjects {
             html += "<tr><th class=\"subject\">\(escape(DiffLiteral.text(DiffReport.subjectName(subject))))<br><span class=\"muted\">\(subject.verdict.rawValue), \(subject.differingActions) differing</span></th>"
-            for column in families { html += cell(subject, column) }
+            let columns = Column.split(subject, &families)
+            for column in families.sorted { html += cell(columns[column]) }
             html += "<td class=\"equivalent\">equal</td></tr>\n"
         }
         if result.equivalentSubjects > 0 {
             html += "<tr><th class=\"subject\">\(result.equivalentSubjects) other subject\(result.equivalentSubjects == 1 ? "" : "s")</th>"
-                + String(repeating: "<td class=\"equivalent\">equal</td>", count: families.count + 1) + "</tr>\n"
+                + String(repeating: "<td class=\"equivalent\">equal</td>", count: sortedFamilies.count + 1) + "</tr>\n"
         }
         return html + "</table>\n"
     }
 
-    private static func cell(_ subject: DiffResult.SubjectDiff, _ column: String) -> String {
-        let verdicts = subject.actionVerdicts.filter { family($0.key) == column }
-        let undecided = subject.undecided.filter { family($0.action) == column }
-        var verdict = verdicts.values.reduce(DiffResult.Verdict.equivalent) { $0.combined(with: $1) }
+    /// Each action's family, worked out once per page (`family` splits the name).
+    private struct FamilyNames {
+        let sorted: [String]
+        private var known: [String: String] = [:]
+
+        init(sorted: [String]) {
+            self.sorted = sorted
+        }
+
+        mutating func family(_ action: String) -> String {
+            if let found = known[action] { return found }
+            let found = DiffHTMLReport.family(action)
+            known[action] = found
+            return found
+        }
+    }
+
+    /// One subject's findings in one family: what a cell shows.
+    private struct Column {
+        /// Its differing actions' verdicts combined, and how many there are.
+        var verdict = DiffResult.Verdict.equivalent
+        var differing = 0
+        var witnesses: [DiffResult.Witness] = []
+        var undecided: [DiffResult.Undecided] = []
+
+        /// The subject's findings by family, each list in the subject's order.
+        static func split(_ subject: DiffResult.SubjectDiff, _ families: inout FamilyNames) -> [String: Column] {
+            var columns: [String: Column] = [:]
+            for (action, verdict) in subject.actionVerdicts {
+                let family = families.family(action)
+                columns[family, default: Column()].verdict = (columns[family]?.verdict ?? .equivalent).combined(with: verdict)
+                columns[family, default: Column()].differing += 1
+            }
+            for witness in subject.witnesses { columns[families.family(witness.action), default: Column()].witnesses.append(witness) }
+            for item in subject.undecided { columns[families.family(item.action), default: Column()].undecided.append(item) }
+            return columns
+        }
+    }
+
+    private static func cell(_ column: Column?) -> String {
+        let column = column ?? Column()
+        let undecided = column.undecided
+        var verdict = column.verdict
         if !undecided.isEmpty { verdict = verdict.combined(with: .undecided) }
         guard verdict != .equivalent else { return "<td class=\"equivalent\">equal</td>" }
-        let witnesses = subject.witnesses.filter { family($0.action) == column }
+        let witnesses = column.witnesses
         var body = witnesses.map { witness in
             "<div><code>\(escape(DiffLiteral.witness(witness.action)))</code>\(witness.index.map { " on <code>\(escape(DiffLiteral.witness($0)))</code>" } ?? "")"
                 + "<span class=\"src\">\(witness.source.outcome.rawValue): \(escape(DiffLiteral.text(DiffReport.reason(witness.source), witnessIndex: witness.index)))</span>"
                 + "<span class=\"dst\">\(witness.target.outcome.rawValue): \(escape(DiffLiteral.text(DiffReport.reason(witness.target), witnessIndex: witness.index)))</span></div>"
         }.joined()
-        let unlisted = verdicts.count - Set(witnesses.map(\.action)).count
+        let unlisted = column.differing - Set(witnesses.map(\.action)).count
         if unlisted > 0 { body += "<div class=\"muted\">\(unlisted) more differing action\(unlisted == 1 ? "" : "s") (--max-witnesses 0 lists all)</div>" }
         body += undecided.map { "<div>undecided: \(escape(DiffLiteral.text(DiffReport.describe($0))))</div>" }.joined()
-        let count = verdicts.count + undecided.count
+        let count = column.differing + undecided.count
         return "<td class=\"\(verdict.rawValue)\"><details><summary>\(verdict.rawValue) (\(count))</summary>\(body)</details></td>"
     }
 

@@ -206,7 +206,23 @@ public enum DiffReport {
         let entries: JSONEntries
     }
 
+    /// The report as JSON: the bytes `JSONOutput.render(jsonModel(result))` gives, written by hand
+    /// (`DiffJSONWriter`): a large diff lists tens of thousands of witnesses, and the encoder's
+    /// boxing of every value cost more than the comparison that found them.
     public static func json(_ result: DiffResult) -> String {
+        String(decoding: jsonBytes(result), as: UTF8.self)
+    }
+
+    /// ``json(_:)`` as UTF-8 bytes, without the copy into a String.
+    public static func jsonBytes(_ result: DiffResult) -> [UInt8] {
+        var writer = DiffJSONWriter()
+        writer.write(result)
+        return writer.finish()
+    }
+
+    /// The Encodable value behind the JSON report: what the hand-written bytes must equal when
+    /// JSONOutput encodes it (the tests compare the two).
+    static func jsonModel(_ result: DiffResult) -> JSONDiff {
         func entries(_ list: [DiffResult.Entry]) -> [JSONEntry] {
             list.map { JSONEntry(type: $0.kind.rawValue, name: $0.name, fields: $0.fields, builtIn: $0.builtIn) }
         }
@@ -220,11 +236,149 @@ public enum DiffReport {
                         },
                         undecided: subject.undecided.map { JSONUndecided(action: $0.action, reason: reasonCode($0.reason), detail: describe($0)) })
         }
-        let value = JSONDiff(verdict: result.verdict.rawValue, source: result.sourceTarget, target: result.targetTarget,
-                             actionsCompared: result.actionCount, equivalentSubjects: result.equivalentSubjects,
-                             settingsVerdict: result.settingsVerdict.rawValue, combinationsNotCompared: result.combinationsNotCompared > 0 ? result.combinationsNotCompared : nil, subjects: subjects,
-                             entries: JSONEntries(added: entries(result.entries.added), removed: entries(result.entries.removed),
-                                                  changed: entries(result.entries.changed)))
-        return JSONOutput.render(value)
+        return JSONDiff(verdict: result.verdict.rawValue, source: result.sourceTarget, target: result.targetTarget,
+                        actionsCompared: result.actionCount, equivalentSubjects: result.equivalentSubjects,
+                        settingsVerdict: result.settingsVerdict.rawValue, combinationsNotCompared: result.combinationsNotCompared > 0 ? result.combinationsNotCompared : nil, subjects: subjects,
+                        entries: JSONEntries(added: entries(result.entries.added), removed: entries(result.entries.removed),
+                                             changed: entries(result.entries.changed)))
+    }
+}
+
+/// Writes the diff report in JSONOutput's layout (`.prettyPrinted`, `.sortedKeys`,
+/// `.withoutEscapingSlashes`): two spaces per level, `"key" : value`, an empty array as `[`, a
+/// blank line and `]`, keys in the order the encoder sorts them (written out below, in that order),
+/// strings escaped as JSONText does. Each witness goes straight into one byte buffer.
+struct DiffJSONWriter: ~Copyable {
+    private var out = ByteBuffer(capacity: 1 << 16)
+    private var level = 0
+    /// The innermost open container has no element yet.
+    private var empty = true
+
+    mutating func write(_ result: DiffResult) {
+        open(UInt8(ascii: "{"))
+        key("actionsCompared"); out.append(decimal: result.actionCount)
+        if result.combinationsNotCompared > 0 { key("combinationsNotCompared"); out.append(decimal: result.combinationsNotCompared) }
+        key("entries")
+        open(UInt8(ascii: "{"))
+        key("added"); entries(result.entries.added)
+        key("changed"); entries(result.entries.changed)
+        key("removed"); entries(result.entries.removed)
+        close(UInt8(ascii: "}"))
+        key("equivalentSubjects"); out.append(decimal: result.equivalentSubjects)
+        key("schemaVersion"); out.append(decimal: 1)
+        key("settingsVerdict"); string(result.settingsVerdict.rawValue)
+        key("source"); string(result.sourceTarget)
+        key("subjects")
+        open(UInt8(ascii: "["))
+        for subject in result.subjects {
+            item()
+            self.subject(subject)
+        }
+        close(UInt8(ascii: "]"))
+        key("target"); string(result.targetTarget)
+        key("verdict"); string(result.verdict.rawValue)
+        close(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "\n"))
+    }
+
+    consuming func finish() -> [UInt8] { out.bytes }
+
+    private mutating func subject(_ subject: DiffResult.SubjectDiff) {
+        open(UInt8(ascii: "{"))
+        key("backendRoles"); strings(subject.backendRoles)
+        key("differingActions"); out.append(decimal: subject.differingActions)
+        key("evaluatedAs"); string(subject.evaluatedName)
+        key("host"); optional(subject.host)
+        key("undecided")
+        open(UInt8(ascii: "["))
+        for undecided in subject.undecided {
+            item()
+            open(UInt8(ascii: "{"))
+            key("action"); string(undecided.action)
+            key("detail"); string(DiffReport.describe(undecided))
+            key("reason"); string(DiffReport.reasonCode(undecided.reason))
+            close(UInt8(ascii: "}"))
+        }
+        close(UInt8(ascii: "]"))
+        key("user"); optional(subject.user)
+        key("verdict"); string(subject.verdict.rawValue)
+        key("witnesses")
+        open(UInt8(ascii: "["))
+        for witness in subject.witnesses {
+            item()
+            open(UInt8(ascii: "{"))
+            key("action"); string(witness.action)
+            key("index"); optional(witness.index)
+            key("source"); string(witness.source.outcome.rawValue)
+            key("sourceReason"); string(DiffReport.reason(witness.source))
+            key("target"); string(witness.target.outcome.rawValue)
+            key("targetReason"); string(DiffReport.reason(witness.target))
+            close(UInt8(ascii: "}"))
+        }
+        close(UInt8(ascii: "]"))
+        close(UInt8(ascii: "}"))
+    }
+
+    private mutating func entries(_ list: [DiffResult.Entry]) {
+        open(UInt8(ascii: "["))
+        for entry in list {
+            item()
+            open(UInt8(ascii: "{"))
+            key("builtIn"); out.append(entry.builtIn ? "true" : "false")
+            key("fields"); strings(entry.fields)
+            key("name"); string(entry.name)
+            key("type"); string(entry.kind.rawValue)
+            close(UInt8(ascii: "}"))
+        }
+        close(UInt8(ascii: "]"))
+    }
+
+    private mutating func strings(_ list: [String]) {
+        open(UInt8(ascii: "["))
+        for text in list {
+            item()
+            string(text)
+        }
+        close(UInt8(ascii: "]"))
+    }
+
+    private mutating func string(_ text: String) { JSONText.appendQuoted(text, to: &out) }
+
+    private mutating func optional(_ text: String?) {
+        if let text { string(text) } else { out.append("null") }
+    }
+
+    private mutating func open(_ bracket: UInt8) {
+        out.append(bracket)
+        level += 1
+        empty = true
+    }
+
+    /// Closes the innermost container; the one around it holds at least this one.
+    private mutating func close(_ bracket: UInt8) {
+        level -= 1
+        if empty { out.append(UInt8(ascii: "\n")) }
+        newline()
+        out.append(bracket)
+        empty = false
+    }
+
+    /// Starts an element of the innermost container on its own line.
+    private mutating func item() {
+        if !empty { out.append(UInt8(ascii: ",")) }
+        empty = false
+        newline()
+    }
+
+    private mutating func key(_ name: StaticString) {
+        item()
+        out.append(UInt8(ascii: "\""))
+        out.append(name)
+        out.append("\" : ")
+    }
+
+    private mutating func newline() {
+        out.append(UInt8(ascii: "\n"))
+        for _ in 0..<level { out.append("  ") }
     }
 }

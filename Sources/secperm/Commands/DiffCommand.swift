@@ -88,10 +88,19 @@ struct DiffCommand: AsyncParsableCommand {
         diff.users = onlyUsers
         diff.maxWitnesses = maxWitnesses
         let result = diff.compare(source: sourceInput, target: targetInput)
-        let report = switch format {
-        case .text: DiffReport.text(result)
-        case .json: DiffReport.json(result)
-        case .html: DiffHTMLReport.page(result)
+        // JSON goes out as the bytes it is written in (a large report is tens of MB).
+        let report: String
+        switch format {
+        case .text: report = DiffReport.text(result)
+        case .html: report = DiffHTMLReport.page(result)
+        case .json:
+            let bytes = DiffReport.jsonBytes(result)
+            guard out != nil else {
+                emit(bytes)
+                if result.verdict != .equivalent { throw ExitStatus.negative.exitCode }
+                return
+            }
+            report = String(decoding: bytes, as: UTF8.self)
         }
         if let out {
             do {

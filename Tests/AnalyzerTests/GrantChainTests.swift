@@ -1,0 +1,56 @@
+import Foundation
+import PermissionCatalog
+import Testing
+@testable import Analyzer
+
+/// The grant an explanation names for an allowed index cell is the first held index_permissions
+/// entry, in role order and then written order, whose allowed_actions give the action
+/// (`CompiledRole.grants(for:)`): GrantChains finds it through the grant's catalog action bits for
+/// a catalog action, by matching the entries for any other. The plugin's decision does not depend
+/// on which grant is named; this pins secperm's explanation (STYLE.md §4).
+@Suite("Grant chains of index decisions")
+struct GrantChainTests {
+    static func evaluator() throws -> Evaluator {
+        let loader = ConfigLoader()
+        var config = try loader.load(text: """
+            _meta: {type: roles, config_version: 2}
+            r:
+              index_permissions:
+              - index_patterns: ['logs-*']
+                allowed_actions: ['indices:data/write*']
+              - index_patterns: ['logs-a*', 'logs-*']
+                allowed_actions: [crud]
+              - index_patterns: ['logs-*']
+                allowed_actions: ['indices:data/read*']
+            """, name: "roles.yml").config
+        config.roleMappings = try loader.load(text: """
+            _meta: {type: rolesmapping, config_version: 2}
+            r:
+              users: [u]
+            """, name: "roles_mapping.yml").config.roleMappings
+        return Evaluator(config: config, catalog: Catalog(profile: .default), settings: NodeSettings())
+    }
+
+    static func grants(_ action: String, _ indices: [String]) throws -> [[String]] {
+        let decision = try evaluator().evaluate(AccessRequest(subject: Subject(name: "u"), action: action, indices: indices))
+        return decision.grants.map { [$0.action, $0.permission] + $0.via + [$0.indexPattern ?? "-"] + $0.indices }
+    }
+
+    @Test("a catalog action: the first entry granting it, through its group, with the pattern matching each index")
+    func catalogAction() throws {
+        let read = try Self.grants("indices:data/read/search", ["logs-b", "logs-a1"])
+        #expect(read
+            == [["indices:data/read/search", "crud", "read", "indices:data/read*", "logs-*", "logs-b"],
+                ["indices:data/read/search", "crud", "read", "indices:data/read*", "logs-a*", "logs-a1"]])
+        let write = try Self.grants("indices:data/write/index", ["logs-1"])
+        #expect(write
+            == [["indices:data/write/index", "indices:data/write*", "indices:data/write*", "logs-*", "logs-1"]])
+    }
+
+    @Test("an action the catalog does not list is matched entry by entry")
+    func uncataloguedAction() throws {
+        let custom = try Self.grants("indices:data/read/custom_thing", ["logs-x"])
+        #expect(custom
+            == [["indices:data/read/custom_thing", "crud", "read", "indices:data/read*", "logs-*", "logs-x"]])
+    }
+}
