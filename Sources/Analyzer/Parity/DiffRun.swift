@@ -79,6 +79,7 @@ struct DiffRun {
     }
 
     mutating func compare(_ subject: DiffSubject) -> DiffResult.SubjectDiff {
+        texts.startSubject()
         let sourceSubject = SideSubject(resolve(subject, source), evaluator: source.evaluator)
         let targetSubject = SideSubject(resolve(subject, target), evaluator: target.evaluator)
         var findings = Findings(positions: source.universe.count)

@@ -91,12 +91,22 @@ final class PatternTexts {
     func positions(_ id: Int32) -> [Int] { positionLists[Int(id)] }
 
     private var setIDs: [SetKey: Int32] = [SetKey([]): PatternTexts.emptySet]
-    /// Interned sorted lists of pattern ids: a grant set, the same list always the same id.
+    /// Interned sorted lists of pattern ids: a grant set, the same list always the same id while
+    /// one subject is compared (`startSubject`).
     private(set) var sets: [[Int32]] = [[]]
     /// The id of the empty set.
     static let emptySet: Int32 = 0
 
-    /// An id for a sorted list of distinct pattern ids (subjects and actions share few sets).
+    /// Forgets the sets of the subject compared before: a subject's sets are compared with each
+    /// other only, and few recur in another subject (each user's roles and templates differ).
+    func startSubject() {
+        setIDs.removeAll(keepingCapacity: true)
+        setIDs[SetKey([])] = PatternTexts.emptySet
+        sets.removeAll(keepingCapacity: true)
+        sets.append([])
+    }
+
+    /// An id for a sorted list of distinct pattern ids (the actions of a subject share few sets).
     func setID(_ members: [Int32]) -> Int32 {
         let key = SetKey(members)
         if let known = setIDs[key] { return known }
