@@ -290,33 +290,35 @@ struct DiffJSONWriter: ~Copyable {
         key("evaluatedAs"); string(subject.evaluatedName)
         key("host"); optional(subject.host)
         key("undecided")
-        open(UInt8(ascii: "["))
-        for undecided in subject.undecided {
-            item()
-            open(UInt8(ascii: "{"))
-            key("action"); string(undecided.action)
-            key("detail"); string(DiffReport.describe(undecided))
-            key("reason"); string(DiffReport.reasonCode(undecided.reason))
-            close(UInt8(ascii: "}"))
+        objects(subject.undecided) { writer, undecided in
+            writer.key("action"); writer.string(undecided.action)
+            writer.key("detail"); writer.string(DiffReport.describe(undecided))
+            writer.key("reason"); writer.string(DiffReport.reasonCode(undecided.reason))
         }
-        close(UInt8(ascii: "]"))
         key("user"); optional(subject.user)
         key("verdict"); string(subject.verdict.rawValue)
         key("witnesses")
+        objects(subject.witnesses) { writer, witness in
+            writer.key("action"); writer.string(witness.action)
+            writer.key("index"); writer.optional(witness.index)
+            writer.key("source"); writer.string(witness.source.outcome.rawValue)
+            writer.key("sourceReason"); writer.string(DiffReport.reason(witness.source))
+            writer.key("target"); writer.string(witness.target.outcome.rawValue)
+            writer.key("targetReason"); writer.string(DiffReport.reason(witness.target))
+        }
+        close(UInt8(ascii: "}"))
+    }
+
+    /// An array of objects, one per element, each written by `fields`.
+    private mutating func objects<Element>(_ elements: [Element], _ fields: (inout DiffJSONWriter, Element) -> Void) {
         open(UInt8(ascii: "["))
-        for witness in subject.witnesses {
+        for element in elements {
             item()
             open(UInt8(ascii: "{"))
-            key("action"); string(witness.action)
-            key("index"); optional(witness.index)
-            key("source"); string(witness.source.outcome.rawValue)
-            key("sourceReason"); string(DiffReport.reason(witness.source))
-            key("target"); string(witness.target.outcome.rawValue)
-            key("targetReason"); string(DiffReport.reason(witness.target))
+            fields(&self, element)
             close(UInt8(ascii: "}"))
         }
         close(UInt8(ascii: "]"))
-        close(UInt8(ascii: "}"))
     }
 
     private mutating func entries(_ list: [DiffResult.Entry]) {
