@@ -128,3 +128,42 @@ struct DiffOwnNamesTests {
         }
     }
 }
+
+extension DiffSharingTests {
+    /// Grant sets are numbered per subject (`PatternTexts.startSubject`): a set the first user
+    /// also had gets a number of the second user's own, not the first user's.
+    @Test("a grant set met again by a later subject is numbered for that subject")
+    func setsNumberedPerSubject() throws {
+        let loader = ConfigLoader()
+        func input(_ getPattern: String) throws -> DiffInput {
+            var config = try loader.load(text: """
+                _meta: {type: roles, config_version: 2}
+                r1:
+                  index_permissions:
+                  - index_patterns: ['logs-*']
+                    allowed_actions: ['indices:data/read/search']
+                r2:
+                  index_permissions:
+                  - index_patterns: ['\(getPattern)']
+                    allowed_actions: ['indices:data/read/get']
+                """, name: "roles.yml").config
+            config.roleMappings = try loader.load(text: """
+                _meta: {type: rolesmapping, config_version: 2}
+                r1:
+                  users: [alice]
+                r2:
+                  users: [alice, bob]
+                """, name: "roles_mapping.yml").config.roleMappings
+            config.internalUsers = try loader.load(text: "_meta: {type: internalusers, config_version: 2}\n"
+                + ["alice", "bob"].map { "\($0):\n  hash: '\(Self.hash)'\n" }.joined(), name: "internal_users.yml").config.internalUsers
+            return DiffInput(config: config, catalog: Catalog(profile: .default))
+        }
+        // alice has two sets ({logs-*} on search, {data-*} on get); bob only the second.
+        let result = ConfigDiff(now: Self.now).compare(source: try input("data-*"), target: try input("data-x*"))
+        let found = result.subjects.map { subject in
+            "\(subject.user ?? "?"): " + subject.witnesses.map { "\($0.action) \($0.index ?? "-") \($0.source.outcome.rawValue)/\($0.target.outcome.rawValue)" }
+                .joined(separator: ", ")
+        }
+        #expect(found == ["alice: indices:data/read/get data- allow/deny", "bob: indices:data/read/get data- allow/deny"])
+    }
+}
