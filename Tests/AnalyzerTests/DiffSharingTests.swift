@@ -15,11 +15,31 @@ struct DiffSharingTests {
 
     /// One role `own` granting search on `patterns`, mapped to `users` by name (each an internal user).
     static func input(_ patterns: [String], users: [String]) throws -> DiffInput {
-        let loader = ConfigLoader()
         var config = try DiffCoverageTests.searchRole("own", patterns: patterns, mapping: "users: [\(users.joined(separator: ", "))]")
-        config.internalUsers = try loader.load(text: "_meta: {type: internalusers, config_version: 2}\n"
-            + users.map { "\($0):\n  hash: '\(hash)'\n" }.joined(), name: "internal_users.yml").config.internalUsers
+        config.internalUsers = try internalUsers(users)
         return DiffInput(config: config, catalog: Catalog(profile: .default))
+    }
+
+    /// A configuration of `roles` and `mapping` (roles.yml and roles_mapping.yml without `_meta`)
+    /// and the internal users `users`.
+    static func input(roles: String, mapping: String, users: [String]) throws -> DiffInput {
+        let loader = ConfigLoader()
+        var config = try loader.load(text: "_meta: {type: roles, config_version: 2}\n" + roles, name: "roles.yml").config
+        config.roleMappings = try loader.load(text: "_meta: {type: rolesmapping, config_version: 2}\n" + mapping,
+                                              name: "roles_mapping.yml").config.roleMappings
+        config.internalUsers = try internalUsers(users)
+        return DiffInput(config: config, catalog: Catalog(profile: .default))
+    }
+
+    /// Internal users named `users`, each with the same placeholder hash.
+    static func internalUsers(_ users: [String]) throws -> ConfigEntries<InternalUser> {
+        try ConfigLoader().load(text: "_meta: {type: internalusers, config_version: 2}\n" + users.map { "\($0):\n  hash: '\(hash)'\n" }.joined(),
+                                name: "internal_users.yml").config.internalUsers
+    }
+
+    /// A witness as "action index SRC/DST".
+    static func line(_ witness: DiffResult.Witness) -> String {
+        "\(witness.action) \(witness.index ?? "-") \(witness.source.outcome.rawValue)/\(witness.target.outcome.rawValue)"
     }
 
     /// Per non-equivalent user: its verdict and its witnesses on search as "index SRC/DST".
@@ -64,17 +84,8 @@ struct DiffSharingTests {
     func coverageDependsOnTheOtherSet() throws {
         // DST grants `logs-*` on get only: `logs-a` (SRC, search and get) is covered there and
         // not on search, although `logs-*` is among the subject's DST patterns for both.
-        let loader = ConfigLoader()
         func config(_ roles: String) throws -> DiffInput {
-            var config = try loader.load(text: "_meta: {type: roles, config_version: 2}\n" + roles, name: "roles.yml").config
-            config.roleMappings = try loader.load(text: """
-                _meta: {type: rolesmapping, config_version: 2}
-                own:
-                  users: [alice]
-                """, name: "roles_mapping.yml").config.roleMappings
-            config.internalUsers = try loader.load(text: "_meta: {type: internalusers, config_version: 2}\nalice:\n  hash: '\(Self.hash)'\n",
-                                                   name: "internal_users.yml").config.internalUsers
-            return DiffInput(config: config, catalog: Catalog(profile: .default))
+            try Self.input(roles: roles, mapping: "own:\n  users: [alice]\n", users: ["alice"])
         }
         let source = try config("""
             own:
@@ -93,7 +104,7 @@ struct DiffSharingTests {
                 allowed_actions: ['indices:data/read/search']
             """)
         let result = ConfigDiff(now: Self.now).compare(source: source, target: target)
-        let witnesses = result.subjects.flatMap(\.witnesses).map { "\($0.action) \($0.index ?? "-") \($0.source.outcome.rawValue)/\($0.target.outcome.rawValue)" }
+        let witnesses = result.subjects.flatMap(\.witnesses).map(Self.line)
         #expect(result.verdict == .incomparable)
         #expect(witnesses == ["indices:data/read/search logs-a allow/deny", "indices:data/read/search other deny/allow",
                               "indices:data/read/get logs- deny/allow"])
@@ -134,10 +145,8 @@ extension DiffSharingTests {
     /// also had gets a number of the second user's own, not the first user's.
     @Test("a grant set met again by a later subject is numbered for that subject")
     func setsNumberedPerSubject() throws {
-        let loader = ConfigLoader()
         func input(_ getPattern: String) throws -> DiffInput {
-            var config = try loader.load(text: """
-                _meta: {type: roles, config_version: 2}
+            try Self.input(roles: """
                 r1:
                   index_permissions:
                   - index_patterns: ['logs-*']
@@ -146,23 +155,12 @@ extension DiffSharingTests {
                   index_permissions:
                   - index_patterns: ['\(getPattern)']
                     allowed_actions: ['indices:data/read/get']
-                """, name: "roles.yml").config
-            config.roleMappings = try loader.load(text: """
-                _meta: {type: rolesmapping, config_version: 2}
-                r1:
-                  users: [alice]
-                r2:
-                  users: [alice, bob]
-                """, name: "roles_mapping.yml").config.roleMappings
-            config.internalUsers = try loader.load(text: "_meta: {type: internalusers, config_version: 2}\n"
-                + ["alice", "bob"].map { "\($0):\n  hash: '\(Self.hash)'\n" }.joined(), name: "internal_users.yml").config.internalUsers
-            return DiffInput(config: config, catalog: Catalog(profile: .default))
+                """, mapping: "r1:\n  users: [alice]\nr2:\n  users: [alice, bob]\n", users: ["alice", "bob"])
         }
         // alice has two sets ({logs-*} on search, {data-*} on get); bob only the second.
         let result = ConfigDiff(now: Self.now).compare(source: try input("data-*"), target: try input("data-x*"))
         let found = result.subjects.map { subject in
-            "\(subject.user ?? "?"): " + subject.witnesses.map { "\($0.action) \($0.index ?? "-") \($0.source.outcome.rawValue)/\($0.target.outcome.rawValue)" }
-                .joined(separator: ", ")
+            "\(subject.user ?? "?"): " + subject.witnesses.map(Self.line).joined(separator: ", ")
         }
         #expect(found == ["alice: indices:data/read/get data- allow/deny", "bob: indices:data/read/get data- allow/deny"])
     }

@@ -55,16 +55,10 @@ extension DiffWitnessSearchTests {
     @Test("grant sets built from more than 64 records")
     func manyRecords() throws {
         func input(_ grants: [[String]]) throws -> DiffInput {
-            let loader = ConfigLoader()
             let permissions = grants.map { "  - index_patterns: [\($0.map { "'\($0)'" }.joined(separator: ", "))]\n"
                 + "    allowed_actions: ['indices:data/read/search']\n" }.joined()
-            var config = try loader.load(text: "_meta: {type: roles, config_version: 2}\nown:\n  index_permissions:\n" + permissions,
-                                         name: "roles.yml").config
-            config.roleMappings = try loader.load(text: "_meta: {type: rolesmapping, config_version: 2}\nown:\n  users: [alice]\n",
-                                                  name: "roles_mapping.yml").config.roleMappings
-            config.internalUsers = try loader.load(text: "_meta: {type: internalusers, config_version: 2}\nalice:\n  hash: '\(DiffSharingTests.hash)'\n",
-                                                   name: "internal_users.yml").config.internalUsers
-            return DiffInput(config: config, catalog: Catalog(profile: .default))
+            return try DiffSharingTests.input(roles: "own:\n  index_permissions:\n" + permissions, mapping: "own:\n  users: [alice]\n",
+                                              users: ["alice"])
         }
         let names = (0..<70).map { "idx-\($0)" }
         func compare(_ source: [[String]], _ target: [[String]]) throws -> [String] {
