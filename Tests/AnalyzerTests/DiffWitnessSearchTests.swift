@@ -72,3 +72,58 @@ extension DiffWitnessSearchTests {
         #expect(try compare(names.map { [$0] }, [Array(names.dropFirst())]) == ["idx-0 allow/deny"])
     }
 }
+
+/// Where both sides check an action alike, the least own name of all members is tried before any
+/// coverage is worked out (`DiffRun.direction`): a member the other set covers is granted its names
+/// on both sides, so only an uncovered member's name can be decided differently there. Where the
+/// sides check it differently (other node settings), a covered name may differ for other reasons,
+/// and the search keeps to the uncovered members. Semantics §2.7 (a protected index is served
+/// empty to a reader without a protected role).
+extension DiffWitnessSearchTests {
+    /// One role granting `actions` on `patterns` to alice (no role when `patterns` is empty), with `settings`.
+    static func input(_ patterns: [String], actions: [String] = ["indices:data/read/search"], settings: NodeSettings = NodeSettings()) throws -> DiffInput {
+        let quoted = { (items: [String]) in items.map { "'\($0)'" }.joined(separator: ", ") }
+        let roles = patterns.isEmpty ? "own:\n  cluster_permissions: []\n"
+            : "own:\n  index_permissions:\n  - index_patterns: [\(quoted(patterns))]\n    allowed_actions: [\(quoted(actions))]\n"
+        let made = try DiffSharingTests.input(roles: roles, mapping: "own:\n  users: [alice]\n", users: ["alice"])
+        return DiffInput(config: made.config, catalog: made.catalog, settings: settings)
+    }
+
+    static func searchWitnesses(_ result: DiffResult) -> [String] {
+        result.subjects.flatMap(\.witnesses).filter { $0.action == "indices:data/read/search" }.map(DiffSharingTests.line)
+    }
+
+    @Test("the least name of all members, when a regex of the other side covers its member, is not the witness")
+    func leastOfAllCovered() throws {
+        // `a` is SRC's least name, but DST's `/a/` grants it: alike. `bb-1` is the difference.
+        let result = ConfigDiff(now: DiffSharingTests.now).compare(source: try Self.input(["a", "bb-1"]), target: try Self.input(["/a/"]))
+        #expect(Self.searchWitnesses(result) == ["indices:data/read/search bb-1 allow/deny"])
+    }
+
+    @Test("with other node settings on one side, the witness is still an uncovered member's name")
+    func leastOfAllNotTriedWhenCheckedDifferently() throws {
+        // DST protects `a`: a search there is served empty, so `a` is decided differently too. The
+        // sides do not check alike, so the search keeps to SRC's uncovered member, `bb-1`.
+        var protected = NodeSettings()
+        protected.protectedIndicesEnabled = true
+        protected.protectedIndices = ["a"]
+        protected.protectedIndicesRoles = ["nobody"]
+        let result = ConfigDiff(now: DiffSharingTests.now).compare(source: try Self.input(["a", "bb-1"]),
+                                                                   target: try Self.input(["/a/"], settings: protected))
+        #expect(Self.searchWitnesses(result) == ["indices:data/read/search bb-1 allow/deny"])
+    }
+
+    @Test("a request decided once serves only the actions with the same single-index traits")
+    func decidedOncePerTraits() throws {
+        // SRC grants search and index on the system index `.sys`, DST nothing: one pair of grant
+        // sets for both actions. A search there is served empty (narrower); an index request is
+        // refused on both sides (a write on a system index), so index does not differ at all.
+        var settings = NodeSettings()
+        settings.systemIndicesEnabled = true
+        settings.systemIndices = [".sys"]
+        let source = try Self.input([".sys"], actions: ["indices:data/read/search", "indices:data/write/index"], settings: settings)
+        let result = ConfigDiff(now: DiffSharingTests.now).compare(source: source, target: try Self.input([], settings: settings))
+        #expect(result.subjects.map(\.actionVerdicts) == [["indices:data/read/search": .narrower]])
+        #expect(Self.searchWitnesses(result) == ["indices:data/read/search .sys empty/deny"])
+    }
+}

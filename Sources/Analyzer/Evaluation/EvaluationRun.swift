@@ -11,6 +11,8 @@ struct Run {
     /// False when only the outcome is wanted: what a Decision record would list (missing
     /// privileges, the denial for the fix planner) is then not assembled.
     let records: Bool
+    /// Whether an explained denial gets its fix plan (false: the caller shows only why).
+    var plansFix = true
     let context: SubjectContext
     /// The checked action's plan, alone in a list (as the index steps take it).
     let planAlone: [ActionPlan]
@@ -167,6 +169,35 @@ struct Run {
     }
 
     // MARK: index level
+
+    /// What deciding a request of an index-level action on one concrete index reads of the
+    /// action, besides which patterns grant it (`index(actions:expressions:dashboardsNamed:)` and
+    /// the steps it calls): the special-index rules read the write and protected flags, the
+    /// Dashboards-index step whether the tenant rules count the action as a read, the explicit
+    /// step the system-index flag, DNFOF its list, and the blanking of reads the read flag. The
+    /// action's name is read otherwise only for wording (denials, notes). So two index-level
+    /// actions with equal traits, granted on the same patterns, get the same outcome on every
+    /// single index name (`secperm diff` decides one such request for all of them).
+    struct SingleIndexTraits: Hashable {
+        let isDnfof: Bool
+        let isRead: Bool
+        let isWriteType: Bool
+        let isRefusedOnProtectedIndices: Bool
+        let isSystemIndexPermission: Bool
+        let isTenantRead: Bool
+
+        /// Nil for an action not checked at index level (its route decides differently).
+        init?(_ plan: ActionPlan, profile: TargetProfile) {
+            guard plan.route == .index else { return nil }
+            isDnfof = plan.isDnfof
+            isRead = plan.isRead
+            isWriteType = plan.isWriteType
+            isRefusedOnProtectedIndices = plan.isRefusedOnProtectedIndices
+            isSystemIndexPermission = plan.isSystemIndexPermission
+            isTenantRead = profile.tenantEvaluation.isRead(plan.name)
+        }
+    }
+
 
     /// `dashboardsNamed`: when the request (or a sub-request) passes the Dashboards-index step, the
     /// expressions that step sees it name (``interceptDashboardsIndex(action:named:resolution:clusterLevel:)``); nil when it does not.
@@ -397,7 +428,7 @@ struct Run {
     }
 
     func decision() -> Decision {
-        let fix = (outcome == .deny && explain) ? FixPlanner(run: self).plan() : []
+        let fix = (outcome == .deny && explain && plansFix) ? FixPlanner(run: self).plan() : []
         let denial = outcome == .deny ? denial : nil
         // Worded before the Decision is built: setting it afterwards would copy the whole record.
         let forbidden = explain

@@ -110,8 +110,11 @@ public final class Evaluator: Sendable {
         evaluate(prepare(subject), action: action, indices: indices, explain: explain)
     }
 
-    public func evaluate(_ prepared: PreparedSubject, action: String, indices: [String], explain: Bool = true) -> Decision {
+    /// `fix`: false leaves the fix plan out of an explained denial, for callers that show only why
+    /// it was decided (the grant chain, the missing privilege).
+    public func evaluate(_ prepared: PreparedSubject, action: String, indices: [String], explain: Bool = true, fix: Bool = true) -> Decision {
         var run = Run(evaluator: self, context: prepared.context, action: action, indices: indices, explain: explain)
+        run.plansFix = fix
         run.evaluate()
         return decision(of: run, for: prepared.resolved)
     }

@@ -36,7 +36,8 @@ public struct DiffResult: Sendable {
         }
     }
 
-    /// One request decided differently, as `secperm check` decides it on each side.
+    /// One request decided differently, as `secperm check` decides it on each side (explained,
+    /// without the fix plan: a diff shows why each side decides as it does, not how to change it).
     public struct Witness: Sendable {
         public let action: String
         /// The index of the request; nil for a cluster action.

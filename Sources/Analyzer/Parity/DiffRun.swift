@@ -10,6 +10,8 @@ struct DiffRun {
     /// Per (members set, others set): what `direction` learns without the evaluators, for the
     /// subject being compared.
     private var analyses: [UInt64: DirectionAnalysis] = [:]
+    /// Per grant set of the subject being compared: the least own name of its patterns (nil: none).
+    private var leastOfSet: [Int32: PatternCoverage.LeastName?] = [:]
     /// Names every side treats specially whatever the grants: tried when the sides check an action differently.
     private let specialNames: [String]
 
@@ -19,6 +21,11 @@ struct DiffRun {
     private let mixedRoutes: [Int]
     /// Every action is checked the same way on both sides.
     private let plansAlike: Bool
+    /// Per universe position checked at index level on both sides: a number shared by the
+    /// positions whose plans have the same `Run.SingleIndexTraits` on each side (-1 elsewhere).
+    /// Positions with the same number and the same pair of grant sets decide a one-index request
+    /// alike, so it is decided once for all of them.
+    private let traitPairs: [Int]
 
     /// Listed first when there are more witnesses than are shown.
     static let everyday = ["indices:data/read/search", "indices:data/read/get", "indices:data/write/index", "indices:data/write/bulk[s]",
@@ -40,13 +47,40 @@ struct DiffRun {
             return a.route == b.route && a.name == b.name && a.isDnfof == b.isDnfof && a.isRead == b.isRead && a.isWriteType == b.isWriteType
                 && a.isSystemIndexPermission == b.isSystemIndexPermission
         }
+        var pairNumbers: [[Run.SingleIndexTraits]: Int] = [:]
+        traitPairs = source.universe.indices.map { position in
+            guard let a = Run.SingleIndexTraits(source.plans[position], profile: source.evaluator.profile),
+                  let b = Run.SingleIndexTraits(target.plans[position], profile: target.evaluator.profile) else { return -1 }
+            if let known = pairNumbers[[a, b]] { return known }
+            pairNumbers[[a, b]] = pairNumbers.count
+            return pairNumbers.count - 1
+        }
         let settings = [source.evaluator.settings, target.evaluator.settings]
         let listed = settings.flatMap { [$0.securityIndexName] + $0.systemIndices + $0.protectedIndices }
         specialNames = Array(Set(listed.compactMap(DiffSubjects.representative))).sorted()
     }
 
-    /// What one direction between two grant sets comes to, whatever the action.
+    /// What one direction between two grant sets comes to, whatever the action. Worked out in
+    /// stages, each only when the one before decided nothing.
     private struct DirectionAnalysis {
+        /// The least own name of all the members, as a one-index request; nil when a plain pattern
+        /// of the other set matches it (or no member has one). Tried first where both sides check
+        /// the action alike: a member the other set covers is granted its names on both sides,
+        /// which then decide them alike, so when this name is decided differently it is the
+        /// least own name of an uncovered member, the name the coverage analysis would find. No
+        /// coverage is worked out when it decides.
+        var leastOfAll: [String]??
+        /// Outcomes of the requests tried, per number in `traitPairs` (the same for every action
+        /// of that number): a request is decided once per number, not once per action.
+        var decided: [(request: [String], traits: Int, outcomes: Outcomes)] = []
+        /// The coverage analysis (`analyze`), once it is needed.
+        var covered: Covered?
+    }
+
+    typealias Outcomes = (source: Decision.Outcome, target: Decision.Outcome)
+
+    /// What the coverage analysis of one direction finds.
+    private struct Covered {
         /// Some member is included by no single pattern of the other set.
         let differs: Bool
         /// The first name the witness search tries (the uncovered members' own names in `OwnNames`
@@ -174,7 +208,8 @@ struct DiffRun {
             seenSets[1].insert(targetSets[position])
         }
         coverage.begin(sets: seenSets.map(Array.init))
-        analyses = [:]
+        analyses.removeAll(keepingCapacity: true)
+        leastOfSet.removeAll(keepingCapacity: true)
         for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
             let first = sourceSets[position], second = targetSets[position]
             let alike = sameContext && samePlan(position)
@@ -191,7 +226,7 @@ struct DiffRun {
                 continue
             }
             for (side, (members, others)) in [(first, second), (second, first)].enumerated() {
-                if let reason = direction(members, over: others, side: side, position, sourceSubject, targetSubject, &findings) {
+                if let reason = direction(members, over: others, side: side, position, sourceSubject, targetSubject, alike: alike, &findings) {
                     findings.undecided.append(DiffResult.Undecided(action: action, reason: reason))
                 }
             }
@@ -235,45 +270,50 @@ struct DiffRun {
     /// Whether the names the set `members` grants beyond the set `others` are decided differently:
     /// nil when that is settled (no such name, or a witness recorded), else why it is not.
     ///
+    /// Where both sides check the action alike, the least own name of all members is tried
+    /// first (`DirectionAnalysis.leastOfAll`).
+    ///
     /// A member is covered when one pattern of the other side includes it (`PatternCoverage`); the
     /// uncovered ones are first tried on their own shortest names, confirmed by the evaluators, and
     /// only then compared with the other side's whole union. Everything but the evaluators'
     /// confirmation depends on the two sets alone, so it is worked out once per pair of sets.
     private mutating func direction(_ members: Int32, over others: Int32, side: Int, _ position: Int, _ sourceSubject: SideSubject,
-                                    _ targetSubject: SideSubject, _ findings: inout Findings) -> DiffResult.Undecided.Reason? {
+                                    _ targetSubject: SideSubject, alike: Bool, _ findings: inout Findings) -> DiffResult.Undecided.Reason? {
         let key = UInt64(UInt32(bitPattern: members)) << 32 | UInt64(UInt32(bitPattern: others))
-        var analysis: DirectionAnalysis
-        if let known = analyses[key] {
-            analysis = known
-        } else {
-            analysis = analyze(members, over: others, side: side)
-            analyses[key] = analysis
+        // Taken out while it grows (no copy of its lists), put back before returning.
+        var analysis = analyses.removeValue(forKey: key) ?? DirectionAnalysis()
+        defer { analyses[key] = analysis }
+        let subjects = (sourceSubject, targetSubject)
+        if alike {
+            if analysis.leastOfAll == nil { analysis.leastOfAll = .some(leastOwnName(of: members, over: others)) }
+            if let request = analysis.leastOfAll ?? nil, confirm(position, request: request, subjects, &analysis.decided, &findings) { return nil }
         }
-        guard analysis.differs else { return nil }
+        if analysis.covered == nil { analysis.covered = analyze(members, over: others, side: side) }
+        guard var covered = analysis.covered, covered.differs else { return nil }
         // Usually the first name decides (an uncovered member's own name is mostly a witness).
-        if let first = analysis.first, confirm(position, request: first, sourceSubject, targetSubject, &findings) { return nil }
+        if let first = covered.first, confirm(position, request: first, subjects, &analysis.decided, &findings) { return nil }
+        defer { analysis.covered = covered }
         let texts = texts, otherIDs = texts.sets[Int(others)]
         let plainMatch = { (name: String) in Self.plainPatternMatches(name, otherIDs, texts) }
         let uncovered: [Int32]
-        if let known = analysis.uncovered {
+        if let known = covered.uncovered {
             uncovered = known
         } else {
             uncovered = texts.sets[Int(members)].filter { !coverage.isCovered($0, side: side, by: others) }
-            analysis.uncovered = uncovered
-            analysis.own = uncovered.flatMap { coverage.shortestNames($0) }
-            analyses[key] = analysis
+            covered.uncovered = uncovered
+            covered.own = uncovered.flatMap { coverage.shortestNames($0) }
         }
         // The first name, when known, was tried above and is the search's first.
-        let tried = analysis.first == nil ? 0 : 1
-        if confirm(position, OwnNames(analysis.own).lazy.filter { !plainMatch($0) }.dropFirst(tried), sourceSubject, targetSubject, &findings) {
+        let tried = covered.first == nil ? 0 : 1
+        if confirm(position, OwnNames(covered.own).lazy.filter { !plainMatch($0) }.dropFirst(tried), sourceSubject, targetSubject, &findings) {
             return nil
         }
         let comparison: NameSetComparison
-        if let known = analysis.comparison {
+        if let known = covered.comparison {
             comparison = known
         } else {
             comparison = NameSetComparison.compare(texts.patterns(uncovered), texts.patterns(otherIDs))
-            analyses[key]?.comparison = comparison
+            covered.comparison = comparison
         }
         if let reason = comparison.undecided { return .comparison(reason) }
         switch comparison.onlyFirst {
@@ -291,7 +331,7 @@ struct DiffRun {
     /// least own name (shortest, then by code units: the same witness on every run) of such a
     /// member. Coverage is asked only of members that could still change the answer. `side`: 0
     /// when `members` is the source's set, 1 the target's.
-    private mutating func analyze(_ members: Int32, over others: Int32, side: Int) -> DirectionAnalysis {
+    private mutating func analyze(_ members: Int32, over others: Int32, side: Int) -> Covered {
         var differs = false
         var least: PatternCoverage.LeastName?
         for member in texts.sets[Int(members)] {
@@ -311,7 +351,21 @@ struct DiffRun {
         // A least name that a plain pattern of `others` matches is skipped by the search: leave
         // the search to the full list then.
         let first = least.flatMap { Self.plainPatternMatches($0.name, texts.sets[Int(others)], texts) ? nil : [$0.name] }
-        return DirectionAnalysis(differs: differs, first: first)
+        return Covered(differs: differs, first: first)
+    }
+
+    /// The least own name of the members of `members` (`OwnNames` order) as a one-index request,
+    /// unless a plain pattern of `others` matches it; nil then, or when no member has one.
+    private mutating func leastOwnName(of members: Int32, over others: Int32) -> [String]? {
+        let least: PatternCoverage.LeastName?
+        if let known = leastOfSet[members] {
+            least = known
+        } else {
+            least = coverage.leastName(among: texts.sets[Int(members)])
+            leastOfSet[members] = .some(least)
+        }
+        guard let least, !Self.plainPatternMatches(least.name, texts.sets[Int(others)], texts) else { return nil }
+        return [least.name]
     }
 
     /// Whether a plain (non-regex) pattern of `set` matches `name`: such a name is granted on the
@@ -333,12 +387,34 @@ struct DiffRun {
     /// Whether the two sides decide the request on `request` (one index) differently; records it then.
     private func confirm(_ position: Int, request: [String], _ sourceSubject: SideSubject, _ targetSubject: SideSubject,
                          _ findings: inout Findings) -> Bool {
-        let action = source.universe[position]
-        let from = source.evaluator.outcome(sourceSubject.prepared, action: action, indices: request)
-        let to = target.evaluator.outcome(targetSubject.prepared, action: action, indices: request)
-        guard from != to else { return false }
-        record(position: position, index: request[0], outcomes: (from, to), sourceSubject, targetSubject, &findings)
+        let outcomes = decide(position, request: request, sourceSubject, targetSubject)
+        guard outcomes.source != outcomes.target else { return false }
+        record(position: position, index: request[0], outcomes: outcomes, sourceSubject, targetSubject, &findings)
         return true
+    }
+
+    /// As `confirm(_:request:_:_:_:)`, deciding the request once per number of `traitPairs`:
+    /// `decided` holds the outcomes found for the pair of grant sets being compared.
+    private func confirm(_ position: Int, request: [String], _ subjects: (SideSubject, SideSubject),
+                         _ decided: inout [(request: [String], traits: Int, outcomes: Outcomes)], _ findings: inout Findings) -> Bool {
+        let traits = traitPairs[position]
+        let outcomes: Outcomes
+        if let known = decided.first(where: { $0.traits == traits && $0.request == request }) {
+            outcomes = known.outcomes
+        } else {
+            outcomes = decide(position, request: request, subjects.0, subjects.1)
+            decided.append((request, traits, outcomes))
+        }
+        guard outcomes.source != outcomes.target else { return false }
+        record(position: position, index: request[0], outcomes: outcomes, subjects.0, subjects.1, &findings)
+        return true
+    }
+
+    /// How each side decides the action at `position` on the one-index `request`.
+    private func decide(_ position: Int, request: [String], _ sourceSubject: SideSubject, _ targetSubject: SideSubject) -> Outcomes {
+        let action = source.universe[position]
+        return (source.evaluator.outcome(sourceSubject.prepared, action: action, indices: request),
+                target.evaluator.outcome(targetSubject.prepared, action: action, indices: request))
     }
 
     /// Records a request the two sides decide differently, with the outcomes already found for it.
@@ -352,8 +428,8 @@ struct DiffRun {
         let indices = index.map { [$0] } ?? []
         let sourcePrepared = sourceSubject.prepared, targetPrepared = targetSubject.prepared
         findings.witnesses.append(DiffResult.Witness(action: action, index: index,
-                                                     source: source.evaluator.evaluate(sourcePrepared, action: action, indices: indices),
-                                                     target: target.evaluator.evaluate(targetPrepared, action: action, indices: indices)))
+                                                     source: source.evaluator.evaluate(sourcePrepared, action: action, indices: indices, fix: false),
+                                                     target: target.evaluator.evaluate(targetPrepared, action: action, indices: indices, fix: false)))
     }
 }
 

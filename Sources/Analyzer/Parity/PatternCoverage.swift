@@ -293,18 +293,41 @@ struct PatternCoverage {
         }
     }
 
-    /// Per pattern id whose own names are worked out: the least of them (nil: it has none).
+    /// Per pattern id whose own names are worked out: the least of them (nil: it has none), and
+    /// its order key (`UInt64.max` when it has none: `hasOwnName` tells that apart).
     private var leastNames: [LeastName?] = []
+    private var leastKeys: [UInt64] = []
+    private var hasOwnName: [Bool] = []
+    /// Per pattern id: whether its own names are worked out.
+    private var namesKnown: [Bool] = []
+
+    /// The least own name of the patterns `ids` (nil: none has one), working names out if needed.
+    /// Compared on the order keys, the names only where two keys are equal.
+    mutating func leastName(among ids: [Int32]) -> LeastName? {
+        var best = -1, bestKey = UInt64.max
+        for id in ids {
+            let slot = Int(id)
+            if slot >= namesKnown.count || !namesKnown[slot] { _ = shortestNames(id) }
+            guard hasOwnName[slot] else { continue }
+            let key = leastKeys[slot]
+            if best < 0 || key < bestKey
+                || (key == bestKey && OwnNames.precedes(leastNames[slot].unsafelyUnwrapped.name, leastNames[best].unsafelyUnwrapped.name)) {
+                best = slot
+                bestKey = key
+            }
+        }
+        return best < 0 ? nil : leastNames[best]
+    }
 
     /// The least own name of `member` once its own names are worked out: `known` false before.
     func knownLeastName(_ member: Int32) -> (known: Bool, least: LeastName?) {
-        guard Int(member) < ownNames.count, ownNames[Int(member)] != nil else { return (false, nil) }
+        guard Int(member) < namesKnown.count, namesKnown[Int(member)] else { return (false, nil) }
         return (true, leastNames[Int(member)])
     }
 
     /// The least own name of `member` (nil: it has none), working its names out if needed.
     mutating func leastName(_ member: Int32) -> LeastName? {
-        _ = shortestNames(member)
+        if Int(member) >= namesKnown.count || !namesKnown[Int(member)] { _ = shortestNames(member) }
         return leastNames[Int(member)]
     }
 
@@ -322,13 +345,23 @@ struct PatternCoverage {
             if case .names(let found) = NameSetComparison.compare([pattern], []).onlyFirst { names = Array(found.prefix(3)) }
         }
         if Int(member) >= ownNames.count {
-            ownNames += repeatElement(nil, count: Int(member) + 1 - ownNames.count)
-            leastNames += repeatElement(nil, count: Int(member) + 1 - leastNames.count)
+            let missing = Int(member) + 1 - ownNames.count
+            ownNames += repeatElement(nil, count: missing)
+            leastNames += repeatElement(nil, count: missing)
+            leastKeys += repeatElement(UInt64.max, count: missing)
+            hasOwnName += repeatElement(false, count: missing)
+            namesKnown += repeatElement(false, count: missing)
         }
         ownNames[Int(member)] = names
+        namesKnown[Int(member)] = true
         var least: String?
         for name in names where least.map({ OwnNames.precedes(name, $0) }) ?? true { least = name }
-        leastNames[Int(member)] = least.map { LeastName(name: $0, key: OwnNames.orderKey($0)) }
+        if let least {
+            let made = LeastName(name: least, key: OwnNames.orderKey(least))
+            leastNames[Int(member)] = made
+            leastKeys[Int(member)] = made.key
+            hasOwnName[Int(member)] = true
+        }
         return names
     }
 }
