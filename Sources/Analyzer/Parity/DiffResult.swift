@@ -36,15 +36,37 @@ public struct DiffResult: Sendable {
         }
     }
 
-    /// One request decided differently, as `secperm check` decides it on each side (explained,
-    /// without the fix plan: a diff shows why each side decides as it does, not how to change it).
+    /// One request decided differently, as `secperm check` decides it on each side.
     public struct Witness: Sendable {
         public let action: String
         /// The index of the request; nil for a cluster action.
         public let index: String?
-        public let source: Decision
-        public let target: Decision
+        public let source: Side
+        public let target: Side
         public var verdict: Verdict { DiffResult.verdict(source: source.outcome, target: target.outcome) }
+
+        /// How one side decides the request, with what an explained decision says of why (a diff
+        /// shows why each side decides as it does, not how to change it: no fix plan, no 403 text).
+        /// A report holds many witnesses: this keeps of each decision only what they are shown with.
+        public struct Side: Sendable {
+            public let outcome: Decision.Outcome
+            /// The roles the subject holds there.
+            public let roles: [String]
+            public let missingPrivileges: [String]
+            /// The first grant chain behind an allow.
+            public let grant: Grant?
+            public let notes: [DecisionNote]
+
+            /// `decision` explained; `roles`: the names of its held roles (`decision.roles`),
+            /// passed in so that every witness of a subject shares one list.
+            init(_ decision: Decision, roles: [String]) {
+                outcome = decision.outcome
+                self.roles = roles
+                missingPrivileges = decision.missingPrivileges
+                grant = decision.grants.first
+                notes = decision.decisionNotes
+            }
+        }
     }
 
     /// A comparison that could not be decided exactly.

@@ -426,10 +426,10 @@ struct DiffRun {
         guard maxWitnesses == 0 || findings.witnesses.count < maxWitnesses else { return }
         let action = source.universe[position]
         let indices = index.map { [$0] } ?? []
-        let sourcePrepared = sourceSubject.prepared, targetPrepared = targetSubject.prepared
-        findings.witnesses.append(DiffResult.Witness(action: action, index: index,
-                                                     source: source.evaluator.evaluate(sourcePrepared, action: action, indices: indices, fix: false),
-                                                     target: target.evaluator.evaluate(targetPrepared, action: action, indices: indices, fix: false)))
+        let sides = [(source, sourceSubject), (target, targetSubject)].map { side, subject in
+            DiffResult.Witness.Side(side.evaluator.evaluate(subject.prepared, action: action, indices: indices, fix: false), roles: subject.heldNames)
+        }
+        findings.witnesses.append(DiffResult.Witness(action: action, index: index, source: sides[0], target: sides[1]))
     }
 }
 

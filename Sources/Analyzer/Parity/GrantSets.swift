@@ -190,6 +190,10 @@ final class SideSubject {
         preparedSubject = made
         return made
     }
+
+    /// The names of the roles the prepared subject holds, as its decisions list them (one list
+    /// for every witness of the subject).
+    private(set) lazy var heldNames: [String] = prepared.context.held.map(\.name)
 }
 
 /// One side of a diff: an evaluator and, for each action of the compared universe, how that side

@@ -4,20 +4,19 @@ public enum DiffReport {
 
     /// Why one side decided a witness as it did: the grant chain where it allows, the missing
     /// privilege (or the rule) where it denies.
-    public static func reason(_ decision: Decision) -> String {
-        let held = decision.roles.map(\.name)
-        let roles = held.isEmpty ? "no role mapped" : "roles \(held.joined(separator: ", "))"
-        switch decision.outcome {
+    public static func reason(_ side: DiffResult.Witness.Side) -> String {
+        let roles = side.roles.isEmpty ? "no role mapped" : "roles \(side.roles.joined(separator: ", "))"
+        switch side.outcome {
         case .deny:
-            if !decision.missingPrivileges.isEmpty {
-                return "missing \(decision.missingPrivileges.joined(separator: ", ")) (\(roles))"
+            if !side.missingPrivileges.isEmpty {
+                return "missing \(side.missingPrivileges.joined(separator: ", ")) (\(roles))"
             }
-            return decision.notes.last ?? "refused (\(roles))"
+            return side.notes.last.map(DecisionSentences.note) ?? "refused (\(roles))"
         case .partial:
-            return decision.notes.first { $0.hasPrefix("do_not_fail_on_forbidden") } ?? "partial (\(roles))"
+            return side.notes.lazy.map(DecisionSentences.note).first { $0.hasPrefix("do_not_fail_on_forbidden") } ?? "partial (\(roles))"
         case .allow, .empty:
-            if let grant = decision.grants.first { return DecisionReport.describe(grant) }
-            return decision.notes.first ?? "allowed (\(roles))"
+            if let grant = side.grant { return DecisionReport.describe(grant) }
+            return side.notes.first.map(DecisionSentences.note) ?? "allowed (\(roles))"
         }
     }
 
