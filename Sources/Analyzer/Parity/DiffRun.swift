@@ -10,6 +10,9 @@ struct DiffRun {
     /// Per (members set, others set): what `direction` learns without the evaluators, for the
     /// subject being compared.
     private var analyses: [UInt64: DirectionAnalysis] = [:]
+    /// The subject's grant sets per position until `coverage` is started on them (`startCoverage`):
+    /// most subjects that differ are settled without it.
+    private var pendingCoverageSets: (source: [Int32], target: [Int32])?
     /// Per grant set of the subject being compared: the least own name of its patterns (nil: none).
     private var leastOfSet: [Int32: PatternCoverage.LeastName?] = [:]
     /// Names every side treats specially whatever the grants: tried when the sides check an action differently.
@@ -201,13 +204,7 @@ struct DiffRun {
                                             _ sets: (source: [Int32], target: [Int32]), alike sameContext: Bool, _ findings: inout Findings) {
         let (sourceSets, targetSets) = sets
         let everything = texts.id("*")
-        // Each side's sets at the positions compared: every member and set `coverage` is asked about.
-        var seenSets: [Set<Int32>] = [[], []]
-        for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
-            seenSets[0].insert(sourceSets[position])
-            seenSets[1].insert(targetSets[position])
-        }
-        coverage.begin(sets: seenSets.map(Array.init))
+        pendingCoverageSets = sets
         analyses.removeAll(keepingCapacity: true)
         leastOfSet.removeAll(keepingCapacity: true)
         for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
@@ -294,11 +291,12 @@ struct DiffRun {
         if let first = covered.first, confirm(position, request: first, subjects, &analysis.decided, &findings) { return nil }
         defer { analysis.covered = covered }
         let texts = texts, otherIDs = texts.sets[Int(others)]
-        let plainMatch = { (name: String) in Self.plainPatternMatches(name, otherIDs, texts) }
+        let plainMatch = { (name: String) in texts.plainPatternMatches(name, in: otherIDs) }
         let uncovered: [Int32]
         if let known = covered.uncovered {
             uncovered = known
         } else {
+            startCoverage()
             uncovered = texts.sets[Int(members)].filter { !coverage.isCovered($0, side: side, by: others) }
             covered.uncovered = uncovered
             covered.own = uncovered.flatMap { coverage.shortestNames($0) }
@@ -332,6 +330,7 @@ struct DiffRun {
     /// member. Coverage is asked only of members that could still change the answer. `side`: 0
     /// when `members` is the source's set, 1 the target's.
     private mutating func analyze(_ members: Int32, over others: Int32, side: Int) -> Covered {
+        startCoverage()
         var differs = false
         var least: PatternCoverage.LeastName?
         for member in texts.sets[Int(members)] {
@@ -350,8 +349,21 @@ struct DiffRun {
         }
         // A least name that a plain pattern of `others` matches is skipped by the search: leave
         // the search to the full list then.
-        let first = least.flatMap { Self.plainPatternMatches($0.name, texts.sets[Int(others)], texts) ? nil : [$0.name] }
+        let first = least.flatMap { texts.plainPatternMatches($0.name, in: texts.sets[Int(others)]) ? nil : [$0.name] }
         return Covered(differs: differs, first: first)
+    }
+
+    /// Starts `coverage` on the subject's sets at the positions compared at index level on both
+    /// sides (every member and set it is asked about), once per subject, when first needed.
+    private mutating func startCoverage() {
+        guard let (sourceSets, targetSets) = pendingCoverageSets else { return }
+        pendingCoverageSets = nil
+        var seenSets: [Set<Int32>] = [[], []]
+        for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
+            seenSets[0].insert(sourceSets[position])
+            seenSets[1].insert(targetSets[position])
+        }
+        coverage.begin(sets: seenSets.map(Array.init))
     }
 
     /// The least own name of the members of `members` (`OwnNames` order) as a one-index request,
@@ -364,17 +376,8 @@ struct DiffRun {
             least = coverage.leastName(among: texts.sets[Int(members)])
             leastOfSet[members] = .some(least)
         }
-        guard let least, !Self.plainPatternMatches(least.name, texts.sets[Int(others)], texts) else { return nil }
+        guard let least, !texts.plainPatternMatches(least.name, in: texts.sets[Int(others)]) else { return nil }
         return [least.name]
-    }
-
-    /// Whether a plain (non-regex) pattern of `set` matches `name`: such a name is granted on the
-    /// other side too, so the witness search skips it.
-    private static func plainPatternMatches(_ name: String, _ set: [Int32], _ texts: PatternTexts) -> Bool {
-        set.contains { id in
-            let pattern = texts.patterns[Int(id)]
-            return !pattern.isRegex && pattern.matches(name)
-        }
     }
 
     /// Tries candidate names until one is decided differently; records it as the action's witness.
@@ -429,6 +432,9 @@ struct DiffRun {
         let sides = [(source, sourceSubject), (target, targetSubject)].map { side, subject in
             DiffResult.Witness.Side(side.evaluator.evaluate(subject.prepared, action: action, indices: indices, fix: false), roles: subject.heldNames)
         }
+        // An outcome reused across actions (`traitPairs`) rests on the grant sets saying what the
+        // evaluator grants; the explained decisions, made afresh, must agree (checked in tests).
+        assert(sides[0].outcome == outcomes.source && sides[1].outcome == outcomes.target, "\(action) on \(index ?? "-"): outcomes reused wrongly")
         findings.witnesses.append(DiffResult.Witness(action: action, index: index, source: sides[0], target: sides[1]))
     }
 }

@@ -26,6 +26,7 @@ final class PatternTexts {
         default: kinds.append(.other)
         }
         literalSpans.append(start..<literalBytes.count)
+        isRegex.append(pattern.isRegex)
         literalByteSets.append(ByteSet(literalBytes[start...]))
         return id
     }
@@ -71,6 +72,34 @@ final class PatternTexts {
         }
     }
 
+    /// Per pattern id: whether it is a regex.
+    private(set) var isRegex: [Bool] = []
+
+    /// Whether a plain (non-regex) pattern of `set` matches `name`, as `Pattern.matches` decides
+    /// (code units): exact names and prefixes on their bytes, a glob or `*…*` refuted by a byte it
+    /// needs before it is run.
+    func plainPatternMatches(_ name: String, in set: [Int32]) -> Bool {
+        var nameBytes: ByteSet?
+        let count = name.utf8.count
+        for id in set {
+            let slot = Int(id)
+            switch kinds[slot] {
+            case .anything: return true
+            case .nothing: continue
+            case .exact:
+                if literalSpans[slot].count == count, name.utf8.elementsEqual(literalBytes[literalSpans[slot]]) { return true }
+            case .prefix:
+                if literalSpans[slot].count <= count, name.utf8.starts(with: literalBytes[literalSpans[slot]]) { return true }
+            case .other:
+                guard !isRegex[slot] else { continue }
+                let bytes = nameBytes ?? ByteSet(name.utf8)
+                nameBytes = bytes
+                if mayMatch(id, nameBytes: bytes), patterns[slot].matches(name) { return true }
+            }
+        }
+        return false
+    }
+
     /// The exact name or prefix of `id` as bytes (empty for the other kinds).
     func literal(_ id: Int32) -> ArraySlice<UInt8> { literalBytes[literalSpans[Int(id)]] }
 
@@ -85,10 +114,60 @@ final class PatternTexts {
         let id = Int32(positionLists.count)
         positionIDs[positions] = id
         positionLists.append(positions)
+        listAtoms.append([])
+        listAtomsVersion.append(-1)
+        refineAtoms(by: positions)
         return id
     }
 
     func positions(_ id: Int32) -> [Int] { positionLists[Int(id)] }
+
+    // MARK: atoms
+
+    /// The universe positions split into atoms: positions that every list interned so far holds
+    /// alike (all of them or none). Records that cover one position of an atom cover all of it,
+    /// so a subject's grant sets are worked out once per atom. Atom 0 holds the positions no list
+    /// holds (never given a set); a new list only splits atoms, so atoms stay valid for every
+    /// list interned before.
+    private(set) var atomPositions: [[Int]] = [[]]
+    private var atomOfPosition: [Int32] = []
+    /// Bumped whenever an atom is split: the atoms cached per list are then worked out again.
+    private var atomsVersion = 0
+    private var listAtoms: [[Int32]] = []
+    private var listAtomsVersion: [Int] = []
+
+    var atomCount: Int { atomPositions.count }
+
+    /// The atoms the list `id` is made of (its positions are exactly theirs).
+    func atoms(ofList id: Int32) -> [Int32] {
+        let slot = Int(id)
+        if listAtomsVersion[slot] == atomsVersion { return listAtoms[slot] }
+        var atoms: [Int32] = []
+        for position in positionLists[slot] where !atoms.contains(atomOfPosition[position]) { atoms.append(atomOfPosition[position]) }
+        listAtoms[slot] = atoms
+        listAtomsVersion[slot] = atomsVersion
+        return atoms
+    }
+
+    /// Splits every atom that `positions` holds only part of: the part it holds becomes a new atom.
+    private func refineAtoms(by positions: [Int]) {
+        if let last = positions.max(), last >= atomOfPosition.count {
+            let missing = last + 1 - atomOfPosition.count
+            atomPositions[0] += atomOfPosition.count..<(last + 1)
+            atomOfPosition += repeatElement(0, count: missing)
+        }
+        var inside: [Int32: [Int]] = [:]
+        for position in positions { inside[atomOfPosition[position], default: []].append(position) }
+        // Atom 0 keeps only positions in no list: what a list holds of it always leaves it.
+        for (atom, held) in inside.sorted(by: { $0.key < $1.key }) where atom == 0 || held.count < atomPositions[Int(atom)].count {
+            let split = Int32(atomPositions.count)
+            let moved = Set(held)
+            atomPositions[Int(atom)].removeAll { moved.contains($0) }
+            atomPositions.append(held.sorted())
+            for position in held { atomOfPosition[position] = split }
+            atomsVersion += 1
+        }
+    }
 
     private var setIDs: [SetKey: Int32] = [SetKey([]): PatternTexts.emptySet]
     /// Interned sorted lists of pattern ids: a grant set, the same list always the same id while
@@ -321,60 +400,111 @@ final class DiffSide {
     }
 
     /// For each universe position, the id (`PatternTexts.setID`) of the sorted distinct pattern ids
-    /// granted there. Positions covered by the same records share one union, built once.
+    /// granted there. Worked out per atom (`PatternTexts.atoms(ofList:)`): the records covering an
+    /// atom's positions are the same; atoms covered by the same records share one union, built once.
     func indexGrantSets(_ records: [GrantRecord], _ texts: PatternTexts) -> [Int32] {
-        // Per position, the records covering it as bits (`words` words a position).
-        let words = max(1, (records.count + 63) / 64)
-        var covering = [UInt64](repeating: 0, count: universe.count * words)
-        for (number, record) in records.enumerated() {
-            for position in texts.positions(record.positions) { covering[position * words + number / 64] |= 1 << UInt64(number % 64) }
-        }
-        // Up to 64 records (the usual case) a subject has a few distinct one-word keys: a list
-        // scanned per position, no hashing. Past that, a dictionary of the keys' words.
-        var keys: [UInt64] = [0], ids: [Int32] = [PatternTexts.emptySet]
-        var wideKeys: [[UInt64]: Int32] = [[UInt64](repeating: 0, count: words): PatternTexts.emptySet]
-        var union: [Int32] = []
         var sets = [Int32](repeating: PatternTexts.emptySet, count: universe.count)
-        for position in sets.indices {
-            let key = covering[(position * words)..<(position * words + words)]
-            if words == 1, let known = keys.firstIndex(of: key[key.startIndex]) {
-                sets[position] = ids[known]
-                continue
+        guard !records.isEmpty else { return sets }
+        // Per atom, the records covering it as bits (`words` words an atom).
+        let atomCount = texts.atomCount, words = (records.count + 63) / 64
+        var covering = [UInt64](repeating: 0, count: atomCount * words)
+        for (number, record) in records.enumerated() {
+            let bit = UInt64(1) << UInt64(number % 64)
+            for atom in texts.atoms(ofList: record.positions) { covering[Int(atom) * words + number / 64] |= bit }
+        }
+        let unions = RecordUnions(records, patternCount: texts.patterns.count, scratch: &numbering)
+        // Distinct keys (atoms' offsets into `covering`) and their sets, found by comparing words.
+        var keyAtoms: [Int] = [], keySets: [Int32] = []
+        for atom in 1..<atomCount {
+            let start = atom * words
+            var set: Int32?
+            for (index, other) in keyAtoms.enumerated() where (0..<words).allSatisfy({ covering[other * words + $0] == covering[start + $0] }) {
+                set = keySets[index]
+                break
             }
-            if words > 1, let known = wideKeys[Array(key)] {
-                sets[position] = known
-                continue
+            let id = set ?? texts.setID(unions.union(covering[start..<(start + words)]))
+            if set == nil {
+                keyAtoms.append(atom)
+                keySets.append(id)
             }
-            union.removeAll(keepingCapacity: true)
-            var lists = 0
-            for (word, bits) in key.enumerated() {
-                var remaining = bits
-                while remaining != 0 {
-                    union += records[word * 64 + remaining.trailingZeroBitCount].patterns
-                    remaining &= remaining - 1
-                    lists += 1
-                }
-            }
-            let id = texts.setID(Self.sortedUnique(&union, sorted: lists == 1))
-            if words == 1 {
-                keys.append(key[key.startIndex])
-                ids.append(id)
-            } else {
-                wideKeys[Array(key)] = id
-            }
-            sets[position] = id
+            guard id != PatternTexts.emptySet else { continue }
+            for position in texts.atomPositions[atom] where position < sets.count { sets[position] = id }
         }
         return sets
     }
 
-    /// The sorted distinct ids of `ids`, records' pattern lists put together (each sorted, perhaps
-    /// with repeats: a pattern written twice in one grant); `sorted`: one list, already in order.
-    private static func sortedUnique(_ ids: inout [Int32], sorted: Bool) -> [Int32] {
-        if !sorted { ids.sort() }
-        var unique: [Int32] = []
-        unique.reserveCapacity(ids.count)
-        for id in ids where unique.last != id { unique.append(id) }
-        return unique
+    /// Per pattern id, its number among the patterns of the records being put together (reused).
+    private var numbering: [Int32] = []
+
+    /// Unions of a subject's records: its patterns numbered in id order, each record a row of
+    /// bits over them, so that a union is an OR of rows read back in id order (no sort per union).
+    private struct RecordUnions {
+        let records: [GrantRecord]
+        /// The records' distinct pattern ids, ascending.
+        let ids: [Int32]
+        let words: Int
+        /// `rows[record * words ..< +words]`.
+        let rows: [UInt64]
+
+        init(_ records: [GrantRecord], patternCount: Int, scratch numbering: inout [Int32]) {
+            self.records = records
+            var ids = records.flatMap(\.patterns)
+            ids.sort()
+            var unique: [Int32] = []
+            unique.reserveCapacity(ids.count)
+            for id in ids where unique.last != id { unique.append(id) }
+            self.ids = unique
+            if numbering.count < patternCount { numbering += repeatElement(0, count: patternCount - numbering.count) }
+            for (number, id) in unique.enumerated() { numbering[Int(id)] = Int32(number) }
+            let words = (unique.count + 63) / 64
+            self.words = words
+            var rows = [UInt64](repeating: 0, count: records.count * words)
+            for (index, record) in records.enumerated() {
+                for id in record.patterns {
+                    let number = Int(numbering[Int(id)])
+                    rows[index * words + number / 64] |= 1 << UInt64(number % 64)
+                }
+            }
+            self.rows = rows
+        }
+
+        /// The sorted distinct pattern ids of the records whose bits `key` holds.
+        func union(_ key: ArraySlice<UInt64>) -> [Int32] {
+            var only = -1, count = 0
+            for (word, bits) in zip(0..., key) where bits != 0 {
+                count += bits.nonzeroBitCount
+                only = word * 64 + bits.trailingZeroBitCount
+            }
+            if count == 0 { return [] }
+            // One record: its own list is sorted and distinct already.
+            if count == 1 { return Self.distinct(records[only].patterns) }
+            var bits = [UInt64](repeating: 0, count: words)
+            for (word, recordBits) in zip(0..., key) {
+                var remaining = recordBits
+                while remaining != 0 {
+                    let record = word * 64 + remaining.trailingZeroBitCount
+                    remaining &= remaining - 1
+                    for index in 0..<words { bits[index] |= rows[record * words + index] }
+                }
+            }
+            var union: [Int32] = []
+            for (word, value) in bits.enumerated() {
+                var remaining = value
+                while remaining != 0 {
+                    union.append(ids[word * 64 + remaining.trailingZeroBitCount])
+                    remaining &= remaining - 1
+                }
+            }
+            return union
+        }
+
+        /// A sorted list without its repeats (a pattern written twice in one grant).
+        private static func distinct(_ ids: [Int32]) -> [Int32] {
+            guard zip(ids, ids.dropFirst()).contains(where: { $0 == $1 }) else { return ids }
+            var unique: [Int32] = []
+            for id in ids where unique.last != id { unique.append(id) }
+            return unique
+        }
     }
 
     /// Bits over universe positions: the cluster-level actions the subject's roles grant here
