@@ -53,4 +53,27 @@ struct GrantChainTests {
         #expect(custom
             == [["indices:data/read/custom_thing", "crud", "read", "indices:data/read*", "logs-*", "logs-x"]])
     }
+
+    @Test("one index on its own gets the chain it gets among several")
+    func oneIndexAlone() throws {
+        // A request on one index takes a shorter way to its chain (no grouping by entry).
+        let together = try Self.grants("indices:data/read/search", ["logs-b", "logs-a1"])
+        #expect(try Self.grants("indices:data/read/search", ["logs-a1"]) == [together[1]])
+        #expect(try Self.grants("indices:data/read/search", ["logs-b"]) == [together[0]])
+        #expect(try Self.grants("indices:data/read/search", ["other"]) == [])
+    }
+
+    @Test("a decision explained for its reasons only: the same outcome, chains, notes and missing privileges, no fix plan or 403 text")
+    func reasonsOnly() throws {
+        let evaluator = try Self.evaluator()
+        let prepared = evaluator.prepare(ResolvedSubject(subject: Subject(name: "u"), subjectNotes: [], canAuthenticate: true))
+        for (action, index) in [("indices:data/read/search", "logs-a1"), ("indices:admin/create", "logs-1"), ("indices:data/read/search", "other")] {
+            let full = evaluator.evaluate(prepared, action: action, indices: [index])
+            let reasons = evaluator.evaluate(prepared, action: action, indices: [index], reasonsOnly: true)
+            #expect(reasons.outcome == full.outcome && reasons.grants == full.grants && reasons.decisionNotes == full.decisionNotes
+                && reasons.missingPrivileges == full.missingPrivileges && reasons.denial == full.denial)
+            #expect(reasons.fix.isEmpty && reasons.forbiddenMessage == nil)
+            if full.outcome == .deny { #expect(!full.fix.isEmpty && full.forbiddenMessage != nil) }
+        }
+    }
 }

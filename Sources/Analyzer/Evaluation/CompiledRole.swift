@@ -152,7 +152,8 @@ final class IndexGrant: Sendable {
         if exactNames.contains(name), let exact = exactNames.first(where: { $0.utf8.elementsEqual(name.utf8) }) { return exact }
         if let prefix = prefixes.first(where: { name.utf8.starts(with: $0.utf8) }) { return prefix + "*" }
         if let pattern = others.first(where: { $0.matches(name) }) { return pattern.source }
-        for template in templates + dateMath where render(template).matches(name) { return template }
+        for template in templates where render(template).matches(name) { return template }
+        for template in dateMath where render(template).matches(name) { return template }
         return nil
     }
 }

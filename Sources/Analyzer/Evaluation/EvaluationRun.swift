@@ -11,8 +11,9 @@ struct Run {
     /// False when only the outcome is wanted: what a Decision record would list (missing
     /// privileges, the denial for the fix planner) is then not assembled.
     let records: Bool
-    /// Whether an explained denial gets its fix plan (false: the caller shows only why).
-    var plansFix = true
+    /// An explained decision without its fix plan and 403 text: the caller shows only why it was
+    /// decided (grant chains, missing privileges, notes).
+    var reasonsOnly = false
     let context: SubjectContext
     /// The checked action's plan, alone in a list (as the index steps take it).
     let planAlone: [ActionPlan]
@@ -428,10 +429,10 @@ struct Run {
     }
 
     func decision() -> Decision {
-        let fix = (outcome == .deny && explain && plansFix) ? FixPlanner(run: self).plan() : []
+        let fix = (outcome == .deny && explain && !reasonsOnly) ? FixPlanner(run: self).plan() : []
         let denial = outcome == .deny ? denial : nil
         // Worded before the Decision is built: setting it afterwards would copy the whole record.
-        let forbidden = explain
+        let forbidden = explain && !reasonsOnly
             ? DecisionSentences.forbiddenMessage(outcome: outcome, denial: denial, missing: missing, subject: subject, profile: profile) : nil
         return Decision(outcome: outcome, subject: subject, roles: context.held,
                         missingRoles: context.missingRoleNames, action: action, checkedAction: checkedAction,

@@ -110,11 +110,12 @@ public final class Evaluator: Sendable {
         evaluate(prepare(subject), action: action, indices: indices, explain: explain)
     }
 
-    /// `fix`: false leaves the fix plan out of an explained denial, for callers that show only why
-    /// it was decided (the grant chain, the missing privilege).
-    public func evaluate(_ prepared: PreparedSubject, action: String, indices: [String], explain: Bool = true, fix: Bool = true) -> Decision {
+    /// `reasonsOnly`: an explained decision without the fix plan and the 403 text, for callers
+    /// that show only why it was decided (the grant chain, the missing privilege, the notes).
+    public func evaluate(_ prepared: PreparedSubject, action: String, indices: [String], explain: Bool = true,
+                         reasonsOnly: Bool = false) -> Decision {
         var run = Run(evaluator: self, context: prepared.context, action: action, indices: indices, explain: explain)
-        run.plansFix = fix
+        run.reasonsOnly = reasonsOnly
         run.evaluate()
         return decision(of: run, for: prepared.resolved)
     }

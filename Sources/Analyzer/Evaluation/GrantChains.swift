@@ -27,6 +27,13 @@ struct GrantChains {
             let plan = evaluator.plans.plan(for: action)
             return plan.name == action ? plan.id : nil
         }
+        // One action on one index (a witness, a one-index check): its one chain, without the grouping.
+        if actions.count == 1, names.count == 1 {
+            guard let (grant, pattern) = grantBehind(actions[0], position: positions[0], names: evaluator.matchNames(names[0])),
+                  let path = grant.actions.path(to: actions[0], groups: evaluator.groups) else { return [] }
+            return [Grant(role: grant.role, level: .index, action: actions[0], permission: path.entry, via: path.via,
+                          indexPattern: pattern, indices: names, location: grant.location)]
+        }
         for name in names {
             let candidates = evaluator.matchNames(name)
             for (action, position) in zip(actions, positions) {

@@ -430,7 +430,8 @@ struct DiffRun {
         let action = source.universe[position]
         let indices = index.map { [$0] } ?? []
         let sides = [(source, sourceSubject), (target, targetSubject)].map { side, subject in
-            DiffResult.Witness.Side(side.evaluator.evaluate(subject.prepared, action: action, indices: indices, fix: false), roles: subject.heldNames)
+            DiffResult.Witness.Side(side.evaluator.evaluate(subject.prepared, action: action, indices: indices, reasonsOnly: true),
+                                   roles: subject.heldNames)
         }
         // An outcome reused across actions (`traitPairs`) rests on the grant sets saying what the
         // evaluator grants; the explained decisions, made afresh, must agree (checked in tests).

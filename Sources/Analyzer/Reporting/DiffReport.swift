@@ -5,19 +5,29 @@ public enum DiffReport {
     /// Why one side decided a witness as it did: the grant chain where it allows, the missing
     /// privilege (or the rule) where it denies.
     public static func reason(_ side: DiffResult.Witness.Side) -> String {
-        let roles = side.roles.isEmpty ? "no role mapped" : "roles \(side.roles.joined(separator: ", "))"
+        reason(side) { heldRoles(side.roles) }
+    }
+
+    /// `reason(_:)` with the held roles worded by `roles` when the reason names them (a report
+    /// words each subject's list once).
+    static func reason(_ side: DiffResult.Witness.Side, roles: () -> String) -> String {
         switch side.outcome {
         case .deny:
             if !side.missingPrivileges.isEmpty {
-                return "missing \(side.missingPrivileges.joined(separator: ", ")) (\(roles))"
+                return "missing \(side.missingPrivileges.joined(separator: ", ")) (\(roles()))"
             }
-            return side.notes.last.map(DecisionSentences.note) ?? "refused (\(roles))"
+            return side.notes.last.map(DecisionSentences.note) ?? "refused (\(roles()))"
         case .partial:
-            return side.notes.lazy.map(DecisionSentences.note).first { $0.hasPrefix("do_not_fail_on_forbidden") } ?? "partial (\(roles))"
+            return side.notes.lazy.map(DecisionSentences.note).first { $0.hasPrefix("do_not_fail_on_forbidden") } ?? "partial (\(roles()))"
         case .allow, .empty:
             if let grant = side.grant { return DecisionReport.describe(grant) }
-            return side.notes.first.map(DecisionSentences.note) ?? "allowed (\(roles))"
+            return side.notes.first.map(DecisionSentences.note) ?? "allowed (\(roles()))"
         }
+    }
+
+    /// The roles a side holds, as a reason names them.
+    static func heldRoles(_ names: [String]) -> String {
+        names.isEmpty ? "no role mapped" : "roles \(names.joined(separator: ", "))"
     }
 
     static func describe(_ undecided: DiffResult.Undecided) -> String { "\(undecided.action): \(explain(undecided.reason))" }
@@ -252,6 +262,16 @@ struct DiffJSONWriter: ~Copyable {
     private var level = 0
     /// The innermost open container has no element yet.
     private var empty = true
+    /// Per side (0: SRC), the last list of held roles worded and its words: a subject's witnesses
+    /// share one list per side.
+    private var wordedRoles: [(names: [String], text: String)] = [([], DiffReport.heldRoles([])), ([], DiffReport.heldRoles([]))]
+
+    private mutating func heldRoles(_ names: [String], side: Int) -> String {
+        if names == wordedRoles[side].names { return wordedRoles[side].text }
+        let text = DiffReport.heldRoles(names)
+        wordedRoles[side] = (names, text)
+        return text
+    }
 
     mutating func write(_ result: DiffResult) {
         open(UInt8(ascii: "{"))
@@ -300,10 +320,12 @@ struct DiffJSONWriter: ~Copyable {
         objects(subject.witnesses) { writer, witness in
             writer.key("action"); writer.string(witness.action)
             writer.key("index"); writer.optional(witness.index)
+            let sourceReason = DiffReport.reason(witness.source) { writer.heldRoles(witness.source.roles, side: 0) }
+            let targetReason = DiffReport.reason(witness.target) { writer.heldRoles(witness.target.roles, side: 1) }
             writer.key("source"); writer.string(witness.source.outcome.rawValue)
-            writer.key("sourceReason"); writer.string(DiffReport.reason(witness.source))
+            writer.key("sourceReason"); writer.string(sourceReason)
             writer.key("target"); writer.string(witness.target.outcome.rawValue)
-            writer.key("targetReason"); writer.string(DiffReport.reason(witness.target))
+            writer.key("targetReason"); writer.string(targetReason)
         }
         close(UInt8(ascii: "}"))
     }
