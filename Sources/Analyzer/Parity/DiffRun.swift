@@ -65,7 +65,7 @@ struct DiffRun {
 
     /// What one direction between two grant sets comes to, whatever the action. Worked out in
     /// stages, each only when the one before decided nothing.
-    private struct DirectionAnalysis {
+    private final class DirectionAnalysis {
         /// The least own name of all the members, as a one-index request; nil when a plain pattern
         /// of the other set matches it (or no member has one). Tried first where both sides check
         /// the action alike: a member the other set covers is granted its names on both sides,
@@ -277,9 +277,13 @@ struct DiffRun {
     private mutating func direction(_ members: Int32, over others: Int32, side: Int, _ position: Int, _ sourceSubject: SideSubject,
                                     _ targetSubject: SideSubject, alike: Bool, _ findings: inout Findings) -> DiffResult.Undecided.Reason? {
         let key = UInt64(UInt32(bitPattern: members)) << 32 | UInt64(UInt32(bitPattern: others))
-        // Taken out while it grows (no copy of its lists), put back before returning.
-        var analysis = analyses.removeValue(forKey: key) ?? DirectionAnalysis()
-        defer { analyses[key] = analysis }
+        let analysis: DirectionAnalysis
+        if let known = analyses[key] {
+            analysis = known
+        } else {
+            analysis = DirectionAnalysis()
+            analyses[key] = analysis
+        }
         let subjects = (sourceSubject, targetSubject)
         if alike {
             if analysis.leastOfAll == nil { analysis.leastOfAll = .some(leastOwnName(of: members, over: others)) }

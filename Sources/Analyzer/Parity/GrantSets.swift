@@ -525,7 +525,15 @@ final class DiffSide {
         let rule = evaluator.profile.explicitPrivilegeRule
         for position in clusterPositions {
             let plan = plans[position]
-            let granted = plan.route == .explicitCluster ? role.cluster.grantsExplicitly(plan.name, rule: rule) : role.cluster.grants(plan.name)
+            // As the evaluator's privilege index: a catalog action by its bit (`TabledPrivileges`).
+            let granted: Bool
+            if plan.route == .explicitCluster {
+                granted = role.cluster.grantsExplicitly(plan.name, rule: rule)
+            } else if let id = plan.id {
+                granted = role.clusterBits.contains(id)
+            } else {
+                granted = role.cluster.grants(plan.name)
+            }
             if granted { words[position / 64] |= 1 << UInt64(position % 64) }
         }
         clusterBits[key] = words

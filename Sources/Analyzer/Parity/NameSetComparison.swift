@@ -237,11 +237,12 @@ struct ProductExploration {
         return best
     }
 
-    /// The product's transitions from a pair: ranges on which both sides move together.
+    /// The product's transitions from a pair: ranges on which both sides move together, into
+    /// `result` (emptied first: one buffer serves a whole exploration).
     /// Moves into a dead text state (broken UTF-8) are left out: no name continues there.
-    private func moves(_ pair: Pair) -> [(low: UInt8, high: UInt8, target: Pair)] {
+    private func moves(_ pair: Pair, into result: inout [(low: UInt8, high: UInt8, target: Pair)]) {
         let a = left.table(pair.left), b = right.table(pair.right), c = UTF8Validity.tables[Int(pair.text)]
-        var result: [(low: UInt8, high: UInt8, target: Pair)] = []
+        result.removeAll(keepingCapacity: true)
         var i = 0, j = 0, k = 0, low = 0
         while i < a.count, j < b.count, k < c.count {
             let high = min(Int(a[i].high), Int(b[j].high), Int(c[k].high))
@@ -253,7 +254,6 @@ struct ProductExploration {
             if Int(c[k].high) == high { k += 1 }
             low = high + 1
         }
-        return result
     }
 
     /// Whether some name is accepted by the left side only, and by the right side only; nil past
@@ -263,6 +263,7 @@ struct ProductExploration {
         var seen: Set<Pair> = [start]
         var queue = [start], head = 0
         var first = false, second = false
+        var moves: [(low: UInt8, high: UInt8, target: Pair)] = []
         while head < queue.count {
             let pair = queue[head]
             head += 1
@@ -272,7 +273,8 @@ struct ProductExploration {
             if inRight && !inLeft { second = true }
             if first && second { break }
             if pair.left == left.dead && pair.right == right.dead { continue }
-            for move in moves(pair) where seen.insert(move.target).inserted {
+            self.moves(pair, into: &moves)
+            for move in moves where seen.insert(move.target).inserted {
                 queue.append(move.target)
                 if seen.count > NameSetComparison.stateBudget { return nil }
             }
@@ -299,6 +301,7 @@ struct ProductExploration {
             let text = String(validating: bytes.reversed(), as: UTF8.self)
             return text == "_all" ? nil : text
         }
+        var moves: [(low: UInt8, high: UInt8, target: Pair)] = []
         while head < queue.count, first.count < wanted || second.count < wanted {
             let pair = queue[head]
             head += 1
@@ -310,7 +313,8 @@ struct ProductExploration {
             }
             if pair.left == left.dead && pair.right == right.dead { continue }
             // The most name-like byte first: a target reached by several classes keeps the best.
-            let steps = moves(pair).compactMap { move in
+            self.moves(pair, into: &moves)
+            let steps = moves.compactMap { move in
                 Self.representative(move.low, move.high, restricted: true, first: pair == start).map { (byte: $0, target: move.target) }
             }.sorted { (Self.preference[Int($0.byte)], $0.byte) < (Self.preference[Int($1.byte)], $1.byte) }
             for step in steps where seen.insert(step.target).inserted {
