@@ -127,3 +127,50 @@ extension DiffWitnessSearchTests {
         #expect(Self.searchWitnesses(result) == ["indices:data/read/search .sys empty/deny"])
     }
 }
+
+/// Two findings of the review of the shortcuts above: a pair of grant sets can meet in both
+/// directions (SRC's set over DST's for one action, DST's over SRC's for another), and a name that a
+/// special rule singles out reads grants beyond the action's own (semantics §2.7: explicit
+/// `system:admin/system_index` in permission mode).
+extension DiffWitnessSearchTests {
+    @Test("a pair of grant sets met in both directions keeps each direction's decisions apart")
+    func bothDirections() throws {
+        // Search: SRC {a*, b*} over DST {a*}; get: DST {a*, b*} over SRC {a*}. The same pair of sets,
+        // the same traits: `b` is allow/deny for search and deny/allow for get.
+        let source = try DiffSharingTests.input(roles: """
+            own:
+              index_permissions:
+              - index_patterns: ['a*', 'b*']
+                allowed_actions: ['indices:data/read/search']
+              - index_patterns: ['a*']
+                allowed_actions: ['indices:data/read/get']
+            """, mapping: "own:\n  users: [alice]\n", users: ["alice"])
+        let target = try DiffSharingTests.input(roles: """
+            own:
+              index_permissions:
+              - index_patterns: ['a*']
+                allowed_actions: ['indices:data/read/search']
+              - index_patterns: ['a*', 'b*']
+                allowed_actions: ['indices:data/read/get']
+            """, mapping: "own:\n  users: [alice]\n", users: ["alice"])
+        let result = ConfigDiff(now: DiffSharingTests.now).compare(source: source, target: target)
+        #expect(result.subjects.map(\.verdict) == [.incomparable])
+        #expect(result.subjects.map(\.actionVerdicts) == [["indices:data/read/search": .narrower, "indices:data/read/get": .broader]])
+    }
+
+    @Test("a name a special rule singles out is not tried ahead of the coverage analysis")
+    func specialNameLeftToCoverage() throws {
+        // Each side's search set covers the other's (`.sys` and `/\.sys/`), so the coverage analysis
+        // finds no difference in search; the explicit system-index grant SRC alone holds is reported
+        // through its own action. (A search on `.sys` is decided differently too, through that
+        // grant, which the search grant sets do not show: recorded as open in issue 12.)
+        var settings = NodeSettings()
+        settings.systemIndicesEnabled = true
+        settings.systemIndexPermissionEnabled = true
+        settings.systemIndices = [".sys"]
+        let source = try Self.input([".sys"], actions: ["indices:data/read/search", "system:admin/system_index"], settings: settings)
+        let target = try Self.input(["/\\.sys/"], settings: settings)
+        let result = ConfigDiff(now: DiffSharingTests.now).compare(source: source, target: target)
+        #expect(result.subjects.map(\.actionVerdicts) == [["system:admin/system_index": .narrower]])
+    }
+}

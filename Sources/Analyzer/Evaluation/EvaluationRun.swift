@@ -1,5 +1,18 @@
 import PermissionCatalog
 
+extension Evaluator {
+    /// Whether a one-index request on `name` (no tenant asked for) meets a step that reads more of
+    /// the subject than the grants of the checked action: the security, system and protected-index
+    /// rules (explicit `system:admin/system_index` grants, protected roles) and the Dashboards-index
+    /// step (tenant permissions). On any other name, a subject's decision of an index-level action
+    /// follows from the action's `Run.SingleIndexTraits`, the patterns that grant it, and the
+    /// subject's settings-level facts (`Run.index` and the steps it calls).
+    func singlesOut(_ name: String) -> Bool {
+        if special.isSecurityIndex(name) || special.isSystemIndex(name) || special.isProtectedIndex(name) { return true }
+        return !TenantRules.leavesAlone(dashboards, requestedTenant: nil, expressions: [name], resolution: resolve([name]))
+    }
+}
+
 /// The state of one decision while the evaluator works through the plugin's steps in order. A
 /// struct, so that a decision allocates no object for it.
 struct Run {

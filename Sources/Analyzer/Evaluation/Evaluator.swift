@@ -39,7 +39,7 @@ public final class Evaluator: Sendable {
     /// Answers "does a held role grant this?" (the tables; PlainPrivileges says what they must answer).
     let privileges = TabledPrivileges()
     private let catalogCount: Int
-    private let rendered = Mutex<[String: Pattern]>([:])
+    private let rendered = Mutex<[CodeUnitKey: Pattern]>([:])
     private let contexts = Mutex<[Subject: SubjectContext]>([:])
     /// Role set (names, sorted) → its tables.
     private let roleSetTables = Mutex<[[String]: PrivilegeTables]>([:])
@@ -205,9 +205,9 @@ public final class Evaluator: Sendable {
         } else {
             text = UserAttributes.substitute(template, defaults: profile.attributeDefaultValues, value: value)
         }
-        if let cached = rendered.withLock({ $0[text] }) { return cached }
+        if let cached = rendered.withLock({ $0[CodeUnitKey(text)] }) { return cached }
         let pattern = Pattern(text)
-        rendered.withLock { $0[text] = pattern }
+        rendered.withLock { $0[CodeUnitKey(text)] = pattern }
         return pattern
     }
 

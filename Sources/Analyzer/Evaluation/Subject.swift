@@ -33,6 +33,39 @@ public struct Subject: Hashable, Sendable {
                   securityRoles: user.securityRoles.map(\.value), isServiceAccount: user.isService)
     }
 
+    /// Told apart by code units, as the plugin tells users apart (Java `String.equals`): two
+    /// subjects whose names, roles or attributes are spelled with different code units (a
+    /// precomposed "é" and "e" followed by U+0301) are different users, never one cache entry.
+    public static func == (lhs: Subject, rhs: Subject) -> Bool {
+        func same(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8) }
+        func same(_ a: String?, _ b: String?) -> Bool { a.map { a in b.map { same(a, $0) } ?? false } ?? (b == nil) }
+        func same(_ a: [String], _ b: [String]) -> Bool { a.count == b.count && zip(a, b).allSatisfy { same($0, $1) } }
+        return lhs.isServiceAccount == rhs.isServiceAccount && same(lhs.name, rhs.name) && same(lhs.backendRoles, rhs.backendRoles)
+            && same(lhs.securityRoles, rhs.securityRoles) && same(lhs.host, rhs.host) && same(lhs.requestedTenant, rhs.requestedTenant)
+            && same(lhs.sortedAttributes.map(\.key), rhs.sortedAttributes.map(\.key))
+            && same(lhs.sortedAttributes.map(\.value), rhs.sortedAttributes.map(\.value))
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(CodeUnitKey(name))
+        hasher.combine(backendRoles.count)
+        for role in backendRoles { hasher.combine(CodeUnitKey(role)) }
+        hasher.combine(securityRoles.count)
+        for role in securityRoles { hasher.combine(CodeUnitKey(role)) }
+        hasher.combine(host.map(CodeUnitKey.init))
+        hasher.combine(requestedTenant.map(CodeUnitKey.init))
+        hasher.combine(isServiceAccount)
+        for (key, value) in sortedAttributes {
+            hasher.combine(CodeUnitKey(key))
+            hasher.combine(CodeUnitKey(value))
+        }
+    }
+
+    /// The attributes in code-unit order of their keys (a dictionary has no order of its own).
+    private var sortedAttributes: [(key: String, value: String)] {
+        attributes.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    }
+
     /// Attribute keys as users type them: `dept` means `attr.internal.dept`.
     public static func attributeKey(_ key: String) -> String {
         key.hasPrefix("attr.") ? key : "attr.internal.\(key)"

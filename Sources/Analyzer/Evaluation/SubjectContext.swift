@@ -18,7 +18,7 @@ final class SubjectContext: Sendable {
     /// The held roles' grants with `${…}` patterns, rendered for this subject; nil when none.
     let templates: MatchingPatterns?
     /// Templates rendered for this subject (date math is left to the evaluator's cache).
-    private let rendered: Mutex<[String: Pattern]>
+    private let rendered: Mutex<[CodeUnitKey: Pattern]>
 
     init(subject: Subject, evaluator: Evaluator) {
         self.subject = subject
@@ -38,7 +38,7 @@ final class SubjectContext: Sendable {
         // Templates depend only on the subject: each is rendered once here (a template often
         // stands in many roles), not at every match.
         // Each template's key is its number here: one pattern buffer entry per distinct template.
-        var renderedOnce: [String: (pattern: Pattern, piece: FlatPatterns.Piece, key: Int)] = [:]
+        var renderedOnce: [CodeUnitKey: (pattern: Pattern, piece: FlatPatterns.Piece, key: Int)] = [:]
         var templated: [MatchingPatterns.Grant] = []
         templated.reserveCapacity(tables.templated.count)
         renderedOnce.reserveCapacity(tables.templated.reduce(0) { $0 + $1.templates.count })
@@ -46,12 +46,12 @@ final class SubjectContext: Sendable {
             var pieces: [FlatPatterns.Piece] = [], keys: [Int] = []
             for template in grant.templates {
                 let made: (pattern: Pattern, piece: FlatPatterns.Piece, key: Int)
-                if let known = renderedOnce[template] {
+                if let known = renderedOnce[CodeUnitKey(template)] {
                     made = known
                 } else {
                     let pattern = evaluator.render(template, value: values.value)
                     made = (pattern, FlatPatterns.Piece(pattern), renderedOnce.count)
-                    renderedOnce[template] = made
+                    renderedOnce[CodeUnitKey(template)] = made
                 }
                 pieces.append(made.piece)
                 keys.append(made.key)
@@ -72,9 +72,9 @@ final class SubjectContext: Sendable {
 
     /// A template pattern rendered for this subject (date math is rendered by the evaluator).
     func render(_ template: String, evaluator: Evaluator) -> Pattern {
-        if let cached = rendered.withLock({ $0[template] }) { return cached }
+        if let cached = rendered.withLock({ $0[CodeUnitKey(template)] }) { return cached }
         let pattern = evaluator.render(template, value: values.value)
-        if !DateMath.isExpression(template) { rendered.withLock { $0[template] = pattern } }
+        if !DateMath.isExpression(template) { rendered.withLock { $0[CodeUnitKey(template)] = pattern } }
         return pattern
     }
 }

@@ -164,3 +164,24 @@ public struct PatternSet: Hashable, Sendable {
     public func firstMatch(_ text: String) -> Pattern? { patterns.first { $0.matches(text) } }
     public var isEmpty: Bool { patterns.isEmpty }
 }
+
+/// A text as a dictionary key told apart by its code units, as the plugin tells names and patterns
+/// apart (Java `String.equals`). A `String` key would make canonically equivalent spellings ("é"
+/// and "e" followed by U+0301) one key, so a cache keyed by it could hand one spelling's pattern to
+/// the other.
+struct CodeUnitKey: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) {
+        self.text = text
+    }
+
+    static func == (lhs: CodeUnitKey, rhs: CodeUnitKey) -> Bool {
+        lhs.text.utf8.count == rhs.text.utf8.count && lhs.text.utf8.elementsEqual(rhs.text.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}

@@ -67,15 +67,17 @@ struct DiffRun {
     /// stages, each only when the one before decided nothing.
     private final class DirectionAnalysis {
         /// The least own name of all the members, as a one-index request; nil when a plain pattern
-        /// of the other set matches it (or no member has one). Tried first where both sides check
+        /// of the other set matches it, when a special rule singles it out on either side
+        /// (`Evaluator.singlesOut`), or when no member has one. Tried first where both sides check
         /// the action alike: a member the other set covers is granted its names on both sides,
-        /// which then decide them alike, so when this name is decided differently it is the
-        /// least own name of an uncovered member, the name the coverage analysis would find. No
-        /// coverage is worked out when it decides.
+        /// which then decide an ordinary name alike, so when this name is decided differently it
+        /// is the least own name of an uncovered member, the name the coverage analysis would
+        /// find. No coverage is worked out when it decides.
         var leastOfAll: [String]??
-        /// Outcomes of the requests tried, per number in `traitPairs` (the same for every action
-        /// of that number): a request is decided once per number, not once per action.
-        var decided: [(request: [String], traits: Int, outcomes: Outcomes)] = []
+        /// Per side of the members (0: SRC; the same pair of sets can meet in both directions):
+        /// outcomes of the requests tried, per number in `traitPairs` (the same for every action
+        /// of that number), so that a request is decided once per number, not once per action.
+        var decided: [[(request: [String], traits: Int, outcomes: Outcomes)]] = [[], []]
         /// The coverage analysis (`analyze`), once it is needed.
         var covered: Covered?
     }
@@ -287,12 +289,14 @@ struct DiffRun {
         let subjects = (sourceSubject, targetSubject)
         if alike {
             if analysis.leastOfAll == nil { analysis.leastOfAll = .some(leastOwnName(of: members, over: others)) }
-            if let request = analysis.leastOfAll ?? nil, confirm(position, request: request, subjects, &analysis.decided, &findings) { return nil }
+            if let request = analysis.leastOfAll ?? nil, confirm(position, request: request, subjects, &analysis.decided[side], &findings) {
+                return nil
+            }
         }
         if analysis.covered == nil { analysis.covered = analyze(members, over: others, side: side) }
         guard var covered = analysis.covered, covered.differs else { return nil }
         // Usually the first name decides (an uncovered member's own name is mostly a witness).
-        if let first = covered.first, confirm(position, request: first, subjects, &analysis.decided, &findings) { return nil }
+        if let first = covered.first, confirm(position, request: first, subjects, &analysis.decided[side], &findings) { return nil }
         defer { analysis.covered = covered }
         let texts = texts, otherIDs = texts.sets[Int(others)]
         let plainMatch = { (name: String) in texts.plainPatternMatches(name, in: otherIDs) }
@@ -380,7 +384,8 @@ struct DiffRun {
             least = coverage.leastName(among: texts.sets[Int(members)])
             leastOfSet[members] = .some(least)
         }
-        guard let least, !texts.plainPatternMatches(least.name, in: texts.sets[Int(others)]) else { return nil }
+        guard let least, !texts.plainPatternMatches(least.name, in: texts.sets[Int(others)]),
+              !source.evaluator.singlesOut(least.name), !target.evaluator.singlesOut(least.name) else { return nil }
         return [least.name]
     }
 
@@ -406,7 +411,9 @@ struct DiffRun {
                          _ decided: inout [(request: [String], traits: Int, outcomes: Outcomes)], _ findings: inout Findings) -> Bool {
         let traits = traitPairs[position]
         let outcomes: Outcomes
-        if let known = decided.first(where: { $0.traits == traits && $0.request == request }) {
+        // Names compared by code units, as the evaluator tells them apart (String == would take
+        // canonically equivalent spellings for one).
+        if let known = decided.first(where: { $0.traits == traits && $0.request[0].utf8.elementsEqual(request[0].utf8) }) {
             outcomes = known.outcomes
         } else {
             outcomes = decide(position, request: request, subjects.0, subjects.1)

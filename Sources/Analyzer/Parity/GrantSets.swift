@@ -3,13 +3,13 @@ import PermissionCatalog
 /// Index pattern texts shared by both sides of a diff: the same text gets the same id, so two
 /// grant sets written alike compare as two sorted id lists without any automaton.
 final class PatternTexts {
-    private var ids: [String: Int32] = [:]
+    private var ids: [CodeUnitKey: Int32] = [:]
     private(set) var patterns: [Pattern] = []
 
     func id(_ text: String) -> Int32 {
-        if let known = ids[text] { return known }
+        if let known = ids[CodeUnitKey(text)] { return known }
         let id = Int32(patterns.count)
-        ids[text] = id
+        ids[CodeUnitKey(text)] = id
         let pattern = Pattern(text)
         patterns.append(pattern)
         let start = literalBytes.count

@@ -46,11 +46,11 @@ public struct DocumentFieldSecurityCombination: AuditRule {
         guard !restrictedRoles.isEmpty else { return [] }
         var reported = Set<String>()
         var findings: [Finding] = []
-        var compiled: [String: Pattern] = [:]
+        var compiled: [CodeUnitKey: Pattern] = [:]
         func compile(_ text: String) -> Pattern {
-            if let known = compiled[text] { return known }
+            if let known = compiled[CodeUnitKey(text)] { return known }
             let pattern = Pattern(text)
-            compiled[text] = pattern
+            compiled[CodeUnitKey(text)] = pattern
             return pattern
         }
         // Roles as integer ids; each role's read grants computed once.
