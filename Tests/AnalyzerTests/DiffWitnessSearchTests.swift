@@ -174,3 +174,23 @@ extension DiffWitnessSearchTests {
         #expect(result.subjects.map(\.actionVerdicts) == [["system:admin/system_index": .narrower]])
     }
 }
+
+extension DiffWitnessSearchTests {
+    /// Dashboards saved-object actions are granted per tenant through `tenant_permissions`
+    /// (`TenantRules`; without a tenant named, the global tenant), not by cluster or index grants.
+    @Test("a difference in tenant permissions alone is found")
+    func tenantPermissionsAlone() throws {
+        let roles = { (tenants: String) in
+            "own:\n  index_permissions:\n  - index_patterns: ['a*']\n    allowed_actions: ['indices:data/read/search']\n" + tenants
+        }
+        let source = try DiffSharingTests.input(roles: roles("  tenant_permissions:\n  - tenant_patterns: [global_tenant]\n    allowed_actions: [kibana_all_write]\n"),
+                                                mapping: "own:\n  users: [alice]\n", users: ["alice"])
+        let target = try DiffSharingTests.input(roles: roles(""), mapping: "own:\n  users: [alice]\n", users: ["alice"])
+        let result = ConfigDiff(now: DiffSharingTests.now).compare(source: source, target: target)
+        #expect(result.verdict == .narrower)
+        let write = result.subjects.flatMap(\.witnesses).first { $0.action == "kibana:saved_objects/*/write" }
+        #expect(write.map(DiffSharingTests.line) == "kibana:saved_objects/*/write - allow/deny")
+        // The allowing side's reason is the tenant grant, not the note saying who the user is.
+        #expect(write.map { DiffReport.reason($0.source) } == "own grants saved objects of tenant global_tenant through tenant_permissions")
+    }
+}

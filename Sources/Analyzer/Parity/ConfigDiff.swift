@@ -79,14 +79,17 @@ public struct ConfigDiff: Sendable {
     }
 }
 
-/// The actions compared: both catalogs' actions and every literal action named in either
-/// configuration (an exact `cluster_permissions` / `allowed_actions` / group entry with a `:` that
-/// is not a group name there: plugins' own actions the catalog does not know).
+/// The actions compared: both catalogs' actions, the Dashboards saved-object actions (listed as
+/// patterns in the catalog, `kibana:saved_objects/*/read|write`, but checked by these very names
+/// against `tenant_permissions`), and every literal action named in either configuration (an exact
+/// `cluster_permissions` / `allowed_actions` / group entry with a `:` that is not a group name
+/// there: plugins' own actions the catalog does not know).
 enum ActionUniverse {
     static func actions(_ evaluators: Evaluator...) -> [String] {
         var names = Set<String>()
         for evaluator in evaluators {
             names.formUnion(evaluator.catalog.actions.map(\.name))
+            names.formUnion(evaluator.catalog.permissions.filter { $0.kind == .tenant }.map(\.name))
             let config = evaluator.config
             var written = config.roles.values.flatMap { role in
                 role.clusterPermissions.map(\.value) + role.indexPermissions.flatMap { $0.allowedActions.map(\.value) }

@@ -154,7 +154,8 @@ struct DiffRun {
     /// Cluster-level, tenant and always-allowed actions. With both sides alike (settings, login
     /// state, service account), a cluster action's outcome follows from whether a held role grants
     /// it (explicitly where needed), so only actions whose grant differs, or whose route differs,
-    /// are decided by the evaluators; otherwise every such action is.
+    /// are decided by the evaluators, with every tenant action (granted by tenant_permissions);
+    /// otherwise every such action is.
     private mutating func compareClusterLevel(_ sourceSubject: SideSubject, _ targetSubject: SideSubject, alike: Bool, _ findings: inout Findings) {
         let candidates: [Int]
         if alike {
@@ -162,7 +163,8 @@ struct DiffRun {
             candidates = order.filter { position in
                 let routes = (source.plans[position].route, target.plans[position].route)
                 guard routes.0 != .index || routes.1 != .index else { return false }
-                if routes.0 != routes.1 { return true }
+                // Tenant actions are granted by tenant_permissions, which the cluster bits leave out.
+                if routes.0 != routes.1 || routes.0 == .tenant { return true }
                 let bit = UInt64(1) << UInt64(position % 64)
                 return (a[position / 64] & bit) != (b[position / 64] & bit)
             }

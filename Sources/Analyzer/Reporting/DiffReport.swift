@@ -21,7 +21,9 @@ public enum DiffReport {
             return side.notes.lazy.map(DecisionSentences.note).first { $0.hasPrefix("do_not_fail_on_forbidden") } ?? "partial (\(roles()))"
         case .allow, .empty:
             if let grant = side.grant { return DecisionReport.describe(grant) }
-            return side.notes.first.map(DecisionSentences.note) ?? "allowed (\(roles()))"
+            // The step that allowed it (a tenant grant, an always-allowed action), not who the user is.
+            let step = side.notes.first { if case .subject = $0 { return false } else { return true } }
+            return step.map(DecisionSentences.note) ?? "allowed (\(roles()))"
         }
     }
 
