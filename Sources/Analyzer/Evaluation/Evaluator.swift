@@ -129,6 +129,35 @@ public final class Evaluator: Sendable {
         return run.outcome
     }
 
+    /// A subject with its roles mapped but not prepared (no role-set tables): enough for tenant
+    /// actions, whose decision reads the mapped role names, the roles' `tenant_permissions` as
+    /// configured and the tenant settings (``TenantRules``).
+    public final class TenantSubject: Sendable {
+        let resolved: ResolvedSubject
+        let context: SubjectContext
+
+        init(resolved: ResolvedSubject, context: SubjectContext) {
+            self.resolved = resolved
+            self.context = context
+        }
+    }
+
+    /// `subject` mapped for ``tenantOutcome(_:action:)``: a caller that decides nothing else for
+    /// most subjects (`secperm diff`) saves their preparation.
+    public func tenantSubject(_ subject: ResolvedSubject) -> TenantSubject {
+        TenantSubject(resolved: subject, context: SubjectContext(subject: subject.subject, evaluator: self, withTables: false))
+    }
+
+    /// The outcome of a tenant action (`kibana:saved_objects/*/read|write`) as a prepared subject
+    /// gets it; nil for an action on another route.
+    public func tenantOutcome(_ subject: TenantSubject, action: String) -> Decision.Outcome? {
+        guard plans.plan(for: action).route == .tenant else { return nil }
+        guard subject.resolved.canAuthenticate else { return .deny }
+        var run = Run(evaluator: self, context: subject.context, action: action, indices: [], explain: false, records: false)
+        run.evaluate()
+        return run.outcome
+    }
+
     /// Index actions the plugin checks together on the same indices (e.g. `bulk[s]` with the bulk
     /// items' operations): one decision, whose 403 lists every missing action of the set.
     public func evaluate(_ prepared: PreparedSubject, indexActions actions: [String], indices: [String], explain: Bool = true) -> Decision {

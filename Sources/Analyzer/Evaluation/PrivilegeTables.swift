@@ -127,6 +127,9 @@ final class PrivilegeTables: Sendable {
         self.templated = templated
     }
 
+    /// The tables of no role.
+    static let none = PrivilegeTables(roles: [], catalogCount: 0, renderDateMath: { _ in Pattern("") })
+
     /// Whether a role grants the catalog action `id` on `name` through `*`, an exact name, a prefix,
     /// or (``matching``) a glob, regex or date-math pattern. One pass over the name hashes it and
     /// every prefix length in the table.

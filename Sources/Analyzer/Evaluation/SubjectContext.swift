@@ -20,7 +20,10 @@ final class SubjectContext: Sendable {
     /// Templates rendered for this subject (date math is left to the evaluator's cache).
     private let rendered: Mutex<[CodeUnitKey: Pattern]>
 
-    init(subject: Subject, evaluator: Evaluator) {
+    /// `withTables`: false leaves the role set's tables (and so `roles` and the rendered
+    /// templates) empty, for a decision that reads only the mapped role names and the
+    /// configuration: a tenant action (``Evaluator/TenantSubject``). Such a context is never cached.
+    init(subject: Subject, evaluator: Evaluator, withTables: Bool = true) {
         self.subject = subject
         let mapped = evaluator.mapper.map(subject)
         self.mapped = mapped
@@ -32,7 +35,7 @@ final class SubjectContext: Sendable {
         self.held = held
         missingRoleNames = missing
         let existing = held.map(\.name)
-        tables = evaluator.tables(for: existing)
+        tables = withTables ? evaluator.tables(for: existing) : PrivilegeTables.none
         let values = UserAttributes.Values(subject: subject, mappedRoles: existing)
         self.values = values
         // Templates depend only on the subject: each is rendered once here (a template often

@@ -173,8 +173,11 @@ struct DiffRun {
         }
         for position in candidates {
             let action = source.universe[position]
-            let from = source.evaluator.outcome(sourceSubject.prepared, action: action, indices: [])
-            let to = target.evaluator.outcome(targetSubject.prepared, action: action, indices: [])
+            // A tenant action is decided without preparing the subject (most subjects need nothing else).
+            let from = source.evaluator.tenantOutcome(sourceSubject.tenantSubject, action: action)
+                ?? source.evaluator.outcome(sourceSubject.prepared, action: action, indices: [])
+            let to = target.evaluator.tenantOutcome(targetSubject.tenantSubject, action: action)
+                ?? target.evaluator.outcome(targetSubject.prepared, action: action, indices: [])
             if from != to { record(position: position, index: nil, outcomes: (from, to), sourceSubject, targetSubject, &findings) }
         }
     }

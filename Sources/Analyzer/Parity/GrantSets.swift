@@ -270,6 +270,9 @@ final class SideSubject {
         return made
     }
 
+    /// The subject mapped for tenant actions only (no preparation).
+    private(set) lazy var tenantSubject: Evaluator.TenantSubject = evaluator.tenantSubject(resolved)
+
     /// The names of the roles the prepared subject holds, as its decisions list them (one list
     /// for every witness of the subject).
     private(set) lazy var heldNames: [String] = prepared.context.held.map(\.name)
