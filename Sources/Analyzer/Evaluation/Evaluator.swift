@@ -123,8 +123,12 @@ public final class Evaluator: Sendable {
     /// The outcome alone, for callers that act on it without reading why (the same steps as
     /// `evaluate(_:action:indices:explain:)` with `explain: false`, without assembling a Decision).
     public func outcome(_ prepared: PreparedSubject, action: String, indices: [String]) -> Decision.Outcome {
-        guard prepared.resolved.canAuthenticate else { return .deny }
-        var run = Run(evaluator: self, context: prepared.context, action: action, indices: indices, explain: false, records: false)
+        outcome(prepared.resolved, context: prepared.context, action: action, indices: indices)
+    }
+
+    private func outcome(_ resolved: ResolvedSubject, context: SubjectContext, action: String, indices: [String]) -> Decision.Outcome {
+        guard resolved.canAuthenticate else { return .deny }
+        var run = Run(evaluator: self, context: context, action: action, indices: indices, explain: false, records: false)
         run.evaluate()
         return run.outcome
     }
@@ -152,10 +156,7 @@ public final class Evaluator: Sendable {
     /// gets it; nil for an action on another route.
     public func tenantOutcome(_ subject: TenantSubject, action: String) -> Decision.Outcome? {
         guard plans.plan(for: action).route == .tenant else { return nil }
-        guard subject.resolved.canAuthenticate else { return .deny }
-        var run = Run(evaluator: self, context: subject.context, action: action, indices: [], explain: false, records: false)
-        run.evaluate()
-        return run.outcome
+        return outcome(subject.resolved, context: subject.context, action: action, indices: [])
     }
 
     /// Index actions the plugin checks together on the same indices (e.g. `bulk[s]` with the bulk
