@@ -380,7 +380,8 @@ struct DiffRun {
     }
 
     /// The least own name of the members of `members` (`OwnNames` order) as a one-index request,
-    /// unless a plain pattern of `others` matches it; nil then, or when no member has one.
+    /// unless a plain pattern of `others` matches it or a special rule singles it out on either
+    /// side; nil then, or when no member has one.
     private mutating func leastOwnName(of members: Int32, over others: Int32) -> [String]? {
         let least: PatternCoverage.LeastName?
         if let known = leastOfSet[members] {
