@@ -451,11 +451,7 @@ final class DiffSide {
 
         init(_ records: [GrantRecord], patternCount: Int, scratch numbering: inout [Int32]) {
             self.records = records
-            var ids = records.flatMap(\.patterns)
-            ids.sort()
-            var unique: [Int32] = []
-            unique.reserveCapacity(ids.count)
-            for id in ids where unique.last != id { unique.append(id) }
+            let unique = Self.distinct(records.flatMap(\.patterns).sorted())
             self.ids = unique
             if numbering.count < patternCount { numbering += repeatElement(0, count: patternCount - numbering.count) }
             for (number, id) in unique.enumerated() { numbering[Int(id)] = Int32(number) }

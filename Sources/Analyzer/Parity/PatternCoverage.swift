@@ -294,10 +294,9 @@ struct PatternCoverage {
     }
 
     /// Per pattern id whose own names are worked out: the least of them (nil: it has none), and
-    /// its order key (`UInt64.max` when it has none: `hasOwnName` tells that apart).
+    /// its order key alone (read without copying the name).
     private var leastNames: [LeastName?] = []
-    private var leastKeys: [UInt64] = []
-    private var hasOwnName: [Bool] = []
+    private var leastKeys: [UInt64?] = []
     /// Per pattern id: whether its own names are worked out.
     private var namesKnown: [Bool] = []
 
@@ -308,8 +307,7 @@ struct PatternCoverage {
         for id in ids {
             let slot = Int(id)
             if slot >= namesKnown.count || !namesKnown[slot] { _ = shortestNames(id) }
-            guard hasOwnName[slot] else { continue }
-            let key = leastKeys[slot]
+            guard let key = leastKeys[slot] else { continue }
             if best < 0 || key < bestKey
                 || (key == bestKey && OwnNames.precedes(leastNames[slot].unsafelyUnwrapped.name, leastNames[best].unsafelyUnwrapped.name)) {
                 best = slot
@@ -348,8 +346,7 @@ struct PatternCoverage {
             let missing = Int(member) + 1 - ownNames.count
             ownNames += repeatElement(nil, count: missing)
             leastNames += repeatElement(nil, count: missing)
-            leastKeys += repeatElement(UInt64.max, count: missing)
-            hasOwnName += repeatElement(false, count: missing)
+            leastKeys += repeatElement(nil, count: missing)
             namesKnown += repeatElement(false, count: missing)
         }
         ownNames[Int(member)] = names
@@ -360,7 +357,6 @@ struct PatternCoverage {
             let made = LeastName(name: least, key: OwnNames.orderKey(least))
             leastNames[Int(member)] = made
             leastKeys[Int(member)] = made.key
-            hasOwnName[Int(member)] = true
         }
         return names
     }
