@@ -13,8 +13,8 @@ struct DiffRun {
     /// The subject's grant sets per position until `coverage` is started on them (`startCoverage`):
     /// most subjects that differ are settled without it.
     private var pendingCoverageSets: (source: [Int32], target: [Int32])?
-    /// Per grant set of the subject being compared: the least own name of its patterns (nil: none).
-    private var leastOfSet: [Int32: PatternCoverage.LeastName?] = [:]
+    /// Per grant set of the subject being compared: `leastOwnName`'s request (nil: none).
+    private var leastOfSet: [Int32: [String]?] = [:]
     /// Names every side treats specially whatever the grants: tried when the sides check an action differently.
     private let specialNames: [String]
 
@@ -66,14 +66,6 @@ struct DiffRun {
     /// What one direction between two grant sets comes to, whatever the action. Worked out in
     /// stages, each only when the one before decided nothing.
     private final class DirectionAnalysis {
-        /// The least own name of all the members, as a one-index request; nil when a plain pattern
-        /// of the other set matches it, when a special rule singles it out on either side
-        /// (`Evaluator.singlesOut`), or when no member has one. Tried first where both sides check
-        /// the action alike: a member the other set covers is granted its names on both sides,
-        /// which then decide an ordinary name alike, so when this name is decided differently it
-        /// is the least own name of an uncovered member, the name the coverage analysis would
-        /// find. No coverage is worked out when it decides.
-        var leastOfAll: [String]??
         /// Per side of the members (0: SRC; the same pair of sets can meet in both directions):
         /// outcomes of the requests tried, per number in `traitPairs` (the same for every action
         /// of that number), so that a request is decided once per number, not once per action.
@@ -275,7 +267,7 @@ struct DiffRun {
     /// nil when that is settled (no such name, or a witness recorded), else why it is not.
     ///
     /// Where both sides check the action alike, the least own name of all members is tried
-    /// first (`DirectionAnalysis.leastOfAll`).
+    /// first (`leastOwnName`).
     ///
     /// A member is covered when one pattern of the other side includes it (`PatternCoverage`); the
     /// uncovered ones are first tried on their own shortest names, confirmed by the evaluators, and
@@ -293,8 +285,7 @@ struct DiffRun {
         }
         let subjects = (sourceSubject, targetSubject)
         if alike {
-            if analysis.leastOfAll == nil { analysis.leastOfAll = .some(leastOwnName(of: members, over: others)) }
-            if let request = analysis.leastOfAll ?? nil, confirm(position, request: request, subjects, &analysis.decided[side], &findings) {
+            if let request = leastOwnName(of: members), confirm(position, request: request, subjects, &analysis.decided[side], &findings) {
                 return nil
             }
         }
@@ -379,20 +370,23 @@ struct DiffRun {
         coverage.begin(sets: seenSets.map(Array.init))
     }
 
-    /// The least own name of the members of `members` (`OwnNames` order) as a one-index request,
-    /// unless a plain pattern of `others` matches it or a special rule singles it out on either
-    /// side; nil then, or when no member has one.
-    private mutating func leastOwnName(of members: Int32, over others: Int32) -> [String]? {
-        let least: PatternCoverage.LeastName?
-        if let known = leastOfSet[members] {
-            least = known
-        } else {
-            least = coverage.leastName(among: texts.sets[Int(members)])
-            leastOfSet[members] = .some(least)
+    /// The least own name of all the members of `members` (`OwnNames` order), as a one-index
+    /// request; nil when a special rule singles it out on either side (`Evaluator.singlesOut`), or
+    /// when no member has one. Tried first where both sides check the action alike, whatever the
+    /// other set: a member the other set covers is granted its names on both sides, which then
+    /// decide an ordinary name alike, so when this name is decided differently it is the least own
+    /// name of an uncovered member, one no plain pattern of the other set matches (that pattern
+    /// would grant it there too): the name the coverage analysis would find first. No coverage is
+    /// worked out when it decides; when it does not, it cost one decision.
+    private mutating func leastOwnName(of members: Int32) -> [String]? {
+        if let known = leastOfSet[members] { return known }
+        var request: [String]?
+        if let least = coverage.leastName(among: texts.sets[Int(members)]),
+           !source.evaluator.singlesOut(least.name), !target.evaluator.singlesOut(least.name) {
+            request = [least.name]
         }
-        guard let least, !texts.plainPatternMatches(least.name, in: texts.sets[Int(others)]),
-              !source.evaluator.singlesOut(least.name), !target.evaluator.singlesOut(least.name) else { return nil }
-        return [least.name]
+        leastOfSet[members] = .some(request)
+        return request
     }
 
     /// Tries candidate names until one is decided differently; records it as the action's witness.
