@@ -152,6 +152,15 @@ public final class Evaluator: Sendable {
         TenantSubject(resolved: subject, context: SubjectContext(subject: subject.subject, evaluator: self, withTables: false))
     }
 
+    /// The subject prepared from its mapped roles (not kept for later requests: for a caller that
+    /// holds the prepared subject while it needs it).
+    public func prepare(_ subject: TenantSubject) -> PreparedSubject {
+        PreparedSubject(resolved: subject.resolved, context: subject.context.withTables(self))
+    }
+
+    /// The names of the existing roles the subject is mapped to, in the order mapped.
+    public func heldRoleNames(_ subject: TenantSubject) -> [String] { subject.context.held.map(\.name) }
+
     /// The outcome of a tenant action (`kibana:saved_objects/*/read|write`) as a prepared subject
     /// gets it; nil for an action on another route.
     public func tenantOutcome(_ subject: TenantSubject, action: String) -> Decision.Outcome? {

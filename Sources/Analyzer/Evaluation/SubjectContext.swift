@@ -23,9 +23,13 @@ final class SubjectContext: Sendable {
     /// `withTables`: false leaves the role set's tables (and so `roles` and the rendered
     /// templates) empty, for a decision that reads only the mapped role names and the
     /// configuration: a tenant action (``Evaluator/TenantSubject``). Such a context is never cached.
-    init(subject: Subject, evaluator: Evaluator, withTables: Bool = true) {
+    convenience init(subject: Subject, evaluator: Evaluator, withTables: Bool = true) {
+        self.init(subject: subject, mapped: evaluator.mapper.map(subject), evaluator: evaluator, withTables: withTables)
+    }
+
+    /// `mapped`: the subject's roles as the evaluator's mapper maps them.
+    private init(subject: Subject, mapped: [MappedRole], evaluator: Evaluator, withTables: Bool) {
         self.subject = subject
-        let mapped = evaluator.mapper.map(subject)
         self.mapped = mapped
         var held: [MappedRole] = [], missing: [String] = []
         held.reserveCapacity(mapped.count)
@@ -64,6 +68,12 @@ final class SubjectContext: Sendable {
         templates = templated.isEmpty ? nil : MatchingPatterns(templated)
         // Explanations ask for the same templates again.
         rendered = Mutex(renderedOnce.mapValues(\.pattern))
+    }
+
+    /// This subject with the tables of its role set, its roles not mapped again (from a context
+    /// made without them).
+    func withTables(_ evaluator: Evaluator) -> SubjectContext {
+        SubjectContext(subject: subject, mapped: mapped, evaluator: evaluator, withTables: true)
     }
 
     /// Whether a held role grants the catalog action of `plan` (position `id`) on `name`: the role

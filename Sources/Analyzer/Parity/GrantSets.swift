@@ -249,6 +249,8 @@ final class PatternTexts {
 /// tables cost more) is built only when a request must actually be decided.
 final class SideSubject {
     let resolved: ResolvedSubject
+    /// The subject with its roles mapped (once: its preparation starts from it), enough for tenant actions.
+    let tenantSubject: Evaluator.TenantSubject
     let roles: [CompiledRole]
     let variables: [String: String]
     private let evaluator: Evaluator
@@ -257,21 +259,19 @@ final class SideSubject {
     init(_ resolved: ResolvedSubject, evaluator: Evaluator) {
         self.resolved = resolved
         self.evaluator = evaluator
+        tenantSubject = evaluator.tenantSubject(resolved)
         // As SubjectContext: the mapped roles that exist, and the template variables.
-        let existing = evaluator.mapper.map(resolved.subject).filter(\.exists).map(\.name)
+        let existing = evaluator.heldRoleNames(tenantSubject)
         roles = evaluator.compiledRoles(existing)
         variables = UserAttributes.variables(for: resolved.subject, mappedRoles: existing)
     }
 
     var prepared: PreparedSubject {
         if let preparedSubject { return preparedSubject }
-        let made = evaluator.prepare(resolved)
+        let made = evaluator.prepare(tenantSubject)
         preparedSubject = made
         return made
     }
-
-    /// The subject mapped for tenant actions only (no preparation).
-    private(set) lazy var tenantSubject: Evaluator.TenantSubject = evaluator.tenantSubject(resolved)
 
     /// The names of the roles the prepared subject holds, as its decisions list them (one list
     /// for every witness of the subject).
