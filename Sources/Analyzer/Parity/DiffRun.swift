@@ -7,9 +7,12 @@ struct DiffRun {
     private let texts: PatternTexts
     /// Which patterns include which: pair facts for the run, bit sets for the subject being compared.
     private var coverage: PatternCoverage
-    /// Per (members set, others set): what `direction` learns without the evaluators, for the
-    /// subject being compared.
-    private var analyses: [UInt64: DirectionAnalysis] = [:]
+    /// Per (members set, others set): a number for the direction between them, for the subject
+    /// being compared, and per number what `analyze` found (nil until it is needed).
+    private var analyses: [UInt64: Int32] = [:]
+    private var coveredOf: [Covered?] = []
+    /// Outcomes of the requests a direction tries first (`DecisionKey`), for the subject being compared.
+    private var decided: [UInt64: Outcomes] = [:]
     /// The subject's grant sets per position until `coverage` is started on them (`startCoverage`):
     /// most subjects that differ are settled without it.
     private var pendingCoverageSets: (source: [Int32], target: [Int32])?
@@ -63,15 +66,14 @@ struct DiffRun {
         specialNames = Array(Set(listed.compactMap(DiffSubjects.representative))).sorted()
     }
 
-    /// What one direction between two grant sets comes to, whatever the action. Worked out in
-    /// stages, each only when the one before decided nothing.
-    private final class DirectionAnalysis {
-        /// Per side of the members (0: SRC; the same pair of sets can meet in both directions):
-        /// outcomes of the requests tried, per number in `traitPairs` (the same for every action
-        /// of that number), so that a request is decided once per number, not once per action.
-        var decided: [[(request: [String], traits: Int, outcomes: Outcomes)]] = [[], []]
-        /// The coverage analysis (`analyze`), once it is needed.
-        var covered: Covered?
+    /// Which request a direction tries first, as the key of its outcomes in `decided`: the
+    /// direction's number, the side of its members (0: SRC; the same pair of sets can meet in both
+    /// directions), the stage (0: `leastOwnName`, 1: `Covered.first`; each names one request per
+    /// direction) and the number in `traitPairs` (the same for every action of that number), so
+    /// that a request is decided once per number, not once per action. (Trait numbers are below
+    /// 2^12: six traits per side.)
+    private static func decisionKey(direction: Int32, side: Int, stage: Int, traits: Int) -> UInt64 {
+        UInt64(UInt32(bitPattern: direction)) << 32 | UInt64(side) << 31 | UInt64(stage) << 30 | UInt64(traits)
     }
 
     typealias Outcomes = (source: Decision.Outcome, target: Decision.Outcome)
@@ -205,6 +207,8 @@ struct DiffRun {
         let everything = texts.id("*")
         pendingCoverageSets = sets
         analyses.removeAll(keepingCapacity: true)
+        coveredOf.removeAll(keepingCapacity: true)
+        decided.removeAll(keepingCapacity: true)
         leastOfSet.removeAll(keepingCapacity: true)
         for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
             let first = sourceSets[position], second = targetSets[position]
@@ -276,24 +280,27 @@ struct DiffRun {
     private mutating func direction(_ members: Int32, over others: Int32, side: Int, _ position: Int, _ sourceSubject: SideSubject,
                                     _ targetSubject: SideSubject, alike: Bool, _ findings: inout Findings) -> DiffResult.Undecided.Reason? {
         let key = UInt64(UInt32(bitPattern: members)) << 32 | UInt64(UInt32(bitPattern: others))
-        let analysis: DirectionAnalysis
+        let number: Int32
         if let known = analyses[key] {
-            analysis = known
+            number = known
         } else {
-            analysis = DirectionAnalysis()
-            analyses[key] = analysis
+            number = Int32(coveredOf.count)
+            analyses[key] = number
+            coveredOf.append(nil)
         }
         let subjects = (sourceSubject, targetSubject)
-        if alike {
-            if let request = leastOwnName(of: members), confirm(position, request: request, subjects, &analysis.decided[side], &findings) {
-                return nil
-            }
+        if alike, let request = leastOwnName(of: members),
+           confirm(position, request: request, subjects, key: Self.decisionKey(direction: number, side: side, stage: 0, traits: traitPairs[position]), &findings) {
+            return nil
         }
-        if analysis.covered == nil { analysis.covered = analyze(members, over: others, side: side) }
-        guard var covered = analysis.covered, covered.differs else { return nil }
+        if coveredOf[Int(number)] == nil { coveredOf[Int(number)] = analyze(members, over: others, side: side) }
+        guard var covered = coveredOf[Int(number)], covered.differs else { return nil }
         // Usually the first name decides (an uncovered member's own name is mostly a witness).
-        if let first = covered.first, confirm(position, request: first, subjects, &analysis.decided[side], &findings) { return nil }
-        defer { analysis.covered = covered }
+        if let first = covered.first,
+           confirm(position, request: first, subjects, key: Self.decisionKey(direction: number, side: side, stage: 1, traits: traitPairs[position]), &findings) {
+            return nil
+        }
+        defer { coveredOf[Int(number)] = covered }
         let texts = texts, otherIDs = texts.sets[Int(others)]
         let plainMatch = { (name: String) in texts.plainPatternMatches(name, in: otherIDs) }
         let uncovered: [Int32]
@@ -405,19 +412,15 @@ struct DiffRun {
         return true
     }
 
-    /// As `confirm(_:request:_:_:_:)`, deciding the request once per number of `traitPairs`:
-    /// `decided` holds the outcomes found for the pair of grant sets being compared.
-    private func confirm(_ position: Int, request: [String], _ subjects: (SideSubject, SideSubject),
-                         _ decided: inout [(request: [String], traits: Int, outcomes: Outcomes)], _ findings: inout Findings) -> Bool {
-        let traits = traitPairs[position]
+    /// As `confirm(_:request:_:_:_:)`, deciding the request once per `decisionKey`.
+    private mutating func confirm(_ position: Int, request: [String], _ subjects: (SideSubject, SideSubject), key: UInt64,
+                                  _ findings: inout Findings) -> Bool {
         let outcomes: Outcomes
-        // Names compared by code units, as the evaluator tells them apart (String == would take
-        // canonically equivalent spellings for one).
-        if let known = decided.first(where: { $0.traits == traits && $0.request[0].utf8.elementsEqual(request[0].utf8) }) {
-            outcomes = known.outcomes
+        if let known = decided[key] {
+            outcomes = known
         } else {
             outcomes = decide(position, request: request, subjects.0, subjects.1)
-            decided.append((request, traits, outcomes))
+            decided[key] = outcomes
         }
         guard outcomes.source != outcomes.target else { return false }
         record(position: position, index: request[0], outcomes: outcomes, subjects.0, subjects.1, &findings)
