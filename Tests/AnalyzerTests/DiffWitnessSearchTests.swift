@@ -194,3 +194,31 @@ extension DiffWitnessSearchTests {
         #expect(write.map { DiffReport.reason($0.source) } == "own grants saved objects of tenant global_tenant through tenant_permissions")
     }
 }
+
+/// Without per-action verdicts (`ConfigDiff.perActionVerdicts` off, as the CLI runs for text and
+/// JSON), an action found differing one way is not searched the other way once the subject's
+/// verdict is settled: the verdicts and the differing actions stay the same.
+@Suite("Diff: per-action verdicts")
+struct DiffPerActionVerdictTests {
+    @Test("the second way of an action is searched only while the subject's verdict is open, unless each action's verdict is wanted")
+    func secondWaySkippedOnceSettled() throws {
+        // SRC grants search and get on `a`, DST on `b`: both actions differ both ways. Search comes
+        // first (everyday order) and settles the subject as incomparable.
+        let actions = ["indices:data/read/search", "indices:data/read/get"]
+        let source = try DiffWitnessSearchTests.input(["a"], actions: actions), target = try DiffWitnessSearchTests.input(["b"], actions: actions)
+        func run(perAction: Bool) -> DiffResult.SubjectDiff? {
+            var diff = ConfigDiff(now: DiffSharingTests.now)
+            diff.perActionVerdicts = perAction
+            return diff.compare(source: source, target: target).subjects.first
+        }
+        let full = try #require(run(perAction: true)), settled = try #require(run(perAction: false))
+        #expect(full.witnesses.map(DiffSharingTests.line) == ["indices:data/read/search a allow/deny", "indices:data/read/search b deny/allow",
+                                                              "indices:data/read/get a allow/deny", "indices:data/read/get b deny/allow"])
+        #expect(full.actionVerdicts == ["indices:data/read/search": .incomparable, "indices:data/read/get": .incomparable])
+        #expect(settled.witnesses.map(DiffSharingTests.line) == ["indices:data/read/search a allow/deny", "indices:data/read/search b deny/allow",
+                                                                 "indices:data/read/get a allow/deny"])
+        #expect(settled.actionVerdicts == [:])
+        #expect(full.verdict == .incomparable && settled.verdict == .incomparable)
+        #expect(full.differingActions == 2 && settled.differingActions == 2)
+    }
+}

@@ -33,6 +33,12 @@ public struct ConfigDiff: Sendable {
     public var users: [String] = []
     /// Witnesses kept per subject (0: all); every differing action is still counted.
     public var maxWitnesses = 10
+    /// Whether each differing action's own verdict is worked out (`SubjectDiff.actionVerdicts`,
+    /// which the HTML matrix shows): both ways (DST allows less, more) are then searched for every
+    /// action. Without it, an action found differing one way is not searched the other way once
+    /// the subject's verdict is settled; the verdicts, the differing actions and their count are
+    /// the same, with fewer witnesses for actions that differ both ways.
+    public var perActionVerdicts = true
     /// Backend-role combinations compared at most (`DiffCombinations`); beyond it the verdict is undecided.
     public var combinationLimit = DiffCombinations.limit
     public var now: Date
@@ -53,7 +59,8 @@ public struct ConfigDiff: Sendable {
                                         cacheLimit: Self.evaluatorCacheLimit)
         let universe = ActionUniverse.actions(sourceEvaluator, targetEvaluator)
         var run = DiffRun(source: DiffSide(evaluator: sourceEvaluator, universe: universe),
-                          target: DiffSide(evaluator: targetEvaluator, universe: universe), maxWitnesses: maxWitnesses)
+                          target: DiffSide(evaluator: targetEvaluator, universe: universe), maxWitnesses: maxWitnesses,
+                          perActionVerdicts: perActionVerdicts)
         var subjects = DiffSubjects.enumerate([sourceEvaluator.config, targetEvaluator.config], selection: selection, users: users)
         var combinations = DiffCombinations.Outcome()
         if users.isEmpty, selection != .internal, let placeholder = subjects.first(where: { $0.user == nil })?.evaluatedName {

@@ -95,12 +95,15 @@ public struct DiffResult: Sendable {
         /// The name the subject is evaluated under (equal to `user` when there is one).
         public let evaluatedName: String
         public let verdict: Verdict
-        /// The first witness per differing action.
+        /// Requests decided differently, in the order actions are compared: per differing action
+        /// the first found each way (DST allows less, more), the second way only until the
+        /// subject's verdict is settled unless `ConfigDiff.perActionVerdicts` is on.
         public let witnesses: [Witness]
         public let undecided: [Undecided]
         /// Actions decided differently for some index (or, for cluster actions, at all).
         public let differingActions: Int
-        /// Every differing action with the verdict of its witnesses.
+        /// Every differing action with its verdict (both ways searched); empty unless
+        /// `ConfigDiff.perActionVerdicts` is on.
         public let actionVerdicts: [String: Verdict]
     }
 

@@ -4,6 +4,8 @@ struct DiffRun {
     let source: DiffSide
     let target: DiffSide
     let maxWitnesses: Int
+    /// Each differing action's own verdict is wanted (`ConfigDiff.perActionVerdicts`).
+    let perActionVerdicts: Bool
     private let texts: PatternTexts
     /// Which patterns include which: pair facts for the run, bit sets for the subject being compared.
     private var coverage: PatternCoverage
@@ -38,10 +40,11 @@ struct DiffRun {
                            "indices:data/write/delete", "indices:data/write/update", "indices:admin/create", "indices:admin/delete",
                            "cluster:monitor/health", "indices:data/write/bulk", "cluster:monitor/state", "indices:monitor/stats"]
 
-    init(source: DiffSide, target: DiffSide, maxWitnesses: Int) {
+    init(source: DiffSide, target: DiffSide, maxWitnesses: Int, perActionVerdicts: Bool) {
         self.source = source
         self.target = target
         self.maxWitnesses = maxWitnesses
+        self.perActionVerdicts = perActionVerdicts
         let texts = PatternTexts()
         self.texts = texts
         coverage = PatternCoverage(texts: texts)
@@ -131,7 +134,7 @@ struct DiffRun {
         return DiffResult.SubjectDiff(user: subject.user, backendRoles: backendRoles, host: subject.host, evaluatedName: subject.evaluatedName,
                                       verdict: verdict, witnesses: findings.witnesses, undecided: findings.undecided,
                                       differingActions: findings.actionVerdicts.count { $0 != nil },
-                                      actionVerdicts: Dictionary(uniqueKeysWithValues: findings.actionVerdicts.enumerated().compactMap { position, verdict in
+                                      actionVerdicts: !perActionVerdicts ? [:] : Dictionary(uniqueKeysWithValues: findings.actionVerdicts.enumerated().compactMap { position, verdict in
                                           verdict.map { (source.universe[position], $0) }
                                       }))
     }
@@ -226,6 +229,9 @@ struct DiffRun {
                 continue
             }
             for (side, (members, others)) in [(first, second), (second, first)].enumerated() {
+                // The other way adds nothing asked for once the action differs and the subject's
+                // verdict is settled (differences both ways), unless each action's verdict is wanted.
+                if side == 1, !perActionVerdicts, findings.verdict == .incomparable, findings.differs(position) { break }
                 if let reason = direction(members, over: others, side: side, position, sourceSubject, targetSubject, alike: alike, &findings) {
                     findings.undecided.append(DiffResult.Undecided(action: action, reason: reason))
                 }

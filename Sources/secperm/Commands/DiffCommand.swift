@@ -87,6 +87,8 @@ struct DiffCommand: AsyncParsableCommand {
         diff.selection = users
         diff.users = onlyUsers
         diff.maxWitnesses = maxWitnesses
+        // Only the HTML matrix shows each action's own verdict.
+        diff.perActionVerdicts = format == .html
         let result = diff.compare(source: sourceInput, target: targetInput)
         // JSON goes out as the bytes it is written in (a large report is tens of MB).
         let report: String
