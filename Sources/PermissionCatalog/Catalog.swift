@@ -67,6 +67,10 @@ public struct Catalog: Sendable {
     /// Concrete action names (documented patterns excluded), sorted.
     public var actions: [Permission] { permissions.filter { !$0.isPattern } }
 
+    /// The Dashboards saved-object actions (`kibana:saved_objects/*/read|write`): listed as
+    /// patterns, but requests name them as they are, checked against `tenant_permissions`.
+    public var tenantActionNames: [String] { permissions(ofKind: .tenant).map(\.name) }
+
     public func staticActionGroup(named name: String) -> StaticActionGroup? {
         staticActionGroups.first { $0.name == name }
     }

@@ -72,8 +72,10 @@ struct ActionPlans: Sendable {
     private let profile: TargetProfile
     private let build: @Sendable (ActionCheck, [ActionPlan]) -> ActionPlan
 
-    /// `actionIDs`: catalog action → position in the catalog's action list.
-    init(catalogActions: [String], actionIDs: [String: Int], profile: TargetProfile, securityIndexRestoreEnabled: Bool) {
+    /// `actionIDs`: catalog action → position in the catalog's action list. `otherNames`: names
+    /// requests use that the catalog lists as permissions, not actions (the Dashboards tenant
+    /// actions): planned here too, not again at every request.
+    init(catalogActions: [String], otherNames: [String] = [], actionIDs: [String: Int], profile: TargetProfile, securityIndexRestoreEnabled: Bool) {
         let build: @Sendable (ActionCheck, [ActionPlan]) -> ActionPlan = { check, subActions in
             ActionPlan(check: check, id: actionIDs[check.checkedAs], subActions: subActions,
                        securityIndexRestoreEnabled: securityIndexRestoreEnabled)
@@ -81,7 +83,7 @@ struct ActionPlans: Sendable {
         self.profile = profile
         self.build = build
         var plans: [String: ActionPlan] = [:]
-        let checks = catalogActions.map(profile.check(of:))
+        let checks = (catalogActions + otherNames).map(profile.check(of:))
         // Sub-actions first: the multi-item actions' plans point at them.
         for name in Set(checks.flatMap(\.subActions)).sorted() {
             plans[name] = build(profile.check(of: name), [])

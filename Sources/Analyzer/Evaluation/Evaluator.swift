@@ -72,7 +72,8 @@ public final class Evaluator: Sendable {
         special = SpecialIndexRules(settings: settings, metadata: metadata)
         dashboards = DashboardsSettings(merged.dynamic)
         let actionIDs = Dictionary(actions.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
-        plans = ActionPlans(catalogActions: actions, actionIDs: actionIDs, profile: profile,
+        plans = ActionPlans(catalogActions: actions, otherNames: catalog.tenantActionNames,
+                            actionIDs: actionIDs, profile: profile,
                             securityIndexRestoreEnabled: settings.restoreSecurityIndexEnabled)
     }
 

@@ -96,7 +96,7 @@ enum ActionUniverse {
         var names = Set<String>()
         for evaluator in evaluators {
             names.formUnion(evaluator.catalog.actions.map(\.name))
-            names.formUnion(evaluator.catalog.permissions.filter { $0.kind == .tenant }.map(\.name))
+            names.formUnion(evaluator.catalog.tenantActionNames)
             let config = evaluator.config
             var written = config.roles.values.flatMap { role in
                 role.clusterPermissions.map(\.value) + role.indexPermissions.flatMap { $0.allowedActions.map(\.value) }
