@@ -149,7 +149,10 @@ final class IndexGrant: Sendable {
     func matchingPattern(_ name: String, render: (String) -> Pattern) -> String? {
         if matchesEverything { return "*" }
         // Code-unit comparisons, as the tables and the plugin (see Pattern.matches).
-        if exactNames.contains(name), let exact = exactNames.first(where: { $0.utf8.elementsEqual(name.utf8) }) { return exact }
+        // A few names are compared directly; more are looked up by hash first.
+        if exactNames.count <= 8 || exactNames.contains(name), let exact = exactNames.first(where: { $0.utf8.elementsEqual(name.utf8) }) {
+            return exact
+        }
         if let prefix = prefixes.first(where: { name.utf8.starts(with: $0.utf8) }) { return prefix + "*" }
         if let pattern = others.first(where: { $0.matches(name) }) { return pattern.source }
         for template in templates where render(template).matches(name) { return template }

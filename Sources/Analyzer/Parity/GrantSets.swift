@@ -385,12 +385,22 @@ final class DiffSide {
     func records(_ subject: SideSubject, _ texts: PatternTexts) -> [GrantRecord] {
         guard subject.resolved.canAuthenticate else { return [] }
         var records: [GrantRecord] = []
+        // The same few templates recur in most roles: each is rendered once for the subject.
+        var rendered: [(template: String, id: Int32)] = []
         for role in subject.roles {
             let grants = roleGrants(role, texts)
             records += grants.fixed
             for info in grants.templated {
                 var ids = info.fixed
-                for template in info.templates { ids.append(texts.id(evaluator.render(template, variables: subject.variables).source)) }
+                for template in info.templates {
+                    if let known = rendered.first(where: { $0.template.utf8.elementsEqual(template.utf8) }) {
+                        ids.append(known.id)
+                    } else {
+                        let id = texts.id(evaluator.render(template, variables: subject.variables).source)
+                        rendered.append((template, id))
+                        ids.append(id)
+                    }
+                }
                 ids.sort()
                 records.append(GrantRecord(positions: info.positions, patterns: ids))
             }
