@@ -90,6 +90,7 @@ struct DiffCommand: AsyncParsableCommand {
         // Only the HTML matrix shows each action's own verdict.
         diff.perActionVerdicts = format == .html
         let result = diff.compare(source: sourceInput, target: targetInput)
+        ProcessLifetime.keep(result)
         // JSON goes out as the bytes it is written in (a large report is tens of MB).
         let report: String
         switch format {
