@@ -43,6 +43,9 @@ public final class Evaluator: Sendable {
     private let contexts = Mutex<[Subject: SubjectContext]>([:])
     /// Role set (names, sorted) → its tables.
     private let roleSetTables = Mutex<[[String]: PrivilegeTables]>([:])
+    /// Group of roles (names, sorted) → its name tables (``RoleSetTables/perBackendRole``).
+    private let groupTables = Mutex<[[String]: NameGrants]>([:])
+    private let roleSetTableKind: RoleSetTables
     private let staticGroups = Mutex<[StaticGroupGrant]?>(nil)
     /// How many subjects' contexts, and role sets' tables, are kept for later requests before the
     /// caches start over.
@@ -53,8 +56,9 @@ public final class Evaluator: Sendable {
     /// subject once, holding its `PreparedSubject`, keeps few (a kept table it never asks for again
     /// costs memory and allocator time).
     public init(config: SecurityConfig, catalog: Catalog, settings: NodeSettings = NodeSettings(),
-                metadata: ClusterMetadata? = nil, now: Date = Date(), cacheLimit: Int = 100_000) {
+                metadata: ClusterMetadata? = nil, now: Date = Date(), cacheLimit: Int = 100_000, roleSetTables: RoleSetTables = .merged) {
         self.cacheLimit = cacheLimit
+        roleSetTableKind = roleSetTables
         self.catalog = catalog
         profile = catalog.profile
         let merged = config.withStatics(from: catalog).config
@@ -75,6 +79,18 @@ public final class Evaluator: Sendable {
         plans = ActionPlans(catalogActions: actions, otherNames: catalog.tenantActionNames,
                             actionIDs: actionIDs, profile: profile,
                             securityIndexRestoreEnabled: settings.restoreSecurityIndexEnabled)
+    }
+
+    /// How the name tables of a set of held roles are made (``PrivilegeTables``).
+    public enum RoleSetTables: Sendable {
+        /// One table merged per set: a build per set, then one lookup per question. For callers
+        /// that ask many questions of each set (`check --batch`).
+        case merged
+        /// One table per group of the set's roles mapped through one backend role, and one of the
+        /// others (``backendRoleGroups(_:)``), each shared by every set holding that group: a new
+        /// set costs no build, a question a lookup per group. For callers that ask few questions
+        /// of each of many sets (`secperm diff`).
+        case perBackendRole
     }
 
     /// A built-in action group and the catalog actions it grants.
@@ -219,16 +235,58 @@ public final class Evaluator: Sendable {
 
     /// The tables of the roles named (sorted, existing), kept for every subject holding the same
     /// set (up to `cacheLimit` sets).
-    func tables(for names: [String]) -> PrivilegeTables {
+    func tables(for held: [MappedRole]) -> PrivilegeTables {
+        let names = held.map(\.name)
         if let cached = roleSetTables.withLock({ $0[names] }) { return cached }
+        let groups = roleSetTableKind == .perBackendRole ? Self.backendRoleGroups(held) : []
         let made = PrivilegeTables(roles: roles.roles(names), catalogCount: catalogCount,
-                                   renderDateMath: { self.render($0, variables: [:]) })
+                                   names: groups.count > 1 ? groups.map(groupNameGrants) : [nameGrants(names)])
         return roleSetTables.withLock { cache in
             if let kept = cache[names] { return kept }
             if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
             cache[names] = made
             return made
         }
+    }
+
+    private func nameGrants(_ names: [String]) -> NameGrants {
+        NameGrants(roles: roles.roles(names), catalogCount: catalogCount, renderDateMath: { self.render($0, variables: [:]) })
+    }
+
+    /// The name tables of a group (``backendRoleGroups(_:)``), kept for every set holding it (up
+    /// to `groupCacheLimit` groups).
+    private func groupNameGrants(_ names: [String]) -> NameGrants {
+        if let cached = groupTables.withLock({ $0[names] }) { return cached }
+        let made = nameGrants(names)
+        return groupTables.withLock { cache in
+            if let kept = cache[names] { return kept }
+            if cache.count >= Self.groupCacheLimit { cache.removeAll(keepingCapacity: true) }
+            cache[names] = made
+            return made
+        }
+    }
+
+    /// Groups kept: far more than a configuration's backend roles usually are.
+    private static let groupCacheLimit = 4_096
+
+    /// The held roles (sorted by name) in groups that other subjects share: per backend role, the
+    /// roles a `backend_roles` entry maps through it (the same for every subject with that backend
+    /// role), in backend-role order; then the roles held for any other reason (user, host,
+    /// `and_backend_roles`, own roles). A role mapped through several backend roles is in each of
+    /// their groups; together the groups hold every role.
+    static func backendRoleGroups(_ held: [MappedRole]) -> [[String]] {
+        var byBackendRole: [String: [String]] = [:], others: [String] = []
+        for role in held {
+            var grouped = false
+            for reason in role.reasons where reason.rule == .backendRole {
+                for backendRole in reason.matched { byBackendRole[backendRole, default: []].append(role.name) }
+                grouped = true
+            }
+            if !grouped || role.reasons.contains(where: { $0.rule != .backendRole }) { others.append(role.name) }
+        }
+        var groups = byBackendRole.keys.sorted().compactMap { byBackendRole[$0] }
+        if !others.isEmpty { groups.append(others) }
+        return groups
     }
 
     /// A template or date-math index pattern rendered for the subject, cached by its rendered text.

@@ -40,12 +40,15 @@ struct BitSet: Sendable, Hashable {
 
 }
 
-/// The precomputed tables of the plugin's optimized evaluator (§6) for one set of held roles: for
-/// each index name and each name prefix the roles' grants list, the catalog actions granted there;
-/// the actions granted on `*` and at cluster level; and the glob, regex and date-math patterns that
-/// need a real match. Built from the roles alone when a subject holding that set is first prepared,
-/// and shared by every subject holding the same roles. `${…}` templates are the subject's own
-/// (``SubjectContext``).
+/// The precomputed tables of the plugin's optimized evaluator (§6) for one set of held roles: the
+/// actions granted at cluster level and on `*`, and the name tables (``NameGrants``) that answer
+/// which actions are granted on an index name. Built from the roles alone when a subject holding
+/// that set is first prepared, and shared by every subject holding the same roles. `${…}`
+/// templates are the subject's own (``SubjectContext``).
+///
+/// The name tables are one table merged for the whole set, or (``Evaluator/RoleSetTables``) one
+/// per group of the roles, each shared with every other set holding that group: a set then costs
+/// no build, and a question a lookup per group.
 final class PrivilegeTables: Sendable {
     /// The roles, in the order given.
     let roles: [CompiledRole]
@@ -53,6 +56,46 @@ final class PrivilegeTables: Sendable {
     let cluster: BitSet
     /// Catalog actions granted on `*`.
     let everything: BitSet
+    /// Grants with `${…}` patterns: the subject renders them.
+    let templated: [IndexGrant]
+    /// The name tables of all the roles, or of groups that together hold every role (a role may
+    /// be in several): the action is granted on the name when one of them grants it.
+    private let names: NameGrants
+    private let moreNames: [NameGrants]
+
+    /// `names`: the roles' name tables, at least one.
+    init(roles: [CompiledRole], catalogCount: Int, names: [NameGrants]) {
+        self.roles = roles
+        var cluster = BitSet(capacity: catalogCount), everything = BitSet(capacity: catalogCount)
+        var templated: [IndexGrant] = []
+        for role in roles {
+            cluster.formUnion(role.clusterBits)
+            everything.formUnion(role.tableParts.everything)
+            templated += role.tableParts.templated
+        }
+        self.cluster = cluster
+        self.everything = everything
+        self.templated = templated
+        self.names = names[0]
+        moreNames = Array(names.dropFirst())
+    }
+
+    /// The tables of no role.
+    static let none = PrivilegeTables(roles: [], catalogCount: 0, names: [NameGrants(roles: [], catalogCount: 0, renderDateMath: { _ in Pattern("") })])
+
+    /// Whether a role grants the catalog action `id` on `name` through `*`, an exact name, a prefix,
+    /// or a glob, regex or date-math pattern.
+    func grants(_ id: Int, on name: String) -> Bool {
+        if everything.contains(id) || names.grants(id, on: name) { return true }
+        for table in moreNames where table.grants(id, on: name) { return true }
+        return false
+    }
+}
+
+/// For some roles (a whole set, or a group of it): each index name and each name prefix their
+/// grants list, with the catalog actions granted there, and the glob, regex and date-math patterns
+/// that need a real match. (`*` is ``PrivilegeTables/everything``.)
+final class NameGrants: Sendable {
     /// Name → entry, and prefix → entry; an entry's actions are `actionWords[entry * stride ..< +stride]`.
     private let exact: NameTable
     private let prefixes: NameTable
@@ -64,20 +107,16 @@ final class PrivilegeTables: Sendable {
     /// Whether some prefix starts with this byte: most names are rejected before any lookup.
     private let prefixFirstBytes: ByteSet
     /// Glob, regex and date-math patterns (date math rendered for `now`), by action.
-    let matching: MatchingPatterns?
-    /// Grants with `${…}` patterns: the subject renders them.
-    let templated: [IndexGrant]
+    private let matching: MatchingPatterns?
 
     /// `catalogCount`: the catalog's action count (the width of every action bit set);
     /// `renderDateMath` resolves a date-math pattern for the evaluator's clock. The roles' names
     /// and prefixes come hashed and merged per role (``CompiledRole/tableParts``): the set only
     /// unions them.
     init(roles: [CompiledRole], catalogCount: Int, renderDateMath: (String) -> Pattern) {
-        self.roles = roles
         let stride = max(1, (catalogCount + 63) / 64)
         self.stride = stride
-        var cluster = BitSet(capacity: catalogCount), everything = BitSet(capacity: catalogCount)
-        var matched: [MatchingPatterns.Grant] = [], templated: [IndexGrant] = []
+        var matched: [MatchingPatterns.Grant] = []
         var exactCount = 0, prefixCount = 0, exactBytes = 0, prefixBytes = 0
         for role in roles {
             exactCount += role.tableParts.exact.count
@@ -92,8 +131,6 @@ final class PrivilegeTables: Sendable {
         var prefixWords = [UInt64](repeating: 0, count: prefixCount * stride)
         for role in roles {
             let parts = role.tableParts
-            cluster.formUnion(role.clusterBits)
-            everything.formUnion(parts.everything)
             parts.exact.merge(into: &exact, words: &exactWords, stride: stride)
             parts.prefixes.merge(into: &prefixes, words: &prefixWords, stride: stride)
             for grant in parts.matching {
@@ -104,12 +141,9 @@ final class PrivilegeTables: Sendable {
                     matched.append((grant.actionBits, grant.otherPieces, grant.otherKeys))
                 }
             }
-            templated += parts.templated
         }
         exactWords.removeLast(exactWords.count - exact.count * stride)
         prefixWords.removeLast(prefixWords.count - prefixes.count * stride)
-        self.cluster = cluster
-        self.everything = everything
         self.exact = NameTable(numbered: exact)
         self.exactWords = exactWords
         self.prefixes = NameTable(numbered: prefixes)
@@ -124,17 +158,12 @@ final class PrivilegeTables: Sendable {
         for location in prefixes.entries where location & 0xFFFF_FFFF != 0 { firstBytes.insert(prefixes.keys[Int(location >> 32)]) }
         prefixFirstBytes = firstBytes
         matching = matched.isEmpty ? nil : MatchingPatterns(matched)
-        self.templated = templated
     }
 
-    /// The tables of no role.
-    static let none = PrivilegeTables(roles: [], catalogCount: 0, renderDateMath: { _ in Pattern("") })
-
-    /// Whether a role grants the catalog action `id` on `name` through `*`, an exact name, a prefix,
-    /// or (``matching``) a glob, regex or date-math pattern. One pass over the name hashes it and
+    /// Whether the catalog action `id` is granted on `name` through an exact name, a prefix, or
+    /// (``matching``) a glob, regex or date-math pattern. One pass over the name hashes it and
     /// every prefix length in the table.
     func grants(_ id: Int, on name: String) -> Bool {
-        if everything.contains(id) { return true }
         let word = id >> 6, bit: UInt64 = 1 << UInt64(id & 63)
         guard word < stride else { return false }
         let found = NameTable.withBytes(name) { bytes in

@@ -39,7 +39,7 @@ final class SubjectContext: Sendable {
         self.held = held
         missingRoleNames = missing
         let existing = held.map(\.name)
-        tables = withTables ? evaluator.tables(for: existing) : PrivilegeTables.none
+        tables = withTables ? evaluator.tables(for: held) : PrivilegeTables.none
         let values = UserAttributes.Values(subject: subject, mappedRoles: existing)
         self.values = values
         // Templates depend only on the subject: each is rendered once here (a template often

@@ -54,9 +54,9 @@ public struct ConfigDiff: Sendable {
         // Each subject is compared once, holding its prepared subjects (`SideSubject`): the
         // evaluators keep few (tables kept for every subject cost memory and allocator time).
         let sourceEvaluator = Evaluator(config: source.config, catalog: source.catalog, settings: source.settings, now: now,
-                                        cacheLimit: Self.evaluatorCacheLimit)
+                                        cacheLimit: Self.evaluatorCacheLimit, roleSetTables: .perBackendRole)
         let targetEvaluator = Evaluator(config: target.config, catalog: target.catalog, settings: target.settings, now: now,
-                                        cacheLimit: Self.evaluatorCacheLimit)
+                                        cacheLimit: Self.evaluatorCacheLimit, roleSetTables: .perBackendRole)
         let universe = ActionUniverse.actions(sourceEvaluator, targetEvaluator)
         var run = DiffRun(source: DiffSide(evaluator: sourceEvaluator, universe: universe),
                           target: DiffSide(evaluator: targetEvaluator, universe: universe), maxWitnesses: maxWitnesses,
