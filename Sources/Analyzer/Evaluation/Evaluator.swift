@@ -240,7 +240,7 @@ public final class Evaluator: Sendable {
         if let cached = roleSetTables.withLock({ $0[names] }) { return cached }
         let groups = roleSetTableKind == .perBackendRole ? Self.backendRoleGroups(held) : []
         let made = PrivilegeTables(roles: roles.roles(names), catalogCount: catalogCount,
-                                   names: groups.count > 1 ? groups.map(groupNameGrants) : [nameGrants(names)])
+                                   names: groups.isEmpty ? [nameGrants(names)] : groups.map(groupNameGrants))
         return roleSetTables.withLock { cache in
             if let kept = cache[names] { return kept }
             if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
