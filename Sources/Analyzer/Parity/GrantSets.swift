@@ -252,7 +252,6 @@ final class SideSubject {
     /// The subject with its roles mapped (once: its preparation starts from it), enough for tenant actions.
     let tenantSubject: Evaluator.TenantSubject
     let roles: [CompiledRole]
-    let variables: [String: String]
     private let evaluator: Evaluator
     private var preparedSubject: PreparedSubject?
 
@@ -260,11 +259,12 @@ final class SideSubject {
         self.resolved = resolved
         self.evaluator = evaluator
         tenantSubject = evaluator.tenantSubject(resolved)
-        // As SubjectContext: the mapped roles that exist, and the template variables.
-        let existing = evaluator.heldRoleNames(tenantSubject)
-        roles = evaluator.compiledRoles(existing)
-        variables = UserAttributes.variables(for: resolved.subject, mappedRoles: existing)
+        // As SubjectContext: the mapped roles that exist.
+        roles = evaluator.compiledRoles(evaluator.heldRoleNames(tenantSubject))
     }
+
+    /// A template variable's value for this subject, as its evaluator renders templates.
+    func templateValue(_ name: String) -> String? { tenantSubject.context.values.value(name) }
 
     var prepared: PreparedSubject {
         if let preparedSubject { return preparedSubject }
@@ -396,7 +396,7 @@ final class DiffSide {
                     if let known = rendered.first(where: { $0.template.utf8.elementsEqual(template.utf8) }) {
                         ids.append(known.id)
                     } else {
-                        let id = texts.id(evaluator.render(template, variables: subject.variables).source)
+                        let id = texts.id(evaluator.render(template, value: subject.templateValue).source)
                         rendered.append((template, id))
                         ids.append(id)
                     }
