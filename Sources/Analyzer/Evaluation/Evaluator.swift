@@ -233,14 +233,18 @@ public final class Evaluator: Sendable {
     /// The roles of these names that exist, compiled.
     func compiledRoles(_ names: [String]) -> [CompiledRole] { roles.roles(names) }
 
-    /// The tables of the roles named (sorted, existing), kept for every subject holding the same
-    /// set (up to `cacheLimit` sets).
+    /// The tables of the roles held (sorted, existing), kept for every subject holding the same
+    /// set (up to `cacheLimit` sets). Per backend-role group, only the groups' tables are kept: a
+    /// set's own part is a few unions.
     func tables(for held: [MappedRole]) -> PrivilegeTables {
         let names = held.map(\.name)
-        if let cached = roleSetTables.withLock({ $0[names] }) { return cached }
-        let groups = roleSetTableKind == .perBackendRole ? Self.backendRoleGroups(held) : []
-        let made = PrivilegeTables(roles: roles.roles(names), catalogCount: catalogCount,
+        if roleSetTableKind == .perBackendRole {
+            let groups = Self.backendRoleGroups(held)
+            return PrivilegeTables(roles: roles.roles(names), catalogCount: catalogCount,
                                    names: groups.isEmpty ? [nameGrants(names)] : groups.map(groupNameGrants))
+        }
+        if let cached = roleSetTables.withLock({ $0[names] }) { return cached }
+        let made = PrivilegeTables(roles: roles.roles(names), catalogCount: catalogCount, names: [nameGrants(names)])
         return roleSetTables.withLock { cache in
             if let kept = cache[names] { return kept }
             if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
