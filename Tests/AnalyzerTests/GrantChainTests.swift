@@ -77,3 +77,25 @@ struct GrantChainTests {
         }
     }
 }
+
+/// A list's path to an action is kept per action (`ActionSet.path`), for the plain and the
+/// explicit rule apart: a bare `*` grants every action but names none explicitly (semantics §2.5).
+@Suite("Action paths kept per action")
+struct ActionPathMemoTests {
+    @Test("the plain and the explicit answer are kept apart, in either order")
+    func plainAndExplicitApart() {
+        let groups = FlattenedActionGroups(["monitor": ["cluster:monitor/*"]])
+        for explicitFirst in [false, true] {
+            let set = ActionSet(written: ["*", "monitor"], groups: groups)
+            var answers: [ActionPath?] = []
+            for explicit in explicitFirst ? [true, false, true, false] : [false, true, false, true] {
+                answers.append(set.path(to: "indices:data/read/search", groups: groups, explicitOnly: explicit))
+                answers.append(set.path(to: "cluster:monitor/health", groups: groups, explicitOnly: explicit))
+            }
+            // The plain rule: `*` is the shortest path to both (tied with `monitor` for health, first written).
+            let plain = [ActionPath(entry: "*", via: ["*"]), ActionPath(entry: "*", via: ["*"])]
+            let explicit: [ActionPath?] = [nil, ActionPath(entry: "monitor", via: ["cluster:monitor/*"])]
+            #expect(answers == (explicitFirst ? explicit + plain + explicit + plain : plain + explicit + plain + explicit))
+        }
+    }
+}

@@ -23,6 +23,13 @@ struct ActionSet: Sendable {
     let explicitPatterns: [Pattern]
     /// Regex entries that do not compile (dropped, as the plugin does).
     let invalid: [PatternError]
+    /// `path(to:groups:explicitOnly:)` per action asked, shared by the copies of this set: one list
+    /// explains the same actions for many subjects (a diff's witnesses, a batch's explanations).
+    private let paths = PathMemo()
+
+    private final class PathMemo: Sendable {
+        let found = Mutex<[String: (plain: ActionPath??, explicit: ActionPath??)]>([:])
+    }
 
     init(written: [String], groups: FlattenedActionGroups) {
         self.written = written
@@ -58,8 +65,21 @@ struct ActionSet: Sendable {
         }
     }
 
-    /// The shortest written entry → groups → pattern path that grants `action`.
+    /// The shortest written entry → groups → pattern path that grants `action`. `groups` must be
+    /// those the set was resolved with (the answer is kept per action).
     func path(to action: String, groups: FlattenedActionGroups, explicitOnly: Bool = false) -> ActionPath? {
+        let known = paths.found.withLock { $0[action] }
+        if let found = explicitOnly ? known?.explicit : known?.plain { return found }
+        let made = findPath(to: action, groups: groups, explicitOnly: explicitOnly)
+        paths.found.withLock { memo in
+            var entry = memo[action] ?? (nil, nil)
+            if explicitOnly { entry.explicit = .some(made) } else { entry.plain = .some(made) }
+            memo[action] = entry
+        }
+        return made
+    }
+
+    private func findPath(to action: String, groups: FlattenedActionGroups, explicitOnly: Bool) -> ActionPath? {
         var best: ActionPath?
         for entry in written {
             // A group's members and chains are worked out once per group (memberChains).
