@@ -27,6 +27,15 @@ struct DiffRun {
     private let order: [Int]
     /// Positions checked at cluster level on one side, at index level on the other.
     private let mixedRoutes: [Int]
+    /// Positions checked at index level on both sides, in `order`.
+    private let indexPositions: [Int]
+    /// The other positions, in `order`, and per position whether it is decided by the evaluators
+    /// even when the subject's cluster grants agree (routes differ, or a tenant action: granted by
+    /// tenant_permissions, which the cluster bits leave out).
+    private let clusterPositions: [Int]
+    private let alwaysDecided: [Bool]
+    /// Per position: both sides check a one-index request alike (`samePlan`), worked out once.
+    private let samePlans: [Bool]
     /// Every action is checked the same way on both sides.
     private let plansAlike: Bool
     /// Per universe position checked at index level on both sides: a number shared by the
@@ -51,6 +60,13 @@ struct DiffRun {
         let rank = Dictionary(Self.everyday.enumerated().map { ($0.element, $0.offset) }) { first, _ in first }
         order = source.universe.indices.sorted { (rank[source.universe[$0]] ?? Int.max, $0) < (rank[source.universe[$1]] ?? Int.max, $1) }
         mixedRoutes = order.filter { (source.plans[$0].route == .index) != (target.plans[$0].route == .index) }
+        indexPositions = order.filter { source.plans[$0].route == .index && target.plans[$0].route == .index }
+        clusterPositions = order.filter { source.plans[$0].route != .index || target.plans[$0].route != .index }
+        alwaysDecided = source.universe.indices.map { position in
+            let routes = (source.plans[position].route, target.plans[position].route)
+            return routes.0 != routes.1 || routes.0 == .tenant
+        }
+        samePlans = source.universe.indices.map { position in Self.samePlan(source, target, position) }
         plansAlike = source.universe.indices.allSatisfy { position in
             let a = source.plans[position], b = target.plans[position]
             return a.route == b.route && a.name == b.name && a.isDnfof == b.isDnfof && a.isRead == b.isRead && a.isWriteType == b.isWriteType
@@ -157,16 +173,13 @@ struct DiffRun {
         let candidates: [Int]
         if alike {
             let a = source.clusterGrants(sourceSubject), b = target.clusterGrants(targetSubject)
-            candidates = order.filter { position in
-                let routes = (source.plans[position].route, target.plans[position].route)
-                guard routes.0 != .index || routes.1 != .index else { return false }
-                // Tenant actions are granted by tenant_permissions, which the cluster bits leave out.
-                if routes.0 != routes.1 || routes.0 == .tenant { return true }
+            candidates = clusterPositions.filter { position in
+                if alwaysDecided[position] { return true }
                 let bit = UInt64(1) << UInt64(position % 64)
                 return (a[position / 64] & bit) != (b[position / 64] & bit)
             }
         } else {
-            candidates = order.filter { source.plans[$0].route != .index || target.plans[$0].route != .index }
+            candidates = clusterPositions
         }
         for position in candidates {
             let action = source.universe[position]
@@ -213,9 +226,9 @@ struct DiffRun {
         coveredOf.removeAll(keepingCapacity: true)
         decided.removeAll(keepingCapacity: true)
         leastOfSet.removeAll(keepingCapacity: true)
-        for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
+        for position in indexPositions {
             let first = sourceSets[position], second = targetSets[position]
-            let alike = sameContext && samePlan(position)
+            let alike = sameContext && samePlans[position]
             if first == second && alike { continue }
             let action = source.universe[position]
             var confirmed = false
@@ -264,10 +277,14 @@ struct DiffRun {
     /// fails unless empty results are allowed); otherwise a single index is either granted or not.
     /// Requests naming several indices are covered by `SettingsComparison`.
     private func filtersSingleIndex(_ evaluator: Evaluator) -> Bool {
+        Self.filtersSingleIndex(evaluator)
+    }
+
+    private static func filtersSingleIndex(_ evaluator: Evaluator) -> Bool {
         evaluator.config.dynamic.doNotFailOnForbidden && evaluator.config.dynamic.doNotFailOnForbiddenEmpty
     }
 
-    private func samePlan(_ position: Int) -> Bool {
+    private static func samePlan(_ source: DiffSide, _ target: DiffSide, _ position: Int) -> Bool {
         let a = source.plans[position], b = target.plans[position]
         return (a.isDnfof && filtersSingleIndex(source.evaluator)) == (b.isDnfof && filtersSingleIndex(target.evaluator)) && a.isRead == b.isRead && a.isWriteType == b.isWriteType
             && a.isSystemIndexPermission == b.isSystemIndexPermission && a.name == b.name
@@ -376,7 +393,7 @@ struct DiffRun {
         guard let (sourceSets, targetSets) = pendingCoverageSets else { return }
         pendingCoverageSets = nil
         var seenSets: [Set<Int32>] = [[], []]
-        for position in order where source.plans[position].route == .index && target.plans[position].route == .index {
+        for position in indexPositions {
             seenSets[0].insert(sourceSets[position])
             seenSets[1].insert(targetSets[position])
         }
