@@ -13,7 +13,7 @@ struct DiffRun {
     /// being compared, and per number what `analyze` found (nil until it is needed).
     private var analyses: [UInt64: Int32] = [:]
     private var coveredOf: [Covered?] = []
-    /// Outcomes of the requests a direction tries first (`DecisionKey`), for the subject being compared.
+    /// Outcomes of the requests a direction tries first (`decisionKey`), for the subject being compared.
     private var decided: [UInt64: Outcomes] = [:]
     /// The subject's grant sets per position until `coverage` is started on them (`startCoverage`):
     /// most subjects that differ are settled without it.
@@ -204,7 +204,7 @@ struct DiffRun {
             let (clusterSide, clusterSubject) = sourceIsIndex ? (target, targetSubject) : (source, sourceSubject)
             let indexSide = sourceIsIndex ? source : target
             let clusterDenies = clusterSide.evaluator.outcome(clusterSubject.prepared, action: source.universe[position], indices: []) == .deny
-            if indexSet.isEmpty, clusterDenies, !filtersSingleIndex(indexSide.evaluator) { continue }
+            if indexSet.isEmpty, clusterDenies, !Self.filtersSingleIndex(indexSide.evaluator) { continue }
             let patterns = texts.patterns(indexSet)
             var candidates = ["*"]
             for difference in [NameSetComparison.compare(patterns, []).onlyFirst, NameSetComparison.compare([Pattern("*")], patterns).onlyFirst] {
@@ -261,7 +261,7 @@ struct DiffRun {
     /// DNFOF, service-account and login state, and protected-role holding.
     private func sameSubjectContext(_ first: SideSubject, _ second: SideSubject) -> Bool {
         let a = source.evaluator, b = target.evaluator
-        guard a.settings == b.settings, filtersSingleIndex(a) == filtersSingleIndex(b),
+        guard a.settings == b.settings, Self.filtersSingleIndex(a) == Self.filtersSingleIndex(b),
               first.resolved.canAuthenticate == second.resolved.canAuthenticate,
               first.resolved.subject.isServiceAccount == second.resolved.subject.isServiceAccount else { return false }
         guard a.settings.protectedIndicesEnabled else { return true }
@@ -276,10 +276,6 @@ struct DiffRun {
     /// `do_not_fail_on_forbidden_empty` (semantics §3: with no allowed index left, the request
     /// fails unless empty results are allowed); otherwise a single index is either granted or not.
     /// Requests naming several indices are covered by `SettingsComparison`.
-    private func filtersSingleIndex(_ evaluator: Evaluator) -> Bool {
-        Self.filtersSingleIndex(evaluator)
-    }
-
     private static func filtersSingleIndex(_ evaluator: Evaluator) -> Bool {
         evaluator.config.dynamic.doNotFailOnForbidden && evaluator.config.dynamic.doNotFailOnForbiddenEmpty
     }
