@@ -175,9 +175,6 @@ public final class Evaluator: Sendable {
         PreparedSubject(resolved: subject.resolved, context: subject.context.withTables(self))
     }
 
-    /// The names of the existing roles the subject is mapped to, in the order mapped.
-    public func heldRoleNames(_ subject: TenantSubject) -> [String] { subject.context.held.map(\.name) }
-
     /// The outcome of a tenant action (`kibana:saved_objects/*/read|write`) as a prepared subject
     /// gets it; nil for an action on another route.
     public func tenantOutcome(_ subject: TenantSubject, action: String) -> Decision.Outcome? {

@@ -252,6 +252,9 @@ final class SideSubject {
     /// The subject with its roles mapped (once: its preparation starts from it), enough for tenant actions.
     let tenantSubject: Evaluator.TenantSubject
     let roles: [CompiledRole]
+    /// The names of `roles`, as its decisions list the roles it holds (one list for every witness
+    /// of the subject).
+    let heldNames: [String]
     private let evaluator: Evaluator
     private var preparedSubject: PreparedSubject?
 
@@ -260,7 +263,8 @@ final class SideSubject {
         self.evaluator = evaluator
         tenantSubject = evaluator.tenantSubject(resolved)
         // As SubjectContext: the mapped roles that exist.
-        roles = evaluator.compiledRoles(evaluator.heldRoleNames(tenantSubject))
+        heldNames = tenantSubject.context.held.map(\.name)
+        roles = evaluator.compiledRoles(heldNames)
     }
 
     /// A template variable's value for this subject, as its evaluator renders templates.
@@ -272,10 +276,6 @@ final class SideSubject {
         preparedSubject = made
         return made
     }
-
-    /// The names of the roles the prepared subject holds, as its decisions list them (one list
-    /// for every witness of the subject).
-    private(set) lazy var heldNames: [String] = prepared.context.held.map(\.name)
 }
 
 /// One side of a diff: an evaluator and, for each action of the compared universe, how that side
