@@ -79,4 +79,41 @@ struct DiffNameSetTests {
         #expect(starOnly.onlyFirst == .unnameable)
         #expect(compare(["/(a)\\1/"], ["a"]).undecided != nil)
     }
+
+    /// The byte a class of bytes stands for, read from tables, is the one a scan of the class in
+    /// byte order picks: the nameable byte of the lowest preference, the first of those.
+    @Test("a class's representative byte, from tables, is the scan's")
+    func representativeByte() {
+        func scanned(_ low: UInt8, _ high: UInt8, first: Bool) -> UInt8? {
+            var best: UInt8?
+            for byte in low...high where ProductExploration.isNameable(byte, first: first) {
+                if best.map({ ProductExploration.preference[Int(byte)] < ProductExploration.preference[Int($0)] }) ?? true { best = byte }
+            }
+            return best
+        }
+        var mismatches: [String] = []
+        for low in 0...255 {
+            for high in low...255 {
+                for first in [false, true] where ProductExploration.representative(UInt8(low), UInt8(high), first: first) != scanned(UInt8(low), UInt8(high), first: first) {
+                    mismatches.append("\(low)…\(high) first: \(first)")
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        #expect(ProductExploration.representative(UInt8(ascii: "*"), UInt8(ascii: "*"), first: false) == nil)
+        #expect(ProductExploration.representative(UInt8(ascii: "-"), UInt8(ascii: "-"), first: true) == nil)
+        #expect(ProductExploration.representative(UInt8(ascii: "-"), UInt8(ascii: "."), first: true) == UInt8(ascii: "."))
+    }
+
+    /// A pattern's own names, found by the one-sided walk that stops at `count`, are the first of
+    /// those the comparison with the empty set lists.
+    @Test("own names are the first names of the comparison with nothing", arguments: patterns + ["*-499-2?", "a-*-?", "-*", "/[-x]y?/"])
+    func ownNamesAgreeWithComparison(_ text: String) {
+        let pattern = Pattern(text)
+        var listed: [String] = []
+        if case .names(let names) = NameSetComparison.compare([pattern], []).onlyFirst { listed = names }
+        for count in 1...NameSetComparison.candidateCount {
+            #expect(NameSetComparison.ownNames(pattern, count: count) == Array(listed.prefix(count)), "\(text), \(count)")
+        }
+    }
 }

@@ -28,6 +28,8 @@ public final class Evaluator: Sendable {
     let hasMetadata: Bool
     public let now: Date
     let profile: TargetProfile
+    /// The profile's tenant rules, made once (each tenant decision reads them).
+    let tenantEvaluation: TenantEvaluation
     let groups: FlattenedActionGroups
     /// The roles, compiled when first held.
     let roles: CompiledRoles
@@ -61,6 +63,7 @@ public final class Evaluator: Sendable {
         roleSetTableKind = roleSetTables
         self.catalog = catalog
         profile = catalog.profile
+        tenantEvaluation = catalog.profile.tenantEvaluation
         let merged = config.withStatics(from: catalog).config
         self.config = merged
         self.settings = settings

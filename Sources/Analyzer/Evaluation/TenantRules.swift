@@ -47,7 +47,7 @@ struct TenantRules {
     let evaluator: Evaluator
     /// The subject, its mapped roles and its attributes.
     let context: SubjectContext
-    var rules: TenantEvaluation { evaluator.profile.tenantEvaluation }
+    var rules: TenantEvaluation { evaluator.tenantEvaluation }
 
     init(evaluator: Evaluator, context: SubjectContext) {
         self.evaluator = evaluator

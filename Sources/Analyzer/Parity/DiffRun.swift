@@ -241,7 +241,8 @@ struct DiffRun {
                 if !confirmed { findings.undecided.append(DiffResult.Undecided(action: action, reason: .actionCheckedDifferently)) }
                 continue
             }
-            for (side, (members, others)) in [(first, second), (second, first)].enumerated() {
+            for side in 0..<2 {
+                let (members, others) = side == 0 ? (first, second) : (second, first)
                 // The other way adds nothing asked for once the action differs and the subject's
                 // verdict is settled (differences both ways), unless each action's verdict is wanted.
                 if side == 1, !perActionVerdicts, findings.verdict == .incomparable, findings.differs(position) { break }

@@ -428,6 +428,8 @@ final class DiffSide {
         let unions = RecordUnions(records, patternCount: texts.patterns.count, scratch: &numbering)
         // Distinct keys (atoms' offsets into `covering`) and their sets, found by comparing words.
         var keyAtoms: [Int] = [], keySets: [Int32] = []
+        // Reused by every union (a union new to `texts` keeps its buffer; the next gets another).
+        var bits: [UInt64] = [], members: [Int32] = []
         for atom in 1..<atomCount {
             let start = atom * words
             var set: Int32?
@@ -435,7 +437,13 @@ final class DiffSide {
                 set = keySets[index]
                 break
             }
-            let id = set ?? texts.setID(unions.union(covering[start..<(start + words)]))
+            let id: Int32
+            if let set {
+                id = set
+            } else {
+                unions.union(covering[start..<(start + words)], bits: &bits, into: &members)
+                id = texts.setID(members)
+            }
             if set == nil {
                 keyAtoms.append(atom)
                 keySets.append(id)
@@ -477,17 +485,23 @@ final class DiffSide {
             self.rows = rows
         }
 
-        /// The sorted distinct pattern ids of the records whose bits `key` holds.
-        func union(_ key: ArraySlice<UInt64>) -> [Int32] {
+        /// The sorted distinct pattern ids of the records whose bits `key` holds, into `union`
+        /// (`bits`: room for the OR of their rows).
+        func union(_ key: ArraySlice<UInt64>, bits: inout [UInt64], into union: inout [Int32]) {
+            union.removeAll(keepingCapacity: true)
             var only = -1, count = 0
             for (word, bits) in zip(0..., key) where bits != 0 {
                 count += bits.nonzeroBitCount
                 only = word * 64 + bits.trailingZeroBitCount
             }
-            if count == 0 { return [] }
-            // One record: its own list is sorted and distinct already.
-            if count == 1 { return Self.distinct(records[only].patterns) }
-            var bits = [UInt64](repeating: 0, count: words)
+            if count == 0 { return }
+            // One record: its own list is sorted already, perhaps with repeats.
+            if count == 1 {
+                for id in records[only].patterns where union.last != id { union.append(id) }
+                return
+            }
+            bits.removeAll(keepingCapacity: true)
+            bits.append(contentsOf: repeatElement(0, count: words))
             for (word, recordBits) in zip(0..., key) {
                 var remaining = recordBits
                 while remaining != 0 {
@@ -496,7 +510,6 @@ final class DiffSide {
                     for index in 0..<words { bits[index] |= rows[record * words + index] }
                 }
             }
-            var union: [Int32] = []
             for (word, value) in bits.enumerated() {
                 var remaining = value
                 while remaining != 0 {
@@ -504,7 +517,6 @@ final class DiffSide {
                     remaining &= remaining - 1
                 }
             }
-            return union
         }
 
         /// A sorted list without its repeats (a pattern written twice in one grant).

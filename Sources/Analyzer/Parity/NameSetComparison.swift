@@ -38,17 +38,28 @@ public struct NameSetComparison: Sendable {
             if let problem = PatternLanguage.add(pattern, to: &right) { return undecided("\(pattern.source): \(problem.reason)") }
         }
         var product = ProductExploration(Determinized(left), Determinized(right))
-        guard let existence = product.differences(restricted: false) else {
+        guard let existence = product.differences() else {
             return undecided("the comparison exceeded \(stateBudget) automaton states")
         }
         if !existence.first && !existence.second { return NameSetComparison(onlyFirst: .none, onlySecond: .none, undecided: nil) }
-        let named = product.candidates()
+        let named = product.candidates(wanted: (candidateCount, candidateCount))
         func difference(_ exists: Bool, _ names: [String]) -> Difference {
             guard exists else { return .none }
             return names.isEmpty ? .unnameable : .names(names)
         }
         return NameSetComparison(onlyFirst: difference(existence.first, named.first), onlySecond: difference(existence.second, named.second),
                                  undecided: nil)
+    }
+
+    /// The first `count` names of `pattern` alone that `compare([pattern], []).onlyFirst` lists
+    /// (its own shortest nameable names), found by the same walk without first proving that the
+    /// pattern has a name (a name found proves it) and stopping at `count`. Where `compare` gives
+    /// up past `stateBudget`, this may still list the names it found before that.
+    static func ownNames(_ pattern: Pattern, count: Int) -> [String] {
+        var automaton = NameAutomaton()
+        guard PatternLanguage.add(pattern, to: &automaton) == nil else { return [] }
+        var product = ProductExploration(Determinized(automaton), Determinized(NameAutomaton()))
+        return product.candidates(wanted: (count, 0)).first
     }
 
     /// The shortest names of `prefix*` alone, as `compare([prefix*], [])` gives them, without its
@@ -145,26 +156,78 @@ final class Determinized {
     func table(_ state: Int32) -> [(low: UInt8, high: UInt8, target: Int32)] {
         if let known = tables[Int(state)] { return known }
         let members = sets[Int(state)]
-        var cuts = Set<Int>([0, 256])
+        // Where a member's edge starts or ends: the bytes between two cuts move alike.
+        var cuts = ByteSet()
+        cuts.insert(0)
         for member in members {
             for edge in automaton.edges[Int(member)] {
-                cuts.insert(Int(edge.low))
-                cuts.insert(Int(edge.high) + 1)
+                cuts.insert(edge.low)
+                if edge.high < 255 { cuts.insert(edge.high + 1) }
             }
         }
-        let bounds = cuts.sorted()
         var table: [(low: UInt8, high: UInt8, target: Int32)] = []
-        for (low, next) in zip(bounds, bounds.dropFirst()) {
-            let byte = UInt8(low)
-            let target = members.isEmpty ? dead : intern(automaton.closure(automaton.step(members, byte)))
+        // The states the members move to on the range's first byte, and on the range before.
+        var stepped: [Int32] = [], previous: [Int32] = [], previousTarget = dead
+        var low = 0
+        while low < 256 {
+            var next = low + 1
+            while next < 256, !cuts.contains(UInt8(next)) { next += 1 }
+            var target = dead
+            if !members.isEmpty {
+                stepped.removeAll(keepingCapacity: true)
+                for member in members {
+                    for edge in automaton.edges[Int(member)] where edge.low <= UInt8(low) && UInt8(low) <= edge.high { stepped.append(edge.target) }
+                }
+                // Neighbouring ranges often reach the same states (all bytes but a literal's).
+                if low > 0, stepped == previous {
+                    target = previousTarget
+                } else {
+                    target = intern(closure(of: stepped))
+                    swap(&stepped, &previous)
+                    previousTarget = target
+                }
+            }
             if let last = table.last, last.target == target, Int(last.high) + 1 == low {
                 table[table.count - 1].high = UInt8(next - 1)
             } else {
-                table.append((byte, UInt8(next - 1), target))
+                table.append((UInt8(low), UInt8(next - 1), target))
             }
+            low = next
         }
         tables[Int(state)] = table
         return table
+    }
+
+    /// Per automaton state: the last `closure(of:)` run that reached it.
+    private var marks: [UInt32] = []
+    private var run: UInt32 = 0
+
+    /// `NameAutomaton.closure`: the states reachable from `states` through empty moves, sorted,
+    /// each once; marked per run instead of collected in a set.
+    private func closure(of states: [Int32]) -> [Int32] {
+        if marks.count < automaton.stateCount { marks = [UInt32](repeating: 0, count: automaton.stateCount) }
+        run &+= 1
+        if run == 0 {
+            for index in marks.indices { marks[index] = 0 }
+            run = 1
+        }
+        var reached: [Int32] = []
+        reached.reserveCapacity(states.count * 2)
+        for state in states where marks[Int(state)] != run {
+            marks[Int(state)] = run
+            reached.append(state)
+        }
+        var next = 0
+        while next < reached.count {
+            let state = reached[next]
+            next += 1
+            for target in automaton.epsilons[Int(state)] where marks[Int(target)] != run {
+                marks[Int(target)] = run
+                reached.append(target)
+            }
+        }
+        reached.sort()
+        return reached
     }
 }
 
@@ -228,14 +291,32 @@ struct ProductExploration {
         }
     }
 
-    private static func representative(_ low: UInt8, _ high: UInt8, restricted: Bool, first: Bool) -> UInt8? {
-        var best: UInt8?
-        for byte in low...high where !restricted || isNameable(byte, first: first) {
-            if best == nil || preference[Int(byte)] < preference[Int(best!)] { best = byte }
-            if preference[Int(byte)] == 0 { break }
+    /// The byte that stands for the class `low…high` in a name: the nameable byte (`isNameable`)
+    /// most preferred, the lowest of those equally preferred; nil when none is nameable.
+    static func representative(_ low: UInt8, _ high: UInt8, first: Bool) -> UInt8? {
+        let table = nextNameable
+        for level in 0..<6 {
+            var byte = Int(table[level * 257 + Int(low)])
+            // `-` is a name's byte except as its first.
+            if first, byte == Int(UInt8(ascii: "-")) { byte = Int(table[level * 257 + byte + 1]) }
+            if byte <= Int(high) { return UInt8(byte) }
         }
-        return best
+        return nil
     }
+
+    /// Per preference level (0…5) and byte b (0…256): the least byte from b on of that level that
+    /// a name may hold past its first byte (256: none), at `level * 257 + b`.
+    private static let nextNameable: [UInt16] = {
+        var table = [UInt16](repeating: 256, count: 6 * 257)
+        for level in 0..<6 {
+            var next: UInt16 = 256
+            for byte in (0..<256).reversed() {
+                if preference[byte] == level, isNameable(UInt8(byte), first: false) { next = UInt16(byte) }
+                table[level * 257 + byte] = next
+            }
+        }
+        return table
+    }()
 
     /// The product's transitions from a pair: ranges on which both sides move together, into
     /// `result` (emptied first: one buffer serves a whole exploration).
@@ -258,7 +339,7 @@ struct ProductExploration {
 
     /// Whether some name is accepted by the left side only, and by the right side only; nil past
     /// the state budget.
-    mutating func differences(restricted: Bool) -> (first: Bool, second: Bool)? {
+    mutating func differences() -> (first: Bool, second: Bool)? {
         let start = Pair(left: left.startState, right: right.startState)
         var seen: Set<Pair> = [start]
         var queue = [start], head = 0
@@ -282,14 +363,14 @@ struct ProductExploration {
         return (first, second)
     }
 
-    /// The shortest nameable names in each difference (up to `candidateCount` each).
-    mutating func candidates() -> (first: [String], second: [String]) {
+    /// The shortest nameable names in each difference, up to `wanted` of each (the walk stops
+    /// when it has them).
+    mutating func candidates(wanted: (first: Int, second: Int)) -> (first: [String], second: [String]) {
         let start = Pair(left: left.startState, right: right.startState)
         var parent: [Pair: (Pair, UInt8)] = [:]
         var seen: Set<Pair> = [start]
         var queue = [start], head = 0
         var first: [String] = [], second: [String] = []
-        let wanted = NameSetComparison.candidateCount
         func name(_ end: Pair) -> String? {
             var bytes: [UInt8] = []
             var at = end
@@ -302,23 +383,28 @@ struct ProductExploration {
             return text == "_all" ? nil : text
         }
         var moves: [(low: UInt8, high: UInt8, target: Pair)] = []
-        while head < queue.count, first.count < wanted || second.count < wanted {
+        // Per move kept, the byte it is taken on and its order (preference, then byte: `order`'s low byte).
+        var steps: [(order: Int, target: Pair)] = []
+        while head < queue.count, first.count < wanted.first || second.count < wanted.second {
             let pair = queue[head]
             head += 1
             let complete = pair.text == UTF8Validity.boundary
             let inLeft = complete && left.accepting[Int(pair.left)], inRight = complete && right.accepting[Int(pair.right)]
             if inLeft != inRight, let text = name(pair) {
-                if inLeft, first.count < wanted { first.append(text) }
-                if inRight, second.count < wanted { second.append(text) }
+                if inLeft, first.count < wanted.first { first.append(text) }
+                if inRight, second.count < wanted.second { second.append(text) }
             }
             if pair.left == left.dead && pair.right == right.dead { continue }
             // The most name-like byte first: a target reached by several classes keeps the best.
             self.moves(pair, into: &moves)
-            let steps = moves.compactMap { move in
-                Self.representative(move.low, move.high, restricted: true, first: pair == start).map { (byte: $0, target: move.target) }
-            }.sorted { (Self.preference[Int($0.byte)], $0.byte) < (Self.preference[Int($1.byte)], $1.byte) }
+            steps.removeAll(keepingCapacity: true)
+            for move in moves {
+                guard let byte = Self.representative(move.low, move.high, first: pair == start) else { continue }
+                steps.append((Self.preference[Int(byte)] << 8 | Int(byte), move.target))
+            }
+            steps.sort { $0.order < $1.order }
             for step in steps where seen.insert(step.target).inserted {
-                parent[step.target] = (pair, step.byte)
+                parent[step.target] = (pair, UInt8(truncatingIfNeeded: step.order))
                 queue.append(step.target)
                 if seen.count > NameSetComparison.stateBudget { return (first, second) }
             }

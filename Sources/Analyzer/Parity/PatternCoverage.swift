@@ -340,7 +340,7 @@ struct PatternCoverage {
         case .prefix(let prefix):
             names = Array(NameSetComparison.shortestNames(ofPrefix: prefix).prefix(3))
         default:
-            if case .names(let found) = NameSetComparison.compare([pattern], []).onlyFirst { names = Array(found.prefix(3)) }
+            names = NameSetComparison.ownNames(pattern, count: 3)
         }
         if Int(member) >= ownNames.count {
             let missing = Int(member) + 1 - ownNames.count
