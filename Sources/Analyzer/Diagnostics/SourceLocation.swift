@@ -17,7 +17,20 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
 
     public var isBuiltIn: Bool { line == 0 && file.hasPrefix("<built-in") }
 
-    public var description: String { line > 0 ? "\(file):\(line)" : file }
+    public var description: String {
+        var text = ""
+        write(to: &text)
+        return text
+    }
+
+    /// `description` appended to `out`.
+    func write(to out: inout some TextOutputStream) {
+        out.write(file)
+        if line > 0 {
+            out.write(":")
+            out.write(String(line))
+        }
+    }
 
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
         (lhs.file, lhs.line, lhs.column ?? 0) < (rhs.file, rhs.line, rhs.column ?? 0)

@@ -61,13 +61,44 @@ public enum DecisionReport {
     }
 
     static func describe(_ grant: Grant) -> String {
-        let chain = ([grant.permission] + grant.via.filter { $0 != grant.permission }).joined(separator: " → ")
-        let place = grant.location.map { $0.isBuiltIn ? " (built-in)" : " (\($0))" } ?? ""
+        var text = ""
+        write(grant, to: &text)
+        return text
+    }
+
+    /// `describe(_:)` appended to `out` (a report of many grants reuses one buffer): the role, the
+    /// pattern (index level), the chain from the written entry through its groups, the action,
+    /// the indices, and where the role is written.
+    static func write(_ grant: Grant, to out: inout some TextOutputStream) {
+        out.write(grant.role)
         switch grant.level {
-        case .cluster:
-            return "\(grant.role): cluster_permissions \(chain) grants \(grant.action)\(place)"
+        case .cluster: out.write(": cluster_permissions ")
         case .index:
-            return "\(grant.role): \(grant.indexPattern ?? "") → \(chain) grants \(grant.action) on \(grant.indices.joined(separator: ", "))\(place)"
+            out.write(": ")
+            out.write(grant.indexPattern ?? "")
+            out.write(" → ")
+        }
+        out.write(grant.permission)
+        for step in grant.via where step != grant.permission {
+            out.write(" → ")
+            out.write(step)
+        }
+        out.write(" grants ")
+        out.write(grant.action)
+        if grant.level == .index {
+            out.write(" on ")
+            for (position, index) in grant.indices.enumerated() {
+                if position > 0 { out.write(", ") }
+                out.write(index)
+            }
+        }
+        guard let location = grant.location else { return }
+        if location.isBuiltIn {
+            out.write(" (built-in)")
+        } else {
+            out.write(" (")
+            location.write(to: &out)
+            out.write(")")
         }
     }
 

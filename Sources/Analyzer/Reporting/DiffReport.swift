@@ -11,19 +11,50 @@ public enum DiffReport {
     /// `reason(_:)` with the held roles worded by `roles` when the reason names them (a report
     /// words each subject's list once).
     static func reason(_ side: DiffResult.Witness.Side, roles: () -> String) -> String {
+        var text = ""
+        writeReason(side, roles: roles, to: &text)
+        return text
+    }
+
+    /// `reason(_:roles:)` appended to `out` (a report of many witnesses reuses one buffer).
+    static func writeReason(_ side: DiffResult.Witness.Side, roles: () -> String, to out: inout some TextOutputStream) {
+        func held(_ word: String) {
+            out.write(word)
+            out.write(" (")
+            out.write(roles())
+            out.write(")")
+        }
         switch side.outcome {
         case .deny:
             if !side.missingPrivileges.isEmpty {
-                return "missing \(side.missingPrivileges.joined(separator: ", ")) (\(roles()))"
+                out.write("missing ")
+                for (position, privilege) in side.missingPrivileges.enumerated() {
+                    if position > 0 { out.write(", ") }
+                    out.write(privilege)
+                }
+                out.write(" (")
+                out.write(roles())
+                out.write(")")
+            } else if let note = side.notes.last {
+                out.write(DecisionSentences.note(note))
+            } else {
+                held("refused")
             }
-            return side.notes.last.map(DecisionSentences.note) ?? "refused (\(roles()))"
         case .partial:
-            return side.notes.lazy.map(DecisionSentences.note).first { $0.hasPrefix("do_not_fail_on_forbidden") } ?? "partial (\(roles()))"
+            if let sentence = side.notes.lazy.map(DecisionSentences.note).first(where: { $0.hasPrefix("do_not_fail_on_forbidden") }) {
+                out.write(sentence)
+            } else {
+                held("partial")
+            }
         case .allow, .empty:
-            if let grant = side.grant { return DecisionReport.describe(grant) }
-            // The step that allowed it (a tenant grant, an always-allowed action), not who the user is.
-            let step = side.notes.first { if case .subject = $0 { return false } else { return true } }
-            return step.map(DecisionSentences.note) ?? "allowed (\(roles()))"
+            // The grant, else the step that allowed it (a tenant grant, an always-allowed action), not who the user is.
+            if let grant = side.grant {
+                DecisionReport.write(grant, to: &out)
+            } else if let step = side.notes.first(where: { if case .subject = $0 { return false } else { return true } }) {
+                out.write(DecisionSentences.note(step))
+            } else {
+                held("allowed")
+            }
         }
     }
 
@@ -268,6 +299,19 @@ struct DiffJSONWriter: ~Copyable {
     /// share one list per side.
     private var wordedRoles: [(names: [String], text: String)] = [([], DiffReport.heldRoles([])), ([], DiffReport.heldRoles([]))]
 
+    /// Reused for each witness's reasons (`DiffReport.writeReason`).
+    private var sentence = ""
+
+    /// A witness side's reason as a JSON string.
+    private mutating func reason(_ side: DiffResult.Witness.Side, side number: Int) {
+        var sentence = ""
+        swap(&sentence, &self.sentence)
+        sentence.removeAll(keepingCapacity: true)
+        DiffReport.writeReason(side, roles: { heldRoles(side.roles, side: number) }, to: &sentence)
+        string(sentence)
+        swap(&sentence, &self.sentence)
+    }
+
     private mutating func heldRoles(_ names: [String], side: Int) -> String {
         if names == wordedRoles[side].names { return wordedRoles[side].text }
         let text = DiffReport.heldRoles(names)
@@ -322,12 +366,10 @@ struct DiffJSONWriter: ~Copyable {
         objects(subject.witnesses) { writer, witness in
             writer.key("action"); writer.string(witness.action)
             writer.key("index"); writer.optional(witness.index)
-            let sourceReason = DiffReport.reason(witness.source) { writer.heldRoles(witness.source.roles, side: 0) }
-            let targetReason = DiffReport.reason(witness.target) { writer.heldRoles(witness.target.roles, side: 1) }
             writer.key("source"); writer.string(witness.source.outcome.rawValue)
-            writer.key("sourceReason"); writer.string(sourceReason)
+            writer.key("sourceReason"); writer.reason(witness.source, side: 0)
             writer.key("target"); writer.string(witness.target.outcome.rawValue)
-            writer.key("targetReason"); writer.string(targetReason)
+            writer.key("targetReason"); writer.reason(witness.target, side: 1)
         }
         close(UInt8(ascii: "}"))
     }
