@@ -132,8 +132,8 @@ struct DiffRun {
 
     mutating func compare(_ subject: DiffSubject) -> DiffResult.SubjectDiff {
         texts.startSubject()
-        let sourceSubject = SideSubject(resolve(subject, source), evaluator: source.evaluator)
-        let targetSubject = SideSubject(resolve(subject, target), evaluator: target.evaluator)
+        let sourceSubject = SideSubject(resolve(subject, source), side: source)
+        let targetSubject = SideSubject(resolve(subject, target), side: target)
         var findings = Findings(positions: source.universe.count)
         let alike = sameSubjectContext(sourceSubject, targetSubject)
         compareClusterLevel(sourceSubject, targetSubject, alike: alike, &findings)

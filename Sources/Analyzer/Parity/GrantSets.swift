@@ -251,20 +251,21 @@ final class SideSubject {
     let resolved: ResolvedSubject
     /// The subject with its roles mapped (once: its preparation starts from it), enough for tenant actions.
     let tenantSubject: Evaluator.TenantSubject
-    let roles: [CompiledRole]
+    /// The roles held, with what the diff works out once per role (`DiffSide.role(named:)`).
+    let roles: [DiffSide.RoleFacts]
     /// The names of `roles`, as its decisions list the roles it holds (one list for every witness
     /// of the subject).
     let heldNames: [String]
     private let evaluator: Evaluator
     private var preparedSubject: PreparedSubject?
 
-    init(_ resolved: ResolvedSubject, evaluator: Evaluator) {
+    init(_ resolved: ResolvedSubject, side: DiffSide) {
         self.resolved = resolved
-        self.evaluator = evaluator
+        evaluator = side.evaluator
         tenantSubject = evaluator.tenantSubject(resolved)
         // As SubjectContext: the mapped roles that exist.
         heldNames = tenantSubject.context.held.map(\.name)
-        roles = evaluator.compiledRoles(heldNames)
+        roles = heldNames.compactMap(side.role(named:))
     }
 
     /// A template variable's value for this subject, as its evaluator renders templates.
@@ -294,8 +295,8 @@ final class DiffSide {
     private let uncatalogued: [Int]
     /// `system:admin/system_index`, granted only explicitly (semantics §2.5).
     private let explicitIndex: [Int]
-    private var roleGrants: [ObjectIdentifier: RoleGrants] = [:]
-    private var clusterBits: [ObjectIdentifier: [UInt64]] = [:]
+    /// Per role name held by some subject: the role and its facts (nil: no such role).
+    private var roleFacts: [String: RoleFacts?] = [:]
 
     /// What a grant gives, in universe terms.
     struct GrantInfo {
@@ -334,6 +335,28 @@ final class DiffSide {
         clusterPositions = cluster
     }
 
+    /// A role as the diff uses it, looked up once per name (not once per subject holding it):
+    /// its cluster grants as bits over universe positions (`clusterBits`), and its index grants
+    /// in universe terms once a subject's records first need them (`roleGrants`).
+    final class RoleFacts {
+        let role: CompiledRole
+        let clusterBits: [UInt64]
+        fileprivate(set) var grants: RoleGrants?
+
+        fileprivate init(role: CompiledRole, clusterBits: [UInt64]) {
+            self.role = role
+            self.clusterBits = clusterBits
+        }
+    }
+
+    /// The role of that name, with its facts; nil when it does not exist.
+    func role(named name: String) -> RoleFacts? {
+        if let known = roleFacts[name] { return known }
+        let facts = evaluator.compiledRoles([name]).first.map { RoleFacts(role: $0, clusterBits: clusterBits($0)) }
+        roleFacts[name] = .some(facts)
+        return facts
+    }
+
     /// A role's index grants in universe terms, worked out once per role: the records that are
     /// the same for every subject, and the grants whose templates are rendered per subject.
     struct RoleGrants {
@@ -341,9 +364,14 @@ final class DiffSide {
         let templated: [GrantInfo]
     }
 
-    func roleGrants(_ role: CompiledRole, _ texts: PatternTexts) -> RoleGrants {
-        let key = ObjectIdentifier(role)
-        if let known = roleGrants[key] { return known }
+    func roleGrants(_ facts: RoleFacts, _ texts: PatternTexts) -> RoleGrants {
+        if let known = facts.grants { return known }
+        let made = roleGrants(facts.role, texts)
+        facts.grants = made
+        return made
+    }
+
+    private func roleGrants(_ role: CompiledRole, _ texts: PatternTexts) -> RoleGrants {
         var fixed: [GrantRecord] = [], templated: [GrantInfo] = []
         for grant in role.indexGrants {
             let info = info(grant, texts)
@@ -354,9 +382,7 @@ final class DiffSide {
                 fixed.append(GrantRecord(positions: info.positions, patterns: info.fixed.sorted()))
             }
         }
-        let made = RoleGrants(fixed: fixed, templated: templated)
-        roleGrants[key] = made
-        return made
+        return RoleGrants(fixed: fixed, templated: templated)
     }
 
     private func info(_ grant: IndexGrant, _ texts: PatternTexts) -> GrantInfo {
@@ -533,15 +559,12 @@ final class DiffSide {
     func clusterGrants(_ subject: SideSubject) -> [UInt64] {
         var words = [UInt64](repeating: 0, count: (universe.count + 63) / 64)
         for role in subject.roles {
-            let bits = clusterBits(role)
-            for index in words.indices { words[index] |= bits[index] }
+            for index in words.indices { words[index] |= role.clusterBits[index] }
         }
         return words
     }
 
     private func clusterBits(_ role: CompiledRole) -> [UInt64] {
-        let key = ObjectIdentifier(role)
-        if let known = clusterBits[key] { return known }
         var words = [UInt64](repeating: 0, count: (universe.count + 63) / 64)
         let rule = evaluator.profile.explicitPrivilegeRule
         for position in clusterPositions {
@@ -557,7 +580,6 @@ final class DiffSide {
             }
             if granted { words[position / 64] |= 1 << UInt64(position % 64) }
         }
-        clusterBits[key] = words
         return words
     }
 }
