@@ -54,6 +54,26 @@ struct DiffSharingTests {
         return found
     }
 
+    /// Subjects are compared in an order that keeps those sharing backend roles together (only
+    /// for the processor's caches): every subject exactly once, ties and the rest as enumerated.
+    @Test("subjects are compared grouped by backend roles, each once")
+    func localityOrder() throws {
+        let users = try ConfigLoader().load(text: """
+            _meta: {type: internalusers, config_version: 2}
+            u1: {hash: '\(Self.hash)'}
+            u2: {hash: '\(Self.hash)', backend_roles: [a]}
+            u3: {hash: '\(Self.hash)', backend_roles: [b]}
+            u4: {hash: '\(Self.hash)'}
+            """, name: "internal_users.yml").config
+        let subjects = ["u1", "u2", nil, "u3", "u4"].map { user in
+            DiffSubject(user: user, backendRoles: user == nil ? ["b"] : [], host: nil, evaluatedName: user ?? "placeholder")
+        }
+        // u1 and u4 have no backend role; u2 has a; the combination [b] and u3 have b.
+        #expect(ConfigDiff.localityOrder(subjects, users, SecurityConfig()) == [0, 4, 1, 2, 3])
+        #expect(ConfigDiff.localityOrder(subjects, SecurityConfig(), users) == [0, 4, 1, 2, 3])
+        #expect(ConfigDiff.localityOrder(subjects, SecurityConfig(), SecurityConfig()) == [0, 1, 3, 4, 2])
+    }
+
     @Test("two users whose template renders differently are compared on their own names")
     func templateRenderedPerUser() throws {
         // SRC `${user.name}-*` is `alice-*` for alice (DST's fixed pattern) and `bob-*` for bob.

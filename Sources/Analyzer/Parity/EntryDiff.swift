@@ -40,7 +40,10 @@ enum EntryDiff {
             case (nil, _?): entries.added.append(Entry(kind: kind, name: name, fields: [], builtIn: builtIn(name)))
             case (_?, nil): entries.removed.append(Entry(kind: kind, name: name, fields: [], builtIn: builtIn(name)))
             case (let from?, let to?):
-                let changed = Set(from.keys).union(to.keys).filter { from[$0] != to[$0] }.sorted()
+                // Fields that differ or are on one side only (entries of a kind mostly share their fields).
+                var changed = from.compactMap { field, value in to[field] == value ? nil : field }
+                changed += to.keys.filter { from[$0] == nil }
+                changed.sort()
                 if !changed.isEmpty { entries.changed.append(Entry(kind: kind, name: name, fields: changed, builtIn: builtIn(name))) }
             default: continue
             }
