@@ -1,6 +1,7 @@
 import Analyzer
 import ArgumentParser
 import Foundation
+import Synchronization
 
 /// `secperm bench --batch DIR`: the whole process, timed from outside as a user runs it.
 extension BenchCommand {
@@ -73,10 +74,19 @@ extension BenchCommand {
         process.standardOutput = sink
         let cpuBefore = Self.childrenCPUSeconds()
         let clock = ContinuousClock()
+        // The end is taken when the process is seen to exit: `waitUntilExit` looks every 50 ms
+        // (swift-corelibs-foundation), which would round each run up by as much.
+        let ended = Mutex<ContinuousClock.Instant?>(nil)
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in
+            ended.withLock { $0 = clock.now }
+            exited.signal()
+        }
         let start = clock.now
         try process.run()
         process.waitUntilExit()
-        let elapsed = (clock.now - start).seconds
+        _ = exited.wait(timeout: .now() + 5)
+        let elapsed = ((ended.withLock { $0 } ?? clock.now) - start).seconds
         // Exit 1 means some case was denied: expected here. Anything else is a failure to report.
         guard process.terminationReason == .exit, [0, 1].contains(process.terminationStatus) else {
             throw ValidationError("`secperm \(arguments.joined(separator: " "))` failed (status \(process.terminationStatus))")
