@@ -23,12 +23,22 @@ public struct MappedRole: Hashable, Sendable {
 /// Resolves a subject's security roles (§4, `ConfigurableRoleMapper`): the subject's own security
 /// roles always, plus role mappings and/or backend roles per `roles_mapping_resolution`.
 public struct RoleMapper: Sendable {
-    struct CompiledMapping: Sendable {
+    /// A mapping's patterns, compiled once; a class, so that reading one for a subject costs one
+    /// reference, not a copy of each list.
+    final class CompiledMapping: Sendable {
         let role: String
         let users: [Pattern]
         let backendRoles: [Pattern]
         let andBackendRoles: [Pattern]
         let hosts: [Pattern]
+
+        init(role: String, users: [Pattern], backendRoles: [Pattern], andBackendRoles: [Pattern], hosts: [Pattern]) {
+            self.role = role
+            self.users = users
+            self.backendRoles = backendRoles
+            self.andBackendRoles = andBackendRoles
+            self.hosts = hosts
+        }
     }
 
     let mappings: [CompiledMapping]
