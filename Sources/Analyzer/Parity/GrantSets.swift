@@ -516,9 +516,9 @@ final class DiffSide {
         func union(_ key: ArraySlice<UInt64>, bits: inout [UInt64], into union: inout [Int32]) {
             union.removeAll(keepingCapacity: true)
             var only = -1, count = 0
-            for (word, bits) in zip(0..., key) where bits != 0 {
-                count += bits.nonzeroBitCount
-                only = word * 64 + bits.trailingZeroBitCount
+            for (word, keyBits) in zip(0..., key) where keyBits != 0 {
+                count += keyBits.nonzeroBitCount
+                only = word * 64 + keyBits.trailingZeroBitCount
             }
             if count == 0 { return }
             // One record: its own list is sorted already, perhaps with repeats.
