@@ -87,10 +87,7 @@ public enum DecisionReport {
         out.write(grant.action)
         if grant.level == .index {
             out.write(" on ")
-            for (position, index) in grant.indices.enumerated() {
-                if position > 0 { out.write(", ") }
-                out.write(index)
-            }
+            write(grant.indices, separator: ", ", to: &out)
         }
         guard let location = grant.location else { return }
         if location.isBuiltIn {
@@ -99,6 +96,14 @@ public enum DecisionReport {
             out.write(" (")
             location.write(to: &out)
             out.write(")")
+        }
+    }
+
+    /// `items.joined(separator:)` appended to `out`.
+    static func write(_ items: [String], separator: String, to out: inout some TextOutputStream) {
+        for (position, item) in items.enumerated() {
+            if position > 0 { out.write(separator) }
+            out.write(item)
         }
     }
 

@@ -18,8 +18,8 @@ public enum DiffReport {
 
     /// `reason(_:roles:)` appended to `out` (a report of many witnesses reuses one buffer).
     static func writeReason(_ side: DiffResult.Witness.Side, roles: () -> String, to out: inout some TextOutputStream) {
-        func held(_ word: String) {
-            out.write(word)
+        // " (roles …)": the held roles, worded once per subject by `roles`.
+        func heldInParentheses() {
             out.write(" (")
             out.write(roles())
             out.write(")")
@@ -28,23 +28,20 @@ public enum DiffReport {
         case .deny:
             if !side.missingPrivileges.isEmpty {
                 out.write("missing ")
-                for (position, privilege) in side.missingPrivileges.enumerated() {
-                    if position > 0 { out.write(", ") }
-                    out.write(privilege)
-                }
-                out.write(" (")
-                out.write(roles())
-                out.write(")")
+                DecisionReport.write(side.missingPrivileges, separator: ", ", to: &out)
+                heldInParentheses()
             } else if let note = side.notes.last {
                 out.write(DecisionSentences.note(note))
             } else {
-                held("refused")
+                out.write("refused")
+                heldInParentheses()
             }
         case .partial:
             if let sentence = side.notes.lazy.map(DecisionSentences.note).first(where: { $0.hasPrefix("do_not_fail_on_forbidden") }) {
                 out.write(sentence)
             } else {
-                held("partial")
+                out.write("partial")
+                heldInParentheses()
             }
         case .allow, .empty:
             // The grant, else the step that allowed it (a tenant grant, an always-allowed action), not who the user is.
@@ -53,7 +50,8 @@ public enum DiffReport {
             } else if let step = side.notes.first(where: { if case .subject = $0 { return false } else { return true } }) {
                 out.write(DecisionSentences.note(step))
             } else {
-                held("allowed")
+                out.write("allowed")
+                heldInParentheses()
             }
         }
     }
